@@ -1,0 +1,112 @@
+package dev.tapeless.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapeless.runtime.Tape;
+import dev.tapeless.runtime.Variable;
+import dev.tapeless.runtime.check.GradientCheck;
+import dev.tapeless.runtime.check.OpCounter;
+import dev.tapeless.runtime.check.OpCounter.Counted;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The five cases of the seed experiment (a tape autograd captured into a straight-line graph), on
+ * the generated companion: forward, forward with {@code Tape.reset()} inside, gradient, gradient
+ * with the reset, and the split (forward and pullback as two calls). Each against the tape on two
+ * input pairs, with op counts measured by ND4J's profiler. The seed's own figures: forward 3 ops,
+ * gradient 8, split 8 in total.
+ */
+class SeedTest {
+
+    static Stream<Arguments> inputPairs() {
+        Nd4j.getRandom().setSeed(7);
+        return Stream.of(
+                Arguments.of(Nd4j.rand(DataType.DOUBLE, 10), Nd4j.rand(DataType.DOUBLE, 10)),
+                Arguments.of(Nd4j.linspace(-2, 2, 10, DataType.DOUBLE), Nd4j.rand(DataType.DOUBLE, 10).mul(3)));
+    }
+
+    @AfterEach
+    void clearTape() {
+        Tape.reset();
+    }
+
+    private static INDArray onTape(INDArray a, INDArray b, boolean reset) {
+        Tape.reset();
+        Variable va = Variable.constant(a);
+        Variable vb = Variable.constant(b);
+        return (reset ? Seed.lossWithReset(va, vb) : Seed.loss(va, vb)).value();
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputPairs")
+    void forwardRunsThreeOpsAndMatchesTheTape(INDArray a, INDArray b) {
+        Counted<INDArray> forward = OpCounter.count(() -> SeedDerivatives.loss(a, b));
+        assertEquals(onTape(a, b, false), forward.value());
+        assertEquals(3, forward.ops(), forward.breakdown());
+        assertEquals(3, SeedDerivatives.LOSS_OPS.forward().fewest());
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputPairs")
+    void forwardWithResetInsideRunsThreeOpsAndMatchesTheTape(INDArray a, INDArray b) {
+        Counted<INDArray> forward = OpCounter.count(() -> SeedDerivatives.lossWithReset(a, b));
+        assertEquals(onTape(a, b, true), forward.value());
+        assertEquals(3, forward.ops(), forward.breakdown());
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputPairs")
+    void gradientRunsFourOpsAndMatchesTapeAndFiniteDifferences(INDArray a, INDArray b) {
+        Counted<SeedDerivatives.LossGradient> g = OpCounter.count(() -> SeedDerivatives.lossGradient(a, b));
+        assertEquals(4, g.ops(), g.breakdown());
+        assertEquals(g.ops(), SeedDerivatives.LOSS_OPS.gradient().fewest());
+        assertEquals(b, g.value().a());
+        assertEquals(a.add(b.mul(2)), g.value().b());
+        GradientCheck.of(v -> Seed.loss(v.get(0), v.get(1)),
+                x -> {
+                    var r = SeedDerivatives.lossGradient(x.get(0), x.get(1));
+                    return List.of(r.value(), r.a(), r.b());
+                },
+                List.of("a", "b"), List.of(a, b)).assertWithin(1e-6);
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputPairs")
+    void gradientWithResetInsideMatchesTheTape(INDArray a, INDArray b) {
+        Counted<SeedDerivatives.LossWithResetGradient> g =
+                OpCounter.count(() -> SeedDerivatives.lossWithResetGradient(a, b));
+        assertEquals(4, g.ops(), g.breakdown());
+        GradientCheck.of(v -> Seed.lossWithReset(v.get(0), v.get(1)),
+                x -> {
+                    var r = SeedDerivatives.lossWithResetGradient(x.get(0), x.get(1));
+                    return List.of(r.value(), r.a(), r.b());
+                },
+                List.of("a", "b"), List.of(a, b)).assertWithin(1e-6);
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputPairs")
+    void splitForwardThenPullbackStaysWithinTheSeedsEightOps(INDArray a, INDArray b) {
+        Counted<SeedDerivatives.LossVjp> forward = OpCounter.count(() -> SeedDerivatives.lossVjp(a, b));
+        INDArray one = Nd4j.scalar(1.0);
+        Counted<SeedDerivatives.LossGradient> backward = OpCounter.count(() -> forward.value().pullback(one));
+        assertEquals(3, forward.ops(), forward.breakdown());
+        assertTrue(forward.ops() + backward.ops() <= 8, forward.breakdown() + " | " + backward.breakdown());
+        assertEquals(onTape(a, b, false), forward.value().value());
+        GradientCheck.of(v -> Seed.loss(v.get(0), v.get(1)),
+                x -> {
+                    var r = SeedDerivatives.lossVjp(x.get(0), x.get(1)).pullback(Nd4j.scalar(1.0));
+                    return List.of(r.value(), r.a(), r.b());
+                },
+                List.of("a", "b"), List.of(a, b)).assertWithin(1e-6);
+    }
+}

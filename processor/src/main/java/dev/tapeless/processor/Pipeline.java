@@ -1,0 +1,52 @@
+package dev.tapeless.processor;
+
+import dev.tapeless.processor.ad.ReverseMode;
+import dev.tapeless.processor.codegen.MethodPlan;
+import dev.tapeless.processor.frontend.Frontend;
+import dev.tapeless.processor.ir.Function;
+import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.opt.Optimizer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The middle of the pipeline for one method: from the frontend's IR, the reverse pass twice (seeded
+ * with 1 for the gradient, with the caller's upstream adjoint for the pullback), each variant
+ * optimized on its own, ready for the code generator.
+ */
+final class Pipeline {
+    private Pipeline() {}
+
+    static MethodPlan plan(Frontend.Reading reading) {
+        Function f = reading.function();
+        Graph graph = f.graph();
+        Node result = f.result();
+        String ir = f.print();
+
+        Optimizer.Optimized forward = Optimizer.optimize(graph.nodes(), List.of(result));
+
+        graph.at(dev.tapeless.processor.ir.Origin.NONE);
+        Node one = graph.scalar(1);
+        ReverseMode.Result gradient = ReverseMode.differentiate(graph, result, f.wrt(), one);
+        graph.at(dev.tapeless.processor.ir.Origin.NONE);
+        Node upstream = graph.seed(reading.resultKind());
+        ReverseMode.Result vjp = ReverseMode.differentiate(graph, result, f.wrt(), upstream);
+
+        Optimizer.Optimized gradientGraph = Optimizer.optimize(graph.nodes(), roots(result, gradient));
+        Optimizer.Optimized vjpGraph = Optimizer.optimize(graph.nodes(), roots(result, vjp));
+
+        List<MethodPlan.Param> params = reading.parameters().stream()
+                .map(p -> new MethodPlan.Param(p.name(), p.kind(), p.inWrt()))
+                .toList();
+        return new MethodPlan(f.name(), f.name(), params, reading.resultKind(), forward, gradientGraph, vjpGraph, ir);
+    }
+
+    private static List<Node> roots(Node result, ReverseMode.Result r) {
+        List<Node> roots = new ArrayList<>();
+        roots.add(result);
+        roots.addAll(r.gradients());
+        return roots;
+    }
+}

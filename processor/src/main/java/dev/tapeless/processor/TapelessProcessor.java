@@ -1,0 +1,146 @@
+package dev.tapeless.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
+import com.sun.source.util.Trees;
+import dev.tapeless.processor.codegen.CompanionWriter;
+import dev.tapeless.processor.codegen.MethodPlan;
+import dev.tapeless.processor.diagnostics.CompileError;
+import dev.tapeless.processor.diagnostics.Message;
+import dev.tapeless.processor.diagnostics.Reporter;
+import dev.tapeless.processor.frontend.Frontend;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Finds the {@code @Differentiable} methods of each class, runs each through the pipeline
+ * (frontend, reverse mode, optimizer, code generator) and writes one companion per class. An error
+ * in a method is reported where it is and stops that class's companion only; nothing ever throws
+ * out of {@link #process}.
+ */
+@AutoService(Processor.class)
+public final class TapelessProcessor extends AbstractProcessor {
+    static final String ANNOTATION = "dev.tapeless.Differentiable";
+
+    private Trees trees;
+    private String treesProblem;
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of(ANNOTATION);
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public synchronized void init(ProcessingEnvironment env) {
+        super.init(env);
+        try {
+            trees = Trees.instance(env);
+        } catch (RuntimeException | LinkageError e) {
+            trees = null;
+            treesProblem = e.toString();
+        }
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        try {
+            TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ANNOTATION);
+            if (annotation == null) return false;
+            Set<? extends Element> marked = round.getElementsAnnotatedWith(annotation);
+            if (marked.isEmpty()) return false;
+            Reporter reporter = new Reporter(processingEnv.getMessager(), trees);
+            if (trees == null) {
+                for (Element e : marked) reporter.error(e, Message.NO_TREES, treesProblem);
+                return false;
+            }
+            for (Map.Entry<TypeElement, List<ExecutableElement>> c : byClass(marked).entrySet()) {
+                processClass(c.getKey(), c.getValue(), reporter);
+            }
+        } catch (Throwable t) { // the processor must never take javac down
+            processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+                    Message.INTERNAL.format("this round", stackTrace(t)));
+        }
+        return false;
+    }
+
+    private static Map<TypeElement, List<ExecutableElement>> byClass(Set<? extends Element> marked) {
+        Map<TypeElement, List<ExecutableElement>> out = new LinkedHashMap<>();
+        for (Element e : marked) {
+            if (e.getKind() != ElementKind.METHOD) continue; // javac enforces @Target
+            out.computeIfAbsent((TypeElement) e.getEnclosingElement(), k -> new ArrayList<>()).add((ExecutableElement) e);
+        }
+        return out;
+    }
+
+    private void processClass(TypeElement type, List<ExecutableElement> methods, Reporter reporter) {
+        int errorsBefore = reporter.errorCount();
+        if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS
+                || !type.getTypeParameters().isEmpty()) {
+            for (ExecutableElement m : methods) reporter.error(m, Message.NESTED_IN_GENERIC, m.getSimpleName());
+            return;
+        }
+        Map<String, Integer> names = new HashMap<>();
+        for (ExecutableElement m : methods) names.merge(m.getSimpleName().toString(), 1, Integer::sum);
+        Frontend frontend = new Frontend(trees, processingEnv.getElementUtils());
+        List<MethodPlan> plans = new ArrayList<>();
+        for (ExecutableElement m : methods) {
+            if (names.get(m.getSimpleName().toString()) > 1) {
+                reporter.error(m, Message.OVERLOADED, m.getSimpleName());
+                continue;
+            }
+            try {
+                plans.add(Pipeline.plan(frontend.read(m)));
+            } catch (CompileError e) {
+                reporter.error(e, m);
+            } catch (RuntimeException | StackOverflowError e) {
+                reporter.error(m, Message.INTERNAL, m.getSimpleName(), stackTrace(e));
+            }
+        }
+        if (reporter.errorCount() > errorsBefore) return; // no half-written companion
+        ClassName source = ClassName.get(type);
+        JavaFile file;
+        try {
+            file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type);
+        } catch (RuntimeException e) {
+            reporter.error(type, Message.INTERNAL, type.getSimpleName(), stackTrace(e));
+            return;
+        }
+        try {
+            file.writeTo(processingEnv.getFiler());
+        } catch (IOException | RuntimeException e) {
+            reporter.error(type, Message.WRITE_FAILED, CompanionWriter.companionOf(source), e.getMessage());
+        }
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        String s = w.toString();
+        return s.length() > 2000 ? s.substring(0, 2000) + "..." : s;
+    }
+}

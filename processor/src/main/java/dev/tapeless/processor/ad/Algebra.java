@@ -1,0 +1,42 @@
+package dev.tapeless.processor.ad;
+
+import dev.tapeless.processor.ir.Attrs;
+import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+
+import java.util.List;
+
+/** The vocabulary derivative rules are written in: IR construction that reads like algebra. */
+public final class Algebra {
+    private final Graph graph;
+
+    Algebra(Graph graph) {
+        this.graph = graph;
+    }
+
+    public Node c(double value) { return graph.scalar(value); }
+    public Node add(Node a, Node b) { return graph.apply(Op.ADD, a, b); }
+    public Node sub(Node a, Node b) { return graph.apply(Op.SUB, a, b); }
+    public Node mul(Node a, Node b) { return graph.apply(Op.MUL, a, b); }
+    public Node div(Node a, Node b) { return graph.apply(Op.DIV, a, b); }
+    public Node neg(Node a) { return graph.apply(Op.NEG, a); }
+    public Node square(Node a) { return mul(a, a); }
+    public Node op(Op op, Node... in) { return graph.apply(op, in); }
+    public Node op(Op op, Attrs attrs, Node... in) { return graph.apply(op, attrs, in); }
+
+    /** {@code g} summed back to the shape of {@code like} (undoes broadcasting). */
+    public Node sumTo(Node g, Node like) { return graph.apply(Op.SUM_TO, g, like); }
+
+    /** {@code g} spread back over the axes a reduction with {@code attrs} removed from {@code like}. */
+    public Node unreduce(Node g, Node like, Attrs attrs) {
+        return attrs.ints().isEmpty()
+                ? graph.apply(Op.EXPAND_LIKE, g, like)
+                : graph.apply(Op.UNREDUCE, attrs, g, like);
+    }
+
+    /** Sum along one dimension, keeping it. */
+    public Node sumKeep(Node x, int dim) {
+        return graph.apply(Op.SUM, Attrs.dims(List.of(dim), true), x);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tapeless.processor.ad;
+
+import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.ir.Origin;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode AD as an IR-to-IR transform: walks the forward nodes backwards from the result,
+ * applies {@link Rules} to every node that is active (depends on a {@code wrt} parameter and
+ * reaches the result), and sums the contributions of every use. The reverse nodes are appended
+ * to the same graph, so they see forward values directly and go through the same optimizer and
+ * code generator.
+ */
+public final class ReverseMode {
+    private ReverseMode() {}
+
+    /** The adjoint of each {@code wrt} parameter, in order, shaped and typed like the parameter. */
+    public record Result(Node seed, List<Node> gradients) {}
+
+    /**
+     * Appends the reverse pass of {@code result} to {@code graph}.
+     *
+     * @param seed the adjoint of the result: the constant 1 for a gradient, a SEED node for a pullback
+     */
+    public static Result differentiate(Graph graph, Node result, List<Node> wrt, Node seed) {
+        List<Node> forward = new ArrayList<>(graph.nodes());
+        Set<Node> active = activeNodes(forward, result, wrt);
+        Algebra b = new Algebra(graph);
+        Map<Node, Node> adjoint = new HashMap<>();
+        if (active.contains(result)) adjoint.put(result, seed);
+
+        for (int i = forward.size() - 1; i >= 0; i--) {
+            Node y = forward.get(i);
+            Node g = adjoint.get(y);
+            if (g == null || y.op().isLeaf()) continue;
+            Rules.Partial[] partials = Rules.of(y.op());
+            if (partials == null) continue; // zero derivative almost everywhere
+            graph.at(y.origin().asAdjoint());
+            graph.name(g, adjointName(y));
+            for (int k = 0; k < partials.length; k++) {
+                Node x = y.in(k);
+                if (!active.contains(x)) continue;
+                Node contribution = partials[k].adjoint(y, g, b);
+                adjoint.merge(x, contribution, b::add);
+            }
+        }
+
+        List<Node> gradients = new ArrayList<>();
+        for (Node p : wrt) {
+            graph.at(Origin.NONE);
+            Node g = adjoint.get(p);
+            if (g == null) {
+                gradients.add(p.kind() == Kind.TENSOR ? graph.apply(Op.ZEROS_LIKE, p) : graph.scalar(0));
+            } else if (p.kind() == Kind.TENSOR && g.kind() != Kind.TENSOR) {
+                gradients.add(graph.apply(Op.AS_ARRAY_LIKE, g, p));
+            } else {
+                gradients.add(g);
+            }
+            graph.name(gradients.get(gradients.size() - 1), adjointName(p));
+        }
+        return new Result(seed, gradients);
+    }
+
+    /** Nodes that depend on some {@code wrt} parameter and on which the result depends. */
+    static Set<Node> activeNodes(List<Node> nodes, Node result, List<Node> wrt) {
+        Set<Node> varied = new HashSet<>(wrt);
+        for (Node n : nodes) {
+            if (!n.kind().isDifferentiable()) continue;
+            for (Node in : n.inputs()) {
+                if (varied.contains(in)) {
+                    varied.add(n);
+                    break;
+                }
+            }
+        }
+        Set<Node> useful = new HashSet<>();
+        useful.add(result);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (useful.contains(n)) useful.addAll(n.inputs());
+        }
+        Set<Node> active = new HashSet<>(varied);
+        active.retainAll(useful);
+        return active;
+    }
+
+    /** Adjoints are named after their primal value: {@code d_x} for {@code x}. */
+    static String adjointName(Node primal) {
+        String name = primal.name();
+        return "d_" + (name.startsWith("$") ? name.substring(1) : name);
+    }
+}

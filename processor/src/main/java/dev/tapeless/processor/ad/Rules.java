@@ -1,0 +1,113 @@
+package dev.tapeless.processor.ad;
+
+import static dev.tapeless.processor.ir.Op.*;
+
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The derivative rules: for each primitive {@code y = op(x0, x1, ...)}, the adjoint of each
+ * operand given the adjoint {@code g} of {@code y}, written as IR. One entry per op; this table is
+ * the only place that knows calculus. Ops without an entry have a zero derivative almost
+ * everywhere ({@code sign}, {@code step}, comparisons) or are not differentiable (integers).
+ *
+ * <p>Binary elementwise ops broadcast, so each operand's adjoint is summed back to its shape
+ * ({@code sumTo}); when shapes agree at run time that is free.
+ */
+public final class Rules {
+
+    /** The adjoint of one operand: {@code y} is the primal node, {@code g} its adjoint. */
+    @FunctionalInterface
+    public interface Partial {
+        Node adjoint(Node y, Node g, Algebra b);
+    }
+
+    private static final Map<Op, Partial[]> TABLE = new EnumMap<>(Op.class);
+
+    private static void rule(Op op, Partial... partials) {
+        if (partials.length != op.arity()) throw new IllegalStateException("rule arity for " + op);
+        TABLE.put(op, partials);
+    }
+
+    static {
+        // Arithmetic.                 d/dx0                                   d/dx1
+        rule(ADD, (y, g, b) -> b.sumTo(g, y.in(0)),
+                  (y, g, b) -> b.sumTo(g, y.in(1)));
+        rule(SUB, (y, g, b) -> b.sumTo(g, y.in(0)),
+                  (y, g, b) -> b.sumTo(b.neg(g), y.in(1)));
+        rule(MUL, (y, g, b) -> b.sumTo(b.mul(g, y.in(1)), y.in(0)),
+                  (y, g, b) -> b.sumTo(b.mul(g, y.in(0)), y.in(1)));
+        rule(DIV, (y, g, b) -> b.sumTo(b.div(g, y.in(1)), y.in(0)),                 // g / x1
+                  (y, g, b) -> b.sumTo(b.neg(b.div(b.mul(g, y), y.in(1))), y.in(1))); // -g y / x1
+        rule(POW, (y, g, b) -> b.sumTo(b.mul(g, b.mul(y.in(1),                        // g p x^(p-1)
+                                  b.op(POW, y.in(0), b.sub(y.in(1), b.c(1))))), y.in(0)),
+                  (y, g, b) -> b.sumTo(b.mul(b.mul(g, y), b.op(LOG, y.in(0))), y.in(1))); // g y ln x
+        rule(NEG, (y, g, b) -> b.neg(g));
+
+        // Elementwise functions.
+        rule(EXP, (y, g, b) -> b.mul(g, y));
+        rule(EXPM1, (y, g, b) -> b.mul(g, b.add(y, b.c(1))));
+        rule(LOG, (y, g, b) -> b.div(g, y.in(0)));
+        rule(LOG1P, (y, g, b) -> b.div(g, b.add(y.in(0), b.c(1))));
+        rule(LOG10, (y, g, b) -> b.div(g, b.mul(y.in(0), b.c(Math.log(10)))));
+        rule(SQRT, (y, g, b) -> b.div(g, b.mul(y, b.c(2))));
+        rule(CBRT, (y, g, b) -> b.div(g, b.mul(b.square(y), b.c(3))));
+        rule(ABS, (y, g, b) -> b.mul(g, b.op(SIGN, y.in(0))));                 // abs'(0) = 0
+        rule(RELU, (y, g, b) -> b.mul(g, b.op(STEP, y.in(0))));                // relu'(0) = 0
+        rule(SIN, (y, g, b) -> b.mul(g, b.op(COS, y.in(0))));
+        rule(COS, (y, g, b) -> b.neg(b.mul(g, b.op(SIN, y.in(0)))));
+        rule(TAN, (y, g, b) -> b.mul(g, b.add(b.c(1), b.square(y))));
+        rule(ASIN, (y, g, b) -> b.div(g, b.op(SQRT, b.sub(b.c(1), b.square(y.in(0))))));
+        rule(ACOS, (y, g, b) -> b.neg(b.div(g, b.op(SQRT, b.sub(b.c(1), b.square(y.in(0)))))));
+        rule(ATAN, (y, g, b) -> b.div(g, b.add(b.c(1), b.square(y.in(0)))));
+        rule(SINH, (y, g, b) -> b.mul(g, b.op(COSH, y.in(0))));
+        rule(COSH, (y, g, b) -> b.mul(g, b.op(SINH, y.in(0))));
+        rule(TANH, (y, g, b) -> b.mul(g, b.sub(b.c(1), b.square(y))));
+        rule(SIGMOID, (y, g, b) -> b.mul(g, b.mul(y, b.sub(b.c(1), y))));
+        rule(ATAN2, (y, g, b) -> b.div(b.mul(g, y.in(1)), hypotSquared(y, b)),          // atan2(u, v):  g v / (u²+v²)
+                    (y, g, b) -> b.neg(b.div(b.mul(g, y.in(0)), hypotSquared(y, b))));  //              -g u / (u²+v²)
+        rule(HYPOT, (y, g, b) -> b.mul(g, b.div(y.in(0), y)),
+                    (y, g, b) -> b.mul(g, b.div(y.in(1), y)));
+        // Ties go to the first operand: max(a, a) passes the whole adjoint to a.
+        rule(MAX, (y, g, b) -> b.op(SELECT, b.op(GE, y.in(0), y.in(1)), g, b.c(0)),
+                  (y, g, b) -> b.op(SELECT, b.op(GE, y.in(0), y.in(1)), b.c(0), g));
+        rule(MIN, (y, g, b) -> b.op(SELECT, b.op(GE, y.in(1), y.in(0)), g, b.c(0)),
+                  (y, g, b) -> b.op(SELECT, b.op(GE, y.in(1), y.in(0)), b.c(0), g));
+
+        // Tensor structure.
+        rule(SUM, (y, g, b) -> b.unreduce(g, y.in(0), y.attrs()));
+        rule(MEAN, (y, g, b) -> b.div(b.unreduce(g, y.in(0), y.attrs()), b.op(COUNT, y.attrs(), y.in(0))));
+        rule(MMUL, (y, g, b) -> b.op(MMUL_GRAD_LEFT, g, y.in(0), y.in(1)),            // g · bᵀ
+                   (y, g, b) -> b.op(MMUL_GRAD_RIGHT, g, y.in(0), y.in(1)));          // aᵀ · g
+        rule(TRANSPOSE, (y, g, b) -> b.op(TRANSPOSE, g));
+        rule(RESHAPE, (y, g, b) -> b.op(RESHAPE_LIKE, g, y.in(0)));
+        rule(EXPAND, (y, g, b) -> b.sumTo(g, y.in(0)));
+        rule(SOFTMAX, (y, g, b) -> {                                                 // y (g - Σ g y)
+            int dim = y.attrs().ints().get(0);
+            return b.mul(y, b.sub(g, b.sumKeep(b.mul(g, y), dim)));
+        });
+        rule(LOG_SOFTMAX, (y, g, b) -> {                                             // g - exp(y) Σ g
+            int dim = y.attrs().ints().get(0);
+            return b.sub(g, b.mul(b.op(EXP, y), b.sumKeep(g, dim)));
+        });
+    }
+
+    private static Node hypotSquared(Node y, Algebra b) {
+        return b.add(b.square(y.in(0)), b.square(y.in(1)));
+    }
+
+    private Rules() {}
+
+    /** The partials of {@code op}, or null when it has no derivative to propagate. */
+    static Partial[] of(Op op) {
+        return TABLE.get(op);
+    }
+
+    /** Whether {@code op} has a rule (a forward op the frontend may emit on a differentiated path). */
+    public static boolean isDifferentiable(Op op) {
+        return TABLE.containsKey(op);
+    }
+}

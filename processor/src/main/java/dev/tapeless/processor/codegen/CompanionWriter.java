@@ -1,0 +1,337 @@
+package dev.tapeless.processor.codegen;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.tapeless.processor.codegen.MethodPlan.Param;
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.opt.Optimizer;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the companion class {@code CDerivatives}: for each method {@code f}, the forward pass
+ * {@code f}, {@code fGradient} with its record {@code FGradient}, {@code fVjp} with its class
+ * {@code FVjp}, and the op counts of each, as straight-line Java.
+ */
+public final class CompanionWriter {
+    static final ClassName OP_COUNTS = ClassName.get("dev.tapeless.runtime.support", "OpCounts");
+    static final ClassName OP_COUNT = ClassName.get("dev.tapeless.runtime.support", "OpCount");
+    private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+    private static final String UPSTREAM = "upstream";
+
+    private final ClassName source;
+    private final ClassName companion;
+
+    private CompanionWriter(ClassName source, ClassName companion) {
+        this.source = source;
+        this.companion = companion;
+    }
+
+    public static JavaFile write(ClassName source, List<MethodPlan> methods, String processorName,
+            javax.lang.model.element.Element originatingElement) {
+        ClassName companion = companionOf(source);
+        CompanionWriter w = new CompanionWriter(source, companion);
+        TypeSpec.Builder type = TypeSpec.classBuilder(companion)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addAnnotation(AnnotationSpec.builder(GENERATED)
+                        .addMember("value", "$S", processorName)
+                        .addMember("comments", "$S", "from " + source.simpleName() + ".java")
+                        .build())
+                .addJavadoc("Derivatives of the {@code @Differentiable} methods of {@link $T}, written at compile\n"
+                        + "time by Tapeless: straight-line forward and reverse passes, no tape.\n", source)
+                .addOriginatingElement(originatingElement)
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        for (MethodPlan m : methods) w.add(type, m);
+        return JavaFile.builder(companion.packageName(), type.build())
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+    }
+
+    /** {@code CDerivatives} for {@code C}; {@code Outer_InnerDerivatives} for a nested class. */
+    public static ClassName companionOf(ClassName source) {
+        return ClassName.get(source.packageName(), String.join("_", source.simpleNames()) + "Derivatives");
+    }
+
+    private void add(TypeSpec.Builder type, MethodPlan m) {
+        String cap = Character.toUpperCase(m.name().charAt(0)) + m.name().substring(1);
+        ClassName gradientType = companion.nestedClass(cap + "Gradient");
+        ClassName vjpType = companion.nestedClass(cap + "Vjp");
+
+        Counted forward = forwardMethod(m);
+        Counted gradient = gradientMethod(m, gradientType);
+        VjpParts vjp = vjpMethods(m, gradientType, vjpType);
+
+        type.addField(opCounts(m, forward, gradient, vjp));
+        type.addMethod(forward.method);
+        type.addType(gradientRecord(m, gradientType));
+        type.addMethod(gradient.method);
+        type.addMethod(vjp.factory.method);
+        type.addType(vjp.type);
+    }
+
+    // ---- f ------------------------------------------------------------------------------------
+
+    private Counted forwardMethod(MethodPlan m) {
+        BodyWriter body = newBody(m, m.forward());
+        Node result = m.forward().roots().get(0);
+        for (Node n : m.forward().nodes()) body.emit(n);
+        CodeBlock value = owned(body, result, externals(m.forward().nodes()), List.of());
+        body.statement("return $L", value);
+        MethodSpec method = signature(m, m.name(), BodyWriter.javaType(m.resultKind()))
+                .addJavadoc("The forward pass of {@link $T#$L}: its value, with nothing kept for a derivative.\n",
+                        source, m.javadocLink())
+                .addCode(body.code())
+                .build();
+        return new Counted(method, body.fewest(), body.most());
+    }
+
+    // ---- fGradient ----------------------------------------------------------------------------
+
+    private Counted gradientMethod(MethodPlan m, ClassName gradientType) {
+        Optimizer.Optimized g = m.gradient();
+        BodyWriter body = newBody(m, g);
+        Node value = g.roots().get(0);
+        checkScalarAfter(body, value, g.nodes(), m);
+        List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
+        body.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
+        MethodSpec method = signature(m, m.name() + "Gradient", gradientType)
+                .addJavadoc("The value of {@link $T#$L} and its gradient with respect to $L.\n"
+                        + "\n@throws IllegalArgumentException if the value is not a scalar: use {@link #$LVjp} then\n",
+                        source, m.javadocLink(), wrtList(m), m.name())
+                .addJavadoc("$L", "    {@code pullback(upstream)} for a vector-Jacobian product\n")
+                .addCode(body.code())
+                .build();
+        return new Counted(method, body.fewest(), body.most());
+    }
+
+    private void checkScalarAfter(BodyWriter body, Node value, List<Node> nodes, MethodPlan m) {
+        boolean checked = false;
+        if (value.kind() != Kind.TENSOR) checked = true;
+        if (!checked && body.isDefined(value)) {
+            body.statement("$T.requireScalar($L, $S)", Emitter.KERNELS, body.ref(value), m.name() + "Vjp");
+            checked = true;
+        }
+        for (Node n : nodes) {
+            body.emit(n);
+            if (!checked && n == value) {
+                body.statement("$T.requireScalar($L, $S)", Emitter.KERNELS, body.ref(value), m.name() + "Vjp");
+                checked = true;
+            }
+        }
+    }
+
+    private TypeSpec gradientRecord(MethodPlan m, ClassName gradientType) {
+        MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+        ctor.addParameter(BodyWriter.javaType(m.resultKind()), "value");
+        for (Param p : m.differentiated()) ctor.addParameter(BodyWriter.javaType(p.kind()), p.name());
+        return TypeSpec.recordBuilder(gradientType)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .recordConstructor(ctor.build())
+                .addJavadoc("The value of {@link $T#$L} and one gradient component per differentiated\n"
+                        + "parameter, named after it and shaped like it. Components never share a buffer with\n"
+                        + "each other or with an argument.\n", source, m.javadocLink())
+                .build();
+    }
+
+    // ---- fVjp ---------------------------------------------------------------------------------
+
+    private record VjpParts(Counted factory, TypeSpec type, int pullbackFewest, int pullbackMost) {}
+
+    private VjpParts vjpMethods(MethodPlan m, ClassName gradientType, ClassName vjpType) {
+        Optimizer.Optimized v = m.vjp();
+        Node value = v.roots().get(0);
+        Set<Node> backward = dependsOnSeed(v.nodes());
+        List<Node> backwardNodes = v.nodes().stream().filter(backward::contains).toList();
+
+        // What the pullback reads from the forward pass: kept as fields, nothing more.
+        Set<Node> kept = new LinkedHashSet<>();
+        kept.add(value);
+        for (Node n : backwardNodes) {
+            for (Node in : n.inputs()) if (!backward.contains(in) && needsStorage(in)) kept.add(in);
+        }
+        for (Node r : v.roots()) if (!backward.contains(r) && needsStorage(r)) kept.add(r);
+        List<Node> forwardNodes = Optimizer.prune(
+                v.nodes().stream().filter(n -> !backward.contains(n)).toList(), new ArrayList<>(kept));
+
+        BodyWriter fwd = newBody(m, v);
+        for (Node n : forwardNodes) fwd.emit(n);
+        List<CodeBlock> fieldValues = new ArrayList<>();
+        TypeSpec.Builder type = TypeSpec.classBuilder(vjpType)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The forward pass of {@link $T#$L}, keeping exactly what its pullback reads.\n",
+                        source, m.javadocLink());
+        MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
+        Names fieldNames = new Names(List.of(UPSTREAM));
+        BodyWriter pull = new BodyWriter(fieldNames);
+        List<String> fieldOrder = new ArrayList<>();
+        for (Node k : kept) {
+            String field = k == value ? fieldNames.fresh("value") : fieldNames.fresh(k.name());
+            TypeName t = BodyWriter.javaType(k.kind());
+            type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE, Modifier.FINAL).build());
+            ctor.addParameter(t, field).addStatement("this.$N = $N", field, field);
+            fieldValues.add(fwd.ref(k));
+            pull.define(k, field);
+            fieldOrder.add(field);
+        }
+        CodeBlock valueRef = owned(fwd, value, externals(v.nodes()), List.of());
+        fieldValues.set(0, valueRef);
+        fwd.statement("return new $T($L)", vjpType, CodeBlock.join(fieldValues, ", "));
+        type.addMethod(ctor.build());
+        type.addMethod(MethodSpec.methodBuilder("value")
+                .addModifiers(Modifier.PUBLIC)
+                .returns(BodyWriter.javaType(m.resultKind()))
+                .addJavadoc("The value of {@link $T#$L}.\n", source, m.javadocLink())
+                .addStatement("return $N", fieldOrder.get(0))
+                .build());
+
+        // The pullback: upstream adjoint in, gradient out.
+        Node seed = null;
+        for (Node n : v.nodes()) if (n.op() == Op.SEED) seed = n;
+        if (seed != null) pull.define(seed, UPSTREAM);
+        if (m.resultKind() == Kind.TENSOR) {
+            pull.statement("$T.requireSameShape($N, $N, $S)", Emitter.KERNELS, UPSTREAM, fieldOrder.get(0), "upstream");
+        }
+        Set<Node> pullExternal = new HashSet<>(kept);
+        if (seed != null) pullExternal.add(seed);
+        for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
+        List<CodeBlock> args = results(pull, v.roots(), pullExternal);
+        args.set(0, CodeBlock.of("$N", fieldOrder.get(0)));
+        pull.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
+        type.addMethod(MethodSpec.methodBuilder("pullback")
+                .addModifiers(Modifier.PUBLIC)
+                .returns(gradientType)
+                .addParameter(BodyWriter.javaType(m.resultKind()), UPSTREAM)
+                .addJavadoc("The vector-Jacobian product: the gradient of {@code <upstream, value>} with respect\n"
+                        + "to $L. Can be called any number of times.\n", wrtList(m))
+                .addCode(pull.code())
+                .build());
+
+        MethodSpec factory = signature(m, m.name() + "Vjp", vjpType)
+                .addJavadoc("Runs the forward pass of {@link $T#$L} and keeps what {@code pullback} needs.\n",
+                        source, m.javadocLink())
+                .addCode(fwd.code())
+                .build();
+        return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most()), type.build(), pull.fewest(), pull.most());
+    }
+
+    private static boolean needsStorage(Node n) {
+        return n.op() != Op.CONST && n.op() != Op.FIELD && n.op() != Op.SEED;
+    }
+
+    private static Set<Node> dependsOnSeed(List<Node> nodes) {
+        Set<Node> s = new HashSet<>();
+        for (Node n : nodes) {
+            if (n.op() == Op.SEED) s.add(n);
+            for (Node in : n.inputs()) {
+                if (s.contains(in)) {
+                    s.add(n);
+                    break;
+                }
+            }
+        }
+        return s;
+    }
+
+    // ---- shared pieces ------------------------------------------------------------------------
+
+    private record Counted(MethodSpec method, int fewest, int most) {}
+
+    private BodyWriter newBody(MethodPlan m, Optimizer.Optimized graph) {
+        List<String> reserved = new ArrayList<>();
+        for (Param p : m.params()) reserved.add(p.name());
+        reserved.add(UPSTREAM);
+        BodyWriter body = new BodyWriter(new Names(reserved));
+        for (Node n : graph.nodes()) {
+            if (n.op() == Op.PARAM) body.define(n, n.attrs().text());
+        }
+        for (Param p : m.params()) {
+            if (p.kind() == Kind.TENSOR) body.statement("$T.requireArgument($N, $S)", Emitter.KERNELS, p.name(), p.name());
+        }
+        return body;
+    }
+
+    private MethodSpec.Builder signature(MethodPlan m, String name, TypeName returns) {
+        MethodSpec.Builder b = MethodSpec.methodBuilder(name)
+                .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                .returns(returns);
+        for (Param p : m.params()) b.addParameter(ParameterSpec.builder(BodyWriter.javaType(p.kind()), p.name()).build());
+        return b;
+    }
+
+    /** The value and gradient components, each owned: never an alias of an argument or of each other. */
+    private List<CodeBlock> results(BodyWriter body, List<Node> roots, Set<Node> external) {
+        List<CodeBlock> out = new ArrayList<>();
+        List<CodeBlock> earlier = new ArrayList<>();
+        for (Node r : roots) {
+            out.add(owned(body, r, external, earlier));
+            if (r.kind() == Kind.TENSOR) earlier.add(body.ref(r));
+        }
+        return out;
+    }
+
+    private CodeBlock owned(BodyWriter body, Node r, Set<Node> external, List<CodeBlock> earlier) {
+        CodeBlock ref = body.ref(r);
+        if (r.kind() != Kind.TENSOR || !mayAlias(r, external)) return ref;
+        List<CodeBlock> others = new ArrayList<>();
+        for (Node e : external) if (e.kind() == Kind.TENSOR) others.add(body.ref(e));
+        others.addAll(earlier);
+        body.count(0, 1);
+        return CodeBlock.of("$T.distinct($L)", Emitter.KERNELS,
+                CodeBlock.join(prepend(ref, others), ", "));
+    }
+
+    private static List<CodeBlock> prepend(CodeBlock first, List<CodeBlock> rest) {
+        List<CodeBlock> all = new ArrayList<>();
+        all.add(first);
+        for (CodeBlock c : rest) if (!c.equals(first)) all.add(c);
+        return all;
+    }
+
+    private static boolean mayAlias(Node n, Set<Node> external) {
+        if (external.contains(n)) return true;
+        return n.op().mayAliasFirstOperand() && n.in(0).kind() == Kind.TENSOR && mayAlias(n.in(0), external);
+    }
+
+    private static Set<Node> externals(List<Node> nodes) {
+        Set<Node> s = new LinkedHashSet<>();
+        for (Node n : nodes) if (n.op() == Op.PARAM || n.op() == Op.SEED) s.add(n);
+        return s;
+    }
+
+    private FieldSpec opCounts(MethodPlan m, Counted f, Counted g, VjpParts v) {
+        String constant = upperSnake(m.name()) + "_OPS";
+        return FieldSpec.builder(OP_COUNTS, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("ND4J ops per call of each entry point for {@link $T#$L}: the fewest (shapes agree,\n"
+                        + "no broadcasting to undo) and the most (every shape guard takes its slow path).\n",
+                        source, m.javadocLink())
+                .initializer("new $T(new $T($L, $L), new $T($L, $L), new $T($L, $L), new $T($L, $L))", OP_COUNTS,
+                        OP_COUNT, f.fewest, f.most, OP_COUNT, g.fewest, g.most,
+                        OP_COUNT, v.factory.fewest, v.factory.most, OP_COUNT, v.pullbackFewest, v.pullbackMost)
+                .build();
+    }
+
+    private static String wrtList(MethodPlan m) {
+        List<String> names = m.differentiated().stream().map(p -> "{@code " + p.name() + "}").toList();
+        return names.isEmpty() ? "nothing" : String.join(", ", names);
+    }
+
+    static String upperSnake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tapeless.processor.codegen;
+
+import static dev.tapeless.processor.ir.Kind.SCALAR;
+import static dev.tapeless.processor.ir.Kind.TENSOR;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.ir.Node;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One emission per op: the only place that knows ND4J's method names and Java's operators.
+ * Tensor results call ND4J (directly where no shape can go wrong, through the support class
+ * {@code Kernels} where broadcasting or rank must be checked or undone); Java-number results are
+ * plain Java arithmetic and {@code java.lang.Math}.
+ */
+final class Emitter {
+    static final ClassName KERNELS = ClassName.get("dev.tapeless.runtime.support", "Kernels");
+    static final ClassName TRANSFORMS = ClassName.get("org.nd4j.linalg.ops.transforms", "Transforms");
+    static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
+
+    private final Function<Node, CodeBlock> ref;
+
+    /** @param ref how to refer to an earlier node: its local name, a literal, a field */
+    Emitter(Function<Node, CodeBlock> ref) {
+        this.ref = ref;
+    }
+
+    Emission emit(Node n) {
+        return n.kind() == TENSOR ? tensor(n) : javaNumber(n);
+    }
+
+    private CodeBlock r(Node n) {
+        return ref.apply(n);
+    }
+
+    private Emission tensor(Node n) {
+        List<Node> in = n.inputs();
+        Node a = in.isEmpty() ? null : in.get(0);
+        Node b = in.size() > 1 ? in.get(1) : null;
+        String site = n.origin().site();
+        switch (n.op()) {
+            case ADD, SUB, MUL, DIV -> {
+                String m = n.op().name().toLowerCase(Locale.ROOT);
+                if (a.kind() == TENSOR && b.kind() == TENSOR) {
+                    return Emission.op("$T.$L($L, $L, $S)", KERNELS, m, r(a), r(b), site);
+                }
+                if (a.kind() == TENSOR) return Emission.op("$L.$L($L)", r(a), m, r(b));
+                String reversed = switch (n.op()) { case SUB -> "rsub"; case DIV -> "rdiv"; default -> m; };
+                return Emission.op("$L.$L($L)", r(b), reversed, r(a));
+            }
+            case POW -> {
+                return Emission.op("$T.pow($L, $L)", TRANSFORMS, r(a), r(b));
+            }
+            case NEG -> {
+                return Emission.op("$L.neg()", r(a));
+            }
+            case EXP, LOG, SQRT, ABS, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, SIGMOID, RELU,
+                    SIGN, STEP -> {
+                return Emission.op("$T.$L($L)", TRANSFORMS, n.op().displayName(), r(a));
+            }
+            case SUM, MEAN -> {
+                return Emission.op("$T.$L($L, $L$L)", KERNELS, n.op().displayName(), r(a),
+                        n.attrs().keepDims(), ints(n.attrs().ints()));
+            }
+            case MMUL -> {
+                return Emission.op("$T.mmul($L, $L, $S)", KERNELS, r(a), r(b), site);
+            }
+            case TRANSPOSE -> {
+                return Emission.java("$T.transpose($L)", KERNELS, r(a));
+            }
+            case RESHAPE -> {
+                return Emission.guarded(0, 1, "$T.reshape($L, $S$L)", KERNELS, r(a), site, longs(n.attrs().longs()));
+            }
+            case EXPAND -> {
+                return Emission.guarded(0, 1, "$T.expand($L, $S$L)", KERNELS, r(a), site, longs(n.attrs().longs()));
+            }
+            case SOFTMAX -> {
+                return Emission.op("$T.softmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
+            }
+            case LOG_SOFTMAX -> {
+                return Emission.guarded(1, 6, "$T.logSoftmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
+            }
+            case SUM_TO -> {
+                if (a.kind() != TENSOR) return Emission.op("$T.filled($L, $L)", KERNELS, r(a), r(b));
+                return Emission.guarded(0, 1, "$T.sumTo($L, $L)", KERNELS, r(a), r(b));
+            }
+            case EXPAND_LIKE -> {
+                if (a.kind() != TENSOR) return Emission.op("$T.filled($L, $L)", KERNELS, r(a), r(b));
+                return Emission.guarded(0, 1, "$T.expandLike($L, $L)", KERNELS, r(a), r(b));
+            }
+            case UNREDUCE -> {
+                return Emission.guarded(0, 1, "$T.unreduce($L, $L, $L$L)", KERNELS, r(a), r(b),
+                        n.attrs().keepDims(), ints(n.attrs().ints()));
+            }
+            case RESHAPE_LIKE -> {
+                return Emission.guarded(0, 1, "$T.reshapeLike($L, $L)", KERNELS, r(a), r(b));
+            }
+            case MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT -> {
+                String m = n.op() == dev.tapeless.processor.ir.Op.MMUL_GRAD_LEFT ? "mmulGradLeft" : "mmulGradRight";
+                return Emission.op("$T.$L($L, $L, $L)", KERNELS, m, r(a), r(b), r(in.get(2)));
+            }
+            case ZEROS_LIKE -> {
+                return Emission.op("$T.zerosLike($L)", KERNELS, r(a));
+            }
+            case AS_ARRAY_LIKE -> {
+                return Emission.op("$T.filled($L, $L)", KERNELS, r(a), r(b));
+            }
+            default -> throw new IllegalStateException("no tensor emission for " + n.op());
+        }
+    }
+
+    private Emission javaNumber(Node n) {
+        List<Node> in = n.inputs();
+        Node a = in.isEmpty() ? null : in.get(0);
+        Node b = in.size() > 1 ? in.get(1) : null;
+        switch (n.op()) {
+            case ADD: return Emission.java("$L + $L", r(a), r(b));
+            case SUB: return Emission.java("$L - $L", r(a), r(b));
+            case MUL: return Emission.java("$L * $L", r(a), r(b));
+            case DIV: return Emission.java("$L / $L", r(a), r(b));
+            case NEG: return Emission.java("-$L", r(a));
+            case TO_DOUBLE: return Emission.java("(double) $L", r(a));
+            case GE: return Emission.java("$L >= $L", r(a), r(b));
+            case SELECT: return Emission.java("$L ? $L : $L", r(a), r(b), r(in.get(2)));
+            case STEP: return Emission.java("$L > 0 ? 1.0 : 0.0", r(a));
+            case SIGN: return Emission.java("Math.signum($L)", r(a));
+            case SIGMOID: return Emission.java("1.0 / (1.0 + Math.exp(-$L))", r(a));
+            case RELU: return Emission.java("Math.max($L, 0.0)", r(a));
+            case POW, ATAN2, HYPOT, MIN, MAX:
+                return Emission.java("Math.$L($L, $L)", n.op().displayName(), r(a), r(b));
+            case EXP, LOG, SQRT, ABS, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, EXPM1, LOG10, LOG1P, CBRT:
+                return Emission.java("Math.$L($L)", n.op().displayName(), r(a));
+            case SUM_TO:
+                if (n.kind() == SCALAR && a.kind() == TENSOR) return Emission.op("$T.sumToScalar($L)", KERNELS, r(a));
+                break;
+            case COUNT:
+                return Emission.java("$T.count($L$L)", KERNELS, r(a), ints(n.attrs().ints()));
+            default:
+                break;
+        }
+        throw new IllegalStateException("no " + n.kind() + " emission for " + n.op());
+    }
+
+    private static String ints(List<Integer> values) {
+        return values.stream().map(v -> ", " + v).collect(Collectors.joining());
+    }
+
+    private static String longs(List<Long> values) {
+        return values.stream().map(v -> ", " + v + "L").collect(Collectors.joining());
+    }
+
+    /** A literal for a constant of the given kind, as Java source. */
+    static CodeBlock literal(double value, Kind kind) {
+        return switch (kind) {
+            case INT -> CodeBlock.of("$L", (int) value);
+            case LONG -> CodeBlock.of("$LL", (long) value);
+            case BOOL -> CodeBlock.of("$L", value != 0);
+            default -> {
+                if (Double.isNaN(value)) yield CodeBlock.of("Double.NaN");
+                if (value == Double.POSITIVE_INFINITY) yield CodeBlock.of("Double.POSITIVE_INFINITY");
+                if (value == Double.NEGATIVE_INFINITY) yield CodeBlock.of("Double.NEGATIVE_INFINITY");
+                if (value == Math.PI) yield CodeBlock.of("Math.PI");
+                if (value == Math.E) yield CodeBlock.of("Math.E");
+                String s = Double.toString(value);
+                yield CodeBlock.of("$L", value < 0 ? "(" + s + ")" : s);
+            }
+        };
+    }
+}

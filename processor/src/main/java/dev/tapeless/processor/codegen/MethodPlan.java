@@ -1,0 +1,29 @@
+package dev.tapeless.processor.codegen;
+
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.opt.Optimizer.Optimized;
+
+import java.util.List;
+
+/**
+ * Everything the code generator needs for one {@code @Differentiable} method: its signature and
+ * its three optimized graphs. {@code gradient} and {@code vjp} have roots {@code [value,
+ * d_param...]} in the order of the differentiated parameters; {@code vjp} reads a SEED node.
+ */
+public record MethodPlan(
+        String name,
+        String javadocLink,
+        List<Param> params,
+        Kind resultKind,
+        Optimized forward,
+        Optimized gradient,
+        Optimized vjp,
+        String ir) {
+
+    /** A parameter of the source method, in declaration order. */
+    public record Param(String name, Kind kind, boolean differentiated) {}
+
+    public List<Param> differentiated() {
+        return params.stream().filter(Param::differentiated).toList();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.tapeless.processor.codegen;
+
+import java.util.HashSet;
+import java.util.Set;
+import javax.lang.model.SourceVersion;
+
+/** Java identifiers for generated locals: the source's names first, a numbered suffix on a clash. */
+final class Names {
+    private final Set<String> taken = new HashSet<>();
+
+    Names(Iterable<String> reserved) {
+        for (String r : reserved) taken.add(r);
+    }
+
+    Names copy() {
+        Names n = new Names(Set.of());
+        n.taken.addAll(taken);
+        return n;
+    }
+
+    void reserve(String name) {
+        taken.add(name);
+    }
+
+    /** A fresh identifier close to {@code hint}; temporaries ({@code $mul}) become {@code mul}. */
+    String fresh(String hint) {
+        String base = hint.startsWith("$") ? hint.substring(1) : hint;
+        if (base.isEmpty()) base = "t";
+        if (!SourceVersion.isIdentifier(base)) base = "t";
+        String candidate = base;
+        for (int i = 2; taken.contains(candidate) || SourceVersion.isKeyword(candidate); i++) {
+            candidate = base + "_" + i;
+        }
+        taken.add(candidate);
+        return candidate;
+    }
+}

@@ -1,0 +1,541 @@
+package dev.tapeless.processor.frontend;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.SourcePositions;
+import dev.tapeless.processor.diagnostics.CompileError;
+import dev.tapeless.processor.diagnostics.Message;
+import dev.tapeless.processor.ir.Attrs;
+import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.ir.Origin;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * Reads one method body, statement by statement, into the graph: locals are names bound to SSA
+ * values (reassignment rebinds), expressions become nodes, calls to other {@code @Differentiable}
+ * methods are inlined.
+ */
+final class BodyReader {
+    private final Frontend frontend;
+    private final Graph graph;
+    private final ExecutableElement method;
+    private final MethodTree tree;
+    private final CompilationUnitTree unit;
+    private final Symbols symbols;
+    private final Set<ExecutableElement> inlining;
+    private final Map<String, Local> scope = new HashMap<>();
+    private final String fileName;
+    private final CharSequence source;
+
+    /** A local or parameter: its declared kind and its current value (null before assignment). */
+    private static final class Local {
+        final Kind kind;
+        Node value;
+
+        Local(Kind kind, Node value) {
+            this.kind = kind;
+            this.value = value;
+        }
+    }
+
+    BodyReader(Frontend frontend, Graph graph, ExecutableElement method, MethodTree tree, CompilationUnitTree unit,
+            Map<String, Node> parameters, Set<ExecutableElement> inlining) {
+        this.frontend = frontend;
+        this.graph = graph;
+        this.method = method;
+        this.tree = tree;
+        this.unit = unit;
+        this.symbols = frontend.symbols(unit, (TypeElement) method.getEnclosingElement());
+        this.inlining = inlining;
+        this.scope.putAll(wrap(parameters));
+        String path = unit.getSourceFile().getName();
+        this.fileName = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+        CharSequence text;
+        try {
+            text = unit.getSourceFile().getCharContent(true);
+        } catch (IOException e) {
+            text = null;
+        }
+        this.source = text;
+    }
+
+    private static Map<String, Local> wrap(Map<String, Node> parameters) {
+        Map<String, Local> m = new HashMap<>();
+        parameters.forEach((k, v) -> m.put(k, new Local(v.kind(), v)));
+        return m;
+    }
+
+    private CompileError error(Tree at, Message message, Object... args) {
+        return new CompileError(at, unit, message, args);
+    }
+
+    // ---- statements ---------------------------------------------------------------------------
+
+    /** Reads the body; returns the value of its return statement. */
+    Node read() {
+        List<? extends StatementTree> statements = tree.getBody().getStatements();
+        Node result = block(statements, true);
+        if (result == null) throw error(tree, Message.MISSING_RETURN, method.getSimpleName());
+        return result;
+    }
+
+    void bind(String name, Node value) {
+        scope.put(name, new Local(value.kind(), value));
+    }
+
+    private Node block(List<? extends StatementTree> statements, boolean outermost) {
+        for (int i = 0; i < statements.size(); i++) {
+            StatementTree s = statements.get(i);
+            graph.at(origin(s));
+            if (s instanceof ReturnTree r) {
+                if (i != statements.size() - 1 || !outermost) throw error(r, Message.RETURN_NOT_LAST);
+                if (r.getExpression() == null) throw error(r, Message.MISSING_RETURN, method.getSimpleName());
+                return expression(r.getExpression());
+            }
+            statement(s);
+        }
+        return null;
+    }
+
+    private void statement(StatementTree s) {
+        switch (s.getKind()) {
+            case VARIABLE -> declaration((VariableTree) s);
+            case EXPRESSION_STATEMENT -> expressionStatement(((ExpressionStatementTree) s).getExpression());
+            case BLOCK -> {
+                Map<String, Local> saved = new HashMap<>(scope);
+                block(((BlockTree) s).getStatements(), false);
+                // Locals declared inside go out of scope; assignments to outer locals stay.
+                scope.keySet().retainAll(saved.keySet());
+            }
+            case EMPTY_STATEMENT -> { }
+            case IF, FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP, SWITCH, BREAK, CONTINUE, TRY, THROW ->
+                    throw error(s, Message.CONTROL_FLOW, describe(s));
+            default -> throw error(s, Message.UNSUPPORTED_STATEMENT, describe(s));
+        }
+    }
+
+    private void declaration(VariableTree v) {
+        String name = v.getName().toString();
+        Kind declared = localKind(v);
+        if (v.getInitializer() == null) {
+            if (declared == null) throw error(v, Message.LOCAL_TYPE, name, "var");
+            scope.put(name, new Local(declared, null));
+            return;
+        }
+        Node value = expression(v.getInitializer());
+        Kind kind = declared == null ? value.kind() : declared;
+        value = convert(value, kind, v.getInitializer());
+        graph.name(value, name);
+        scope.put(name, new Local(kind, value));
+    }
+
+    /** The kind of a local's declared type; null for {@code var}. */
+    private Kind localKind(VariableTree v) {
+        Tree type = v.getType();
+        if (type == null || type.toString().equals("var")) return null;
+        if (type instanceof PrimitiveTypeTree p) {
+            return switch (p.getPrimitiveTypeKind()) {
+                case DOUBLE -> Kind.SCALAR;
+                case INT -> Kind.INT;
+                case LONG -> Kind.LONG;
+                case BOOLEAN -> Kind.BOOL;
+                default -> throw error(type, Message.LOCAL_TYPE, v.getName(), type);
+            };
+        }
+        TypeElement t = symbols.type(type);
+        if (t != null) {
+            String q = t.getQualifiedName().toString();
+            if (q.equals(Vocabulary.VARIABLE) || q.equals(Vocabulary.INDARRAY)) return Kind.TENSOR;
+        }
+        throw error(type, Message.LOCAL_TYPE, v.getName(), type);
+    }
+
+    private void expressionStatement(ExpressionTree e) {
+        if (e instanceof AssignmentTree a) {
+            Local local = assignable(a.getVariable());
+            Node value = convert(expression(a.getExpression()), local.kind, a.getExpression());
+            graph.name(value, a.getVariable().toString());
+            local.value = value;
+            return;
+        }
+        if (e instanceof CompoundAssignmentTree c) {
+            Local local = assignable(c.getVariable());
+            Op op = switch (c.getKind()) {
+                case PLUS_ASSIGNMENT -> Op.ADD;
+                case MINUS_ASSIGNMENT -> Op.SUB;
+                case MULTIPLY_ASSIGNMENT -> Op.MUL;
+                case DIVIDE_ASSIGNMENT -> Op.DIV;
+                default -> throw error(c, Message.OPERATOR, operatorText(c.getKind()));
+            };
+            if (local.kind == Kind.TENSOR) {
+                throw error(c, Message.COMPOUND_ON_TENSOR, operatorText(c.getKind()),
+                        c.getVariable() + " = " + c.getVariable() + "." + op.displayName() + "(...)");
+            }
+            if (local.value == null) throw error(c.getVariable(), Message.UNINITIALIZED, c.getVariable());
+            Node rhs = expression(c.getExpression());
+            requireNumber(rhs, c.getExpression(), operatorText(c.getKind()));
+            // Java's compound assignment casts back to the variable's type.
+            Node value = castTo(graph.apply(op, local.value, rhs), local.kind, c);
+            graph.name(value, c.getVariable().toString());
+            local.value = value;
+            return;
+        }
+        if (e instanceof MethodInvocationTree call && isTapeCall(call)) {
+            String name = methodName(call);
+            if (name.equals("reset") && call.getArguments().isEmpty()) return; // the tape is not used here
+            throw error(call, Message.TAPE_CALL, name);
+        }
+        throw error(e, Message.UNSUPPORTED_STATEMENT, "the expression statement '" + e + "'");
+    }
+
+    private Local assignable(ExpressionTree target) {
+        if (target instanceof IdentifierTree id) {
+            Local l = scope.get(id.getName().toString());
+            if (l != null) return l;
+        }
+        throw error(target, Message.ASSIGN_TARGET, target);
+    }
+
+    // ---- expressions --------------------------------------------------------------------------
+
+    Node expression(ExpressionTree e) {
+        switch (e.getKind()) {
+            case PARENTHESIZED:
+                return expression(((ParenthesizedTree) e).getExpression());
+            case INT_LITERAL:
+                return graph.constant(((Number) ((LiteralTree) e).getValue()).intValue(), Kind.INT);
+            case LONG_LITERAL:
+                return graph.constant(((Number) ((LiteralTree) e).getValue()).longValue(), Kind.LONG);
+            case DOUBLE_LITERAL:
+                return graph.scalar(((Number) ((LiteralTree) e).getValue()).doubleValue());
+            case BOOLEAN_LITERAL:
+                return graph.constant(Boolean.TRUE.equals(((LiteralTree) e).getValue()) ? 1 : 0, Kind.BOOL);
+            case FLOAT_LITERAL:
+                throw error(e, Message.LITERAL, "float");
+            case IDENTIFIER:
+                return identifier((IdentifierTree) e);
+            case MEMBER_SELECT:
+                return memberSelect((MemberSelectTree) e);
+            case UNARY_MINUS: {
+                Node x = expression(((UnaryTree) e).getExpression());
+                if (x.kind() == Kind.TENSOR) throw error(e, Message.OPERATOR_ON_TENSOR, "-", "neg()");
+                requireNumber(x, e, "-");
+                // A negative literal stays a constant, so it can be a dimension.
+                if (x.op() == Op.CONST) return graph.constant(-x.attrs().number(), x.kind());
+                return graph.apply(Op.NEG, x);
+            }
+            case UNARY_PLUS: {
+                Node x = expression(((UnaryTree) e).getExpression());
+                requireNumber(x, e, "+");
+                return x;
+            }
+            case PLUS:
+            case MINUS:
+            case MULTIPLY:
+            case DIVIDE:
+                return binary((BinaryTree) e);
+            case TYPE_CAST:
+                return cast((TypeCastTree) e);
+            case METHOD_INVOCATION:
+                return call((MethodInvocationTree) e);
+            case CONDITIONAL_EXPRESSION:
+                throw error(e, Message.CONTROL_FLOW, "the conditional operator ?:");
+            default:
+                if (e instanceof BinaryTree b) throw error(e, Message.OPERATOR, operatorText(b.getKind()));
+                if (e instanceof UnaryTree) throw error(e, Message.OPERATOR, operatorText(e.getKind()));
+                throw error(e, Message.UNSUPPORTED_EXPRESSION, describe(e));
+        }
+    }
+
+    private Node identifier(IdentifierTree id) {
+        String name = id.getName().toString();
+        Local l = scope.get(name);
+        if (l != null) {
+            if (l.value == null) throw error(id, Message.UNINITIALIZED, name);
+            return l.value;
+        }
+        VariableElement field = symbols.staticField(name);
+        if (field != null) return field(field, id);
+        throw error(id, Message.UNKNOWN_NAME, name);
+    }
+
+    private Node memberSelect(MemberSelectTree sel) {
+        TypeElement owner = isExpressionName(sel.getExpression()) ? null : symbols.type(sel.getExpression());
+        if (owner != null) {
+            String member = sel.getIdentifier().toString();
+            if (Vocabulary.MATH.contains(owner.getQualifiedName().toString())
+                    && Vocabulary.MATH_CONSTANTS.containsKey(member)) {
+                return graph.scalar(Vocabulary.MATH_CONSTANTS.get(member));
+            }
+            VariableElement field = symbols.staticField(owner, member);
+            if (field != null) return field(field, sel);
+        }
+        throw error(sel, Message.UNKNOWN_NAME, sel);
+    }
+
+    /** Whether a name is a local or parameter (which shadows a class of the same name). */
+    private boolean isExpressionName(ExpressionTree e) {
+        return e instanceof IdentifierTree id && scope.containsKey(id.getName().toString());
+    }
+
+    private Node field(VariableElement f, Tree at) {
+        Kind kind = switch (f.asType().getKind()) {
+            case DOUBLE -> Kind.SCALAR;
+            case INT -> Kind.INT;
+            case LONG -> Kind.LONG;
+            case BOOLEAN -> Kind.BOOL;
+            case DECLARED -> Frontend.qualifiedName(f.asType()).equals(Vocabulary.INDARRAY) ? Kind.TENSOR : null;
+            default -> null;
+        };
+        if (kind == null) throw error(at, Message.FIELD_TYPE, f.getSimpleName(), f.asType());
+        Object constant = f.getConstantValue();
+        if (constant instanceof Number n && kind != Kind.TENSOR) return graph.constant(n.doubleValue(), kind);
+        if (constant instanceof Boolean b) return graph.constant(b ? 1 : 0, Kind.BOOL);
+        TypeElement owner = (TypeElement) f.getEnclosingElement();
+        return graph.field(owner.getQualifiedName() + "." + f.getSimpleName(), kind);
+    }
+
+    private Node binary(BinaryTree b) {
+        Node l = expression(b.getLeftOperand());
+        Node r = expression(b.getRightOperand());
+        Op op = switch (b.getKind()) {
+            case PLUS -> Op.ADD;
+            case MINUS -> Op.SUB;
+            case MULTIPLY -> Op.MUL;
+            default -> Op.DIV;
+        };
+        if (l.kind() == Kind.TENSOR || r.kind() == Kind.TENSOR) {
+            throw error(b, Message.OPERATOR_ON_TENSOR, operatorText(b.getKind()), op.displayName() + "(...)");
+        }
+        requireNumber(l, b.getLeftOperand(), operatorText(b.getKind()));
+        requireNumber(r, b.getRightOperand(), operatorText(b.getKind()));
+        return graph.apply(op, l, r);
+    }
+
+    private Node cast(TypeCastTree c) {
+        Node x = expression(c.getExpression());
+        Tree type = c.getType();
+        if (type instanceof PrimitiveTypeTree p && p.getPrimitiveTypeKind() == TypeKind.DOUBLE && x.kind().isNumber()) {
+            return x.kind() == Kind.SCALAR ? x : graph.apply(Op.TO_DOUBLE, x);
+        }
+        throw error(c, Message.CAST, type);
+    }
+
+    // ---- calls --------------------------------------------------------------------------------
+
+    private Node call(MethodInvocationTree call) {
+        ExpressionTree select = call.getMethodSelect();
+        String name = methodName(call);
+        if (select instanceof MemberSelectTree sel) {
+            ExpressionTree receiver = sel.getExpression();
+            TypeElement type = isExpressionName(receiver) ? null : symbols.type(receiver);
+            if (type != null) {
+                String q = type.getQualifiedName().toString();
+                if (Vocabulary.MATH.contains(q)) return math(call, name);
+                if (q.equals(Vocabulary.VARIABLE)) return variableStatic(call, name);
+                if (q.equals(Vocabulary.TAPE)) throw error(call, Message.TAPE_CALL, name);
+                return userCall(call, name, symbols.staticMethods(type, name));
+            }
+            Node self = expression(receiver);
+            if (self.kind() != Kind.TENSOR) {
+                throw error(call, Message.UNSUPPORTED_EXPRESSION, "a method call on a " + self.kind().javaName());
+            }
+            return TensorOps.read(this, call, name, self);
+        }
+        return userCall(call, name, symbols.staticMethods(name));
+    }
+
+    private Node variableStatic(MethodInvocationTree call, String name) {
+        if (!name.equals("constant") || call.getArguments().isEmpty() || call.getArguments().size() > 2) {
+            throw error(call, Message.VARIABLE_METHOD, name, "Variable.constant(INDArray) and " + Vocabulary.variableOps());
+        }
+        ExpressionTree arg = call.getArguments().get(0);
+        if (!(arg instanceof IdentifierTree) && !(arg instanceof MemberSelectTree)) {
+            throw error(arg, Message.VARIABLE_CONSTANT_ARG);
+        }
+        Node x = expression(arg);
+        if (x.kind() != Kind.TENSOR) throw error(arg, Message.VARIABLE_CONSTANT_ARG);
+        return x;
+    }
+
+    private Node math(MethodInvocationTree call, String name) {
+        List<? extends ExpressionTree> args = call.getArguments();
+        if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
+            throw error(call, Message.MATH_NOT_DIFFERENTIABLE, name);
+        }
+        Op op = Vocabulary.MATH_UNARY.get(name);
+        int arity = 1;
+        if (op == null) {
+            op = Vocabulary.MATH_BINARY.get(name);
+            arity = 2;
+        }
+        if (op == null) throw error(call, Message.MATH_FUNCTION, name, Vocabulary.mathFunctions());
+        if (args.size() != arity) throw error(call, Message.MATH_ARITY, name, arity);
+        Node[] in = new Node[arity];
+        for (int i = 0; i < arity; i++) {
+            in[i] = expression(args.get(i));
+            if (in[i].kind() == Kind.TENSOR) throw error(args.get(i), Message.MATH_ON_TENSOR, name);
+            requireNumber(in[i], args.get(i), "Math." + name);
+        }
+        return graph.apply(op, in);
+    }
+
+    private Node userCall(MethodInvocationTree call, String name, List<ExecutableElement> candidates) {
+        if (candidates.isEmpty()) throw error(call, Message.CALL_UNRESOLVED, name);
+        List<ExecutableElement> sameArity = candidates.stream()
+                .filter(m -> m.getParameters().size() == call.getArguments().size()).toList();
+        if (sameArity.isEmpty()) {
+            throw error(call, Message.CALL_ARGUMENTS, name, call.getArguments().size(),
+                    candidates.get(0).getParameters().size());
+        }
+        ExecutableElement callee = sameArity.get(0);
+        if (!Frontend.isDifferentiable(callee) || !callee.getModifiers().contains(Modifier.STATIC)) {
+            throw error(call, Message.CALL_NOT_DIFFERENTIABLE, name);
+        }
+        if (inlining.contains(callee)) throw error(call, Message.CALL_RECURSIVE, name);
+        if (!frontend.hasSource(callee)) throw error(call, Message.CALL_NO_SOURCE, name);
+        List<Node> args = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) args.add(expression(a));
+        Origin here = graph.origin();
+        Node result = frontend.inline(callee, args, graph, inlining);
+        graph.at(here);
+        return result;
+    }
+
+    // ---- helpers shared with TensorOps --------------------------------------------------------
+
+    Graph graph() {
+        return graph;
+    }
+
+    CompileError errorAt(Tree at, Message message, Object... args) {
+        return error(at, message, args);
+    }
+
+    void requireNumber(Node n, Tree at, String what) {
+        if (!n.kind().isNumber()) throw error(at, Message.NUMBER_ARG_EXPECTED, what, n.kind().javaName());
+    }
+
+    /** {@code value} as a {@code kind}, by Java's widening; anything else is an error at {@code at}. */
+    Node convert(Node value, Kind kind, Tree at) {
+        if (value.kind() == kind) return value;
+        if (kind == Kind.SCALAR && (value.kind() == Kind.INT || value.kind() == Kind.LONG)) {
+            return graph.apply(Op.TO_DOUBLE, value);
+        }
+        if (kind == Kind.LONG && value.kind() == Kind.INT) return value;
+        throw error(at, Message.KIND_MISMATCH, "this", kind.javaName(), value.kind().javaName());
+    }
+
+    private Node castTo(Node value, Kind kind, Tree at) {
+        if (value.kind() == kind) return value;
+        if (kind == Kind.SCALAR) return convert(value, kind, at);
+        throw error(at, Message.CAST, kind.javaName());
+    }
+
+    /** A compile-time constant argument: a literal, a negated literal, a static final field. */
+    Number constantArgument(ExpressionTree e, String what, String op) {
+        Node n = expression(e);
+        if (n.op() == Op.CONST) return n.attrs().number();
+        throw error(e, Message.CONSTANT_ARGUMENT, what, op);
+    }
+
+    Attrs dims(List<Integer> dims, boolean keep) {
+        return Attrs.dims(dims, keep);
+    }
+
+    private boolean isTapeCall(MethodInvocationTree call) {
+        if (!(call.getMethodSelect() instanceof MemberSelectTree sel)) return false;
+        TypeElement t = symbols.type(sel.getExpression());
+        return t != null && t.getQualifiedName().contentEquals(Vocabulary.TAPE);
+    }
+
+    static String methodName(MethodInvocationTree call) {
+        ExpressionTree s = call.getMethodSelect();
+        if (s instanceof MemberSelectTree sel) return sel.getIdentifier().toString();
+        return ((IdentifierTree) s).getName().toString();
+    }
+
+    private Origin origin(StatementTree s) {
+        SourcePositions pos = frontend.trees().getSourcePositions();
+        long start = pos.getStartPosition(unit, s);
+        long end = pos.getEndPosition(unit, s);
+        long line = start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        String text = source != null && start >= 0 && end > start && end <= source.length()
+                ? source.subSequence((int) start, (int) end).toString()
+                : s.toString();
+        return new Origin(fileName, line, text);
+    }
+
+    private static String describe(Tree t) {
+        String kind = t.getKind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return switch (t.getKind()) {
+            case IF -> "an if statement";
+            case FOR_LOOP, ENHANCED_FOR_LOOP -> "a for loop";
+            case WHILE_LOOP -> "a while loop";
+            case DO_WHILE_LOOP -> "a do-while loop";
+            case SWITCH -> "a switch statement";
+            case TRY -> "a try statement";
+            case THROW -> "a throw statement";
+            case NEW_CLASS -> "object creation (new)";
+            case NEW_ARRAY -> "array creation";
+            case LAMBDA_EXPRESSION -> "a lambda expression";
+            case ARRAY_ACCESS -> "array access";
+            case STRING_LITERAL -> "a string literal";
+            case NULL_LITERAL -> "null";
+            default -> "a " + kind;
+        };
+    }
+
+    private static String operatorText(Tree.Kind k) {
+        return switch (k) {
+            case PLUS -> "+";
+            case MINUS -> "-";
+            case MULTIPLY -> "*";
+            case DIVIDE -> "/";
+            case REMAINDER -> "%";
+            case PLUS_ASSIGNMENT -> "+=";
+            case MINUS_ASSIGNMENT -> "-=";
+            case MULTIPLY_ASSIGNMENT -> "*=";
+            case DIVIDE_ASSIGNMENT -> "/=";
+            case REMAINDER_ASSIGNMENT -> "%=";
+            case POSTFIX_INCREMENT, PREFIX_INCREMENT -> "++";
+            case POSTFIX_DECREMENT, PREFIX_DECREMENT -> "--";
+            case LOGICAL_COMPLEMENT -> "!";
+            case BITWISE_COMPLEMENT -> "~";
+            default -> k.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
+    }
+}

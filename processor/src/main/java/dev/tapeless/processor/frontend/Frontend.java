@@ -1,0 +1,225 @@
+package dev.tapeless.processor.frontend;
+
+import com.sun.source.tree.AnnotationTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import dev.tapeless.Differentiable;
+import dev.tapeless.processor.diagnostics.CompileError;
+import dev.tapeless.processor.diagnostics.Message;
+import dev.tapeless.processor.ir.Function;
+import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.ir.Node;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+
+/**
+ * Reads a {@code @Differentiable} method into IR: checks its signature and {@code wrt}, then its
+ * body, inlining calls to other {@code @Differentiable} methods. The only stage that knows javac;
+ * every construct it cannot read is a {@link CompileError} at that construct's position.
+ */
+public final class Frontend {
+    private final Trees trees;
+    private final Elements elements;
+
+    public Frontend(Trees trees, Elements elements) {
+        this.trees = trees;
+        this.elements = elements;
+    }
+
+    /** A parameter of the method as the rest of the pipeline sees it. */
+    public record Parameter(String name, Kind kind, boolean differentiable, boolean inWrt) {}
+
+    /** The method read: its IR and its parameters. */
+    public record Reading(Function function, List<Parameter> parameters, Kind resultKind) {}
+
+    public Reading read(ExecutableElement method) {
+        TreePath path = trees.getPath(method);
+        MethodTree tree = (MethodTree) path.getLeaf();
+        CompilationUnitTree unit = path.getCompilationUnit();
+        if (!method.getModifiers().contains(Modifier.STATIC)) {
+            throw new CompileError(tree, unit, Message.NOT_STATIC, method.getSimpleName());
+        }
+        if (tree.getBody() == null) {
+            throw new CompileError(tree, unit, Message.ABSTRACT, method.getSimpleName());
+        }
+        Kind resultKind = resultKind(method.getReturnType());
+        if (resultKind == null) {
+            throw new CompileError(tree.getReturnType(), unit, Message.RESULT_TYPE, method.getSimpleName(),
+                    method.getReturnType());
+        }
+
+        List<ParamType> types = parameterTypes(method, tree, unit);
+        Set<String> wrt = wrt(method, tree, unit, types);
+        List<Parameter> parameters = new ArrayList<>();
+        Graph graph = new Graph();
+        Map<String, Node> bound = new LinkedHashMap<>();
+        List<Node> params = new ArrayList<>();
+        List<Node> wrtNodes = new ArrayList<>();
+        for (ParamType p : types) {
+            boolean in = p.differentiable && (wrt.isEmpty() || wrt.contains(p.name));
+            parameters.add(new Parameter(p.name, p.kind, p.differentiable, in));
+            Node n = graph.param(p.name, p.kind);
+            bound.put(p.name, n);
+            params.add(n);
+            if (in) wrtNodes.add(n);
+        }
+        Set<ExecutableElement> inlining = new HashSet<>();
+        inlining.add(method);
+        BodyReader body = new BodyReader(this, graph, method, tree, unit, bound, inlining);
+        Node result = body.read();
+        if (result.kind() != resultKind) {
+            result = body.convert(result, resultKind, tree);
+        }
+        Function f = new Function(method.getSimpleName().toString(), params, graph, result, wrtNodes);
+        return new Reading(f, parameters, resultKind);
+    }
+
+    /** Reads a callee's body with its parameters bound to the caller's arguments. */
+    Node inline(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining) {
+        TreePath path = trees.getPath(callee);
+        MethodTree tree = (MethodTree) path.getLeaf();
+        CompilationUnitTree unit = path.getCompilationUnit();
+        List<ParamType> types = parameterTypes(callee, tree, unit);
+        Map<String, Node> bound = new LinkedHashMap<>();
+        Set<ExecutableElement> nested = new HashSet<>(inlining);
+        nested.add(callee);
+        BodyReader body = new BodyReader(this, graph, callee, tree, unit, bound, nested);
+        for (int i = 0; i < types.size(); i++) {
+            body.bind(types.get(i).name, body.convert(args.get(i), types.get(i).kind, tree.getParameters().get(i)));
+        }
+        Kind resultKind = resultKind(callee.getReturnType());
+        if (resultKind == null) {
+            throw new CompileError(tree.getReturnType(), unit, Message.RESULT_TYPE, callee.getSimpleName(),
+                    callee.getReturnType());
+        }
+        Node result = body.read();
+        return result.kind() == resultKind ? result : body.convert(result, resultKind, tree);
+    }
+
+    boolean hasSource(ExecutableElement m) {
+        return trees.getTree(m) != null && trees.getPath(m) != null;
+    }
+
+    Trees trees() {
+        return trees;
+    }
+
+    Symbols symbols(CompilationUnitTree unit, TypeElement owner) {
+        return new Symbols(elements, unit, owner);
+    }
+
+    // ---- signature ----------------------------------------------------------------------------
+
+    private record ParamType(String name, Kind kind, boolean differentiable) {}
+
+    private static List<ParamType> parameterTypes(ExecutableElement method, MethodTree tree, CompilationUnitTree unit) {
+        List<ParamType> out = new ArrayList<>();
+        List<? extends VariableElement> ps = method.getParameters();
+        for (int i = 0; i < ps.size(); i++) {
+            VariableElement p = ps.get(i);
+            TypeMirror t = p.asType();
+            String name = p.getSimpleName().toString();
+            ParamType pt = switch (t.getKind()) {
+                case DOUBLE -> new ParamType(name, Kind.SCALAR, true);
+                case INT -> new ParamType(name, Kind.INT, false);
+                case LONG -> new ParamType(name, Kind.LONG, false);
+                case BOOLEAN -> new ParamType(name, Kind.BOOL, false);
+                case DECLARED -> switch (qualifiedName(t)) {
+                    case Vocabulary.VARIABLE -> new ParamType(name, Kind.TENSOR, true);
+                    case Vocabulary.INDARRAY -> new ParamType(name, Kind.TENSOR, false);
+                    default -> null;
+                };
+                default -> null;
+            };
+            if (pt == null) {
+                throw new CompileError(tree.getParameters().get(i), unit, Message.PARAMETER_TYPE, name, t);
+            }
+            if (pt.differentiable && name.equals("value")) {
+                throw new CompileError(tree.getParameters().get(i), unit, Message.PARAMETER_NAME_CLASH, name, "value");
+            }
+            out.add(pt);
+        }
+        return out;
+    }
+
+    private static Kind resultKind(TypeMirror t) {
+        if (t.getKind() == TypeKind.DOUBLE) return Kind.SCALAR;
+        if (t.getKind() == TypeKind.DECLARED && qualifiedName(t).equals(Vocabulary.VARIABLE)) return Kind.TENSOR;
+        return null;
+    }
+
+    static String qualifiedName(TypeMirror t) {
+        if (t instanceof DeclaredType d && d.asElement() instanceof TypeElement te) {
+            return te.getQualifiedName().toString();
+        }
+        return t.toString();
+    }
+
+    private static Set<String> wrt(ExecutableElement method, MethodTree tree, CompilationUnitTree unit,
+            List<ParamType> params) {
+        Differentiable a = method.getAnnotation(Differentiable.class);
+        String[] names = a == null ? new String[0] : a.wrt();
+        Set<String> out = new HashSet<>();
+        for (int i = 0; i < names.length; i++) {
+            String n = names[i];
+            Tree at = wrtElementTree(tree, i);
+            ParamType p = params.stream().filter(q -> q.name.equals(n)).findFirst().orElse(null);
+            if (p == null) {
+                throw new CompileError(at, unit, Message.WRT_UNKNOWN, n, method.getSimpleName(),
+                        params.stream().map(ParamType::name).toList());
+            }
+            if (!p.differentiable) {
+                throw new CompileError(at, unit, Message.WRT_NOT_DIFFERENTIABLE, n,
+                        method.getParameters().stream().filter(q -> q.getSimpleName().contentEquals(n))
+                                .findFirst().map(q -> q.asType().toString()).orElse("data"));
+            }
+            if (!out.add(n)) throw new CompileError(at, unit, Message.WRT_DUPLICATE, n);
+        }
+        return out;
+    }
+
+    /** The tree of the i-th name in {@code wrt = {...}}, or the annotation itself. */
+    private static Tree wrtElementTree(MethodTree tree, int index) {
+        for (AnnotationTree ann : tree.getModifiers().getAnnotations()) {
+            if (!ann.getAnnotationType().toString().endsWith("Differentiable")) continue;
+            for (ExpressionTree arg : ann.getArguments()) {
+                if (arg instanceof AssignmentTree as && as.getVariable().toString().equals("wrt")) {
+                    ExpressionTree v = as.getExpression();
+                    if (v instanceof NewArrayTree arr && arr.getInitializers() != null
+                            && index < arr.getInitializers().size()) {
+                        return arr.getInitializers().get(index);
+                    }
+                    return v;
+                }
+            }
+            return ann;
+        }
+        return tree;
+    }
+
+    static boolean isDifferentiable(ExecutableElement m) {
+        return m.getAnnotation(Differentiable.class) != null;
+    }
+
+}

@@ -1,0 +1,64 @@
+package dev.tapeless.processor.ir;
+
+import java.util.List;
+
+/**
+ * The compile-time attributes of a node: a number for constants, dimensions for reductions and
+ * shapes, a name for parameters and fields. Compared by value, which is what CSE needs.
+ */
+public record Attrs(double number, List<Integer> ints, boolean keepDims, List<Long> longs, String text) {
+
+    public static final Attrs NONE = new Attrs(0, List.of(), false, List.of(), "");
+
+    public static Attrs number(double value) {
+        return new Attrs(value, List.of(), false, List.of(), "");
+    }
+
+    public static Attrs text(String text) {
+        return new Attrs(0, List.of(), false, List.of(), text);
+    }
+
+    public static Attrs dims(List<Integer> dims, boolean keepDims) {
+        return new Attrs(0, List.copyOf(dims), keepDims, List.of(), "");
+    }
+
+    public static Attrs shape(List<Long> shape) {
+        return new Attrs(0, List.of(), false, List.copyOf(shape), "");
+    }
+
+    public Attrs withText(String newText) {
+        return new Attrs(number, ints, keepDims, longs, newText);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        // -0.0 and 0.0 differ, NaN equals itself: Double.compare semantics.
+        return o instanceof Attrs a
+                && Double.compare(number, a.number) == 0
+                && ints.equals(a.ints)
+                && keepDims == a.keepDims
+                && longs.equals(a.longs)
+                && text.equals(a.text);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(Double.hashCode(number), ints, keepDims, longs, text);
+    }
+
+    /** Attribute text for printing, empty when there is none. */
+    public String describe(Op op) {
+        return switch (op) {
+            case PARAM, FIELD -> text;
+            case CONST -> formatNumber(number);
+            case SUM, MEAN, UNREDUCE, COUNT -> "dims=" + ints + (keepDims ? " keep" : "");
+            case SOFTMAX, LOG_SOFTMAX -> "dim=" + ints.get(0);
+            case RESHAPE, EXPAND -> "shape=" + longs;
+            default -> "";
+        };
+    }
+
+    static String formatNumber(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) + ".0" : Double.toString(v);
+    }
+}

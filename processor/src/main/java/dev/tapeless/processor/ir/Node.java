@@ -1,0 +1,58 @@
+package dev.tapeless.processor.ir;
+
+import java.util.List;
+
+/**
+ * One SSA value: an op applied to earlier values. Immutable. Identity matters (a graph refers to
+ * nodes by reference); {@link #key()} gives the structural identity that CSE uses.
+ */
+public final class Node {
+    private final int id;
+    private final Op op;
+    private final List<Node> inputs;
+    private final Attrs attrs;
+    private final Kind kind;
+    private String name;
+    private final Origin origin;
+
+    Node(int id, Op op, List<Node> inputs, Attrs attrs, Kind kind, String name, Origin origin) {
+        this.id = id;
+        this.op = op;
+        this.inputs = List.copyOf(inputs);
+        this.attrs = attrs;
+        this.kind = kind;
+        this.name = name;
+        this.origin = origin;
+    }
+
+    public int id() { return id; }
+    public Op op() { return op; }
+    public List<Node> inputs() { return inputs; }
+    public Node in(int i) { return inputs.get(i); }
+    public Attrs attrs() { return attrs; }
+    public Kind kind() { return kind; }
+    /** The source name this value carries (a local or parameter), or a hint for a temporary. */
+    public String name() { return name; }
+    public Origin origin() { return origin; }
+
+    /** Gives a temporary the name of the source local it is bound to; the first name stays. */
+    void nameIfUnnamed(String sourceName) {
+        if (name.isEmpty() || name.startsWith("$")) name = sourceName;
+    }
+
+    public boolean isConst(double value) {
+        return op == Op.CONST && Double.compare(attrs.number(), value) == 0;
+    }
+
+    /** Structural identity: same op, same inputs (by reference), same attributes. */
+    public Key key() {
+        return new Key(op, inputs.stream().map(Node::id).toList(), attrs, kind);
+    }
+
+    public record Key(Op op, List<Integer> inputIds, Attrs attrs, Kind kind) {}
+
+    @Override
+    public String toString() {
+        return "%" + id + (name.isEmpty() ? "" : "(" + name + ")");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tapeless.processor.ir;
+
+/**
+ * The primitive operations of the IR. Elementwise ops work on tensors and on Java numbers alike
+ * (the kind of the operands decides); the rest are tensor-only or introduced by the reverse pass.
+ */
+public enum Op {
+    // Leaves.
+    /** A parameter of the method; {@code attrs.text()} is its name. */
+    PARAM(0),
+    /** A numeric literal or compile-time constant; {@code attrs.number()} is its value. */
+    CONST(0),
+    /** A static field read at run time; {@code attrs.text()} is {@code pkg.Class.FIELD}. */
+    FIELD(0),
+    /** The upstream adjoint handed to a pullback. */
+    SEED(0),
+
+    // Elementwise, binary. Operands broadcast (tensors) or promote (Java numbers).
+    ADD(2), SUB(2), MUL(2), DIV(2),
+    /** {@code x^p}: tensor to a scalar power, or {@code Math.pow}. */
+    POW(2),
+    ATAN2(2), HYPOT(2), MIN(2), MAX(2),
+
+    // Elementwise, unary.
+    NEG(1), EXP(1), LOG(1), SQRT(1), ABS(1), SIN(1), COS(1), TAN(1), ASIN(1), ACOS(1), ATAN(1),
+    SINH(1), COSH(1), TANH(1), SIGMOID(1), RELU(1), EXPM1(1), LOG10(1), LOG1P(1), CBRT(1),
+    /** -1, 0 or 1 by the sign of the operand (the derivative of {@code abs}). */
+    SIGN(1),
+    /** 1 where the operand is positive, else 0 (the derivative of {@code relu}). */
+    STEP(1),
+    /** A Java int or long widened to double. */
+    TO_DOUBLE(1),
+
+    // Comparison and selection on Java numbers (derivatives of min and max).
+    /** {@code a >= b}. */
+    GE(2),
+    /** {@code c ? a : b}. */
+    SELECT(3),
+
+    // Tensor structure. Attributes give the dimensions.
+    SUM(1), MEAN(1), MMUL(2), TRANSPOSE(1), RESHAPE(1), EXPAND(1), SOFTMAX(1), LOG_SOFTMAX(1),
+
+    // Introduced by the reverse pass; each names a shape computation done at run time.
+    /** Sums {@code g} over the axes along which it was broadcast from the shape of {@code like}. */
+    SUM_TO(2),
+    /** Broadcasts {@code x} to the broadcast shape of {@code x} and {@code like}. */
+    EXPAND_LIKE(2),
+    /** Undoes a reduction: {@code g} reshaped to keep the reduced axes, broadcast to {@code like}. */
+    UNREDUCE(2),
+    /** Number of elements a reduction over {@code attrs.ints()} of {@code like} combines. */
+    COUNT(1),
+    /** {@code g} reshaped to the shape of {@code like}. */
+    RESHAPE_LIKE(2),
+    /** Adjoint of the left operand of {@code mmul(a, b)}: {@code g · bᵀ}, by rank. */
+    MMUL_GRAD_LEFT(3),
+    /** Adjoint of the right operand of {@code mmul(a, b)}: {@code aᵀ · g}, by rank. */
+    MMUL_GRAD_RIGHT(3),
+    /** Zeros of the shape and data type of {@code like}. */
+    ZEROS_LIKE(1),
+    /** {@code x} as an array with the shape and data type of {@code like} (a double fills it). */
+    AS_ARRAY_LIKE(2);
+
+    private final int arity;
+
+    Op(int arity) {
+        this.arity = arity;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public boolean isLeaf() {
+        return arity == 0;
+    }
+
+    /** Ops whose result may share its buffer with an operand when shapes already agree. */
+    public boolean mayAliasFirstOperand() {
+        return switch (this) {
+            case TRANSPOSE, RESHAPE, RESHAPE_LIKE, SUM_TO, EXPAND_LIKE, EXPAND, AS_ARRAY_LIKE -> true;
+            default -> false;
+        };
+    }
+
+    public String displayName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

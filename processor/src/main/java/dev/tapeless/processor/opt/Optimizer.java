@@ -1,0 +1,96 @@
+package dev.tapeless.processor.opt;
+
+import dev.tapeless.processor.ir.Attrs;
+import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rebuilds a graph keeping only what reaches its roots, simplifying every node on the way
+ * ({@link Simplify}: constant folding and algebraic identities) and making each distinct
+ * computation once (common subexpressions, by structural key).
+ */
+public final class Optimizer {
+
+    /** An optimized graph and its roots, in the order they were given. */
+    public record Optimized(List<Node> nodes, List<Node> roots) {}
+
+    private final Graph out = new Graph();
+    private final Map<Node.Key, Node> made = new HashMap<>();
+
+    private Optimizer() {}
+
+    public static Optimized optimize(List<Node> nodes, List<Node> roots) {
+        Optimizer o = new Optimizer();
+        Map<Node, Node> mapped = new HashMap<>();
+        Set<Node> live = live(nodes, roots);
+        for (Node n : nodes) {
+            if (!live.contains(n)) continue;
+            o.out.at(n.origin());
+            Node copy;
+            if (n.op().isLeaf()) {
+                copy = o.intern(n.op(), n.attrs(), n.kind(), n.name(), List.of());
+            } else {
+                Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
+                copy = o.make(n.op(), n.attrs(), in);
+                o.out.name(copy, n.name());
+            }
+            mapped.put(n, copy);
+        }
+        List<Node> newRoots = roots.stream().map(mapped::get).toList();
+        Set<Node> stillLive = live(o.out.nodes(), newRoots);
+        List<Node> kept = o.out.nodes().stream().filter(stillLive::contains).toList();
+        return new Optimized(kept, newRoots);
+    }
+
+    /** Makes {@code op(inputs)} in its simplest form, reusing an identical node when there is one. */
+    Node make(Op op, Attrs attrs, Node... inputs) {
+        Node simpler = Simplify.rewrite(this, op, attrs, inputs);
+        if (simpler != null) return simpler;
+        Kind kind = Graph.kindOf(op, attrs, inputs);
+        return intern(op, attrs, kind, "$" + op.displayName(), List.of(inputs));
+    }
+
+    Node make(Op op, Node... inputs) {
+        return make(op, Attrs.NONE, inputs);
+    }
+
+    Node constant(double value) {
+        return intern(Op.CONST, Attrs.number(value), Kind.SCALAR, "$c", List.of());
+    }
+
+    private Node intern(Op op, Attrs attrs, Kind kind, String name, List<Node> inputs) {
+        Node.Key key = new Node.Key(op, inputs.stream().map(Node::id).toList(), attrs, kind);
+        Node existing = made.get(key);
+        if (existing != null) return existing;
+        Node n = out.add(op, inputs, attrs, kind, name);
+        made.put(key, n);
+        return n;
+    }
+
+    /** The nodes some root depends on. */
+    public static Set<Node> live(List<Node> nodes, List<Node> roots) {
+        Set<Node> live = new HashSet<>(roots);
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (live.contains(n)) live.addAll(n.inputs());
+        }
+        return live;
+    }
+
+    /** Nodes in order, restricted to those some root depends on. */
+    public static List<Node> prune(List<Node> nodes, List<Node> roots) {
+        Set<Node> live = live(nodes, roots);
+        List<Node> kept = new ArrayList<>();
+        for (Node n : nodes) if (live.contains(n)) kept.add(n);
+        return kept;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tapeless.runtime.check;
+
+import dev.tapeless.runtime.Tape;
+import dev.tapeless.runtime.Variable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Compares a generated gradient three ways: against the runtime tape running the annotated method
+ * itself, and against central finite differences of that method's value. Reports the worst
+ * difference per parameter.
+ *
+ * <pre>{@code
+ * GradientCheck.Report r = GradientCheck.of(
+ *         v -> Seed.loss(v.get(0), v.get(1)),                       // the annotated method, on the tape
+ *         x -> { var g = SeedDerivatives.lossGradient(x.get(0), x.get(1));
+ *                return List.of(g.value(), g.a(), g.b()); },            // value, then one gradient per input
+ *         List.of("a", "b"), List.of(a, b));
+ * r.assertWithin(1e-6);
+ * }</pre>
+ */
+public final class GradientCheck {
+    private GradientCheck() {}
+
+    /** Differences for one parameter: generated vs tape, generated vs finite differences. */
+    public record Row(String parameter, double vsTape, double vsFiniteDifferences) {}
+
+    /** One row per parameter, plus the difference between the generated value and the tape's. */
+    public record Report(double valueDifference, List<Row> rows) {
+        public double worst() {
+            double w = valueDifference;
+            for (Row r : rows) w = Math.max(w, Math.max(r.vsTape, r.vsFiniteDifferences));
+            return w;
+        }
+
+        /** Throws an {@link AssertionError} with the whole table when any difference exceeds {@code tolerance}. */
+        public Report assertWithin(double tolerance) {
+            if (!(worst() <= tolerance)) {
+                throw new AssertionError("gradient check failed (tolerance " + tolerance + ")\n" + this);
+            }
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder(String.format("value: |generated - tape| = %.3g%n", valueDifference));
+            s.append(String.format("%-12s %14s %14s%n", "parameter", "vs tape", "vs fin. diff."));
+            for (Row r : rows) s.append(String.format("%-12s %14.3g %14.3g%n", r.parameter, r.vsTape, r.vsFiniteDifferences));
+            return s.toString();
+        }
+    }
+
+    /**
+     * @param onTape    the annotated method called with Variables (runs on the runtime tape)
+     * @param generated the generated gradient: returns the value, then one gradient per input, in order
+     * @param names     parameter names, for the report
+     * @param inputs    the point to check at (never modified)
+     */
+    public static Report of(Function<List<Variable>, Variable> onTape, Function<List<INDArray>, List<INDArray>> generated,
+            List<String> names, List<INDArray> inputs) {
+        return of(onTape, generated, names, inputs, 1e-6);
+    }
+
+    public static Report of(Function<List<Variable>, Variable> onTape, Function<List<INDArray>, List<INDArray>> generated,
+            List<String> names, List<INDArray> inputs, double eps) {
+        if (names.size() != inputs.size()) {
+            throw new IllegalArgumentException(names.size() + " names for " + inputs.size() + " inputs");
+        }
+        List<INDArray> copies = inputs.stream().map(INDArray::dup).toList();
+        List<INDArray> gen = generated.apply(copies);
+        if (gen.size() != inputs.size() + 1) {
+            throw new IllegalArgumentException("the generated function must return the value and " + inputs.size()
+                    + " gradients, got " + gen.size() + " arrays");
+        }
+
+        Tape.reset();
+        List<Variable> vars = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) vars.add(Variable.constant(inputs.get(i).dup(), names.get(i)));
+        Variable loss = onTape.apply(vars);
+        List<Variable> tape = Tape.grad(loss, vars.toArray(new Variable[0]));
+        Tape.reset();
+
+        List<INDArray> fd = FiniteDifferences.gradient(x -> valueOnTape(onTape, x, names), inputs, eps);
+
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            INDArray g = gen.get(i + 1);
+            rows.add(new Row(names.get(i),
+                    FiniteDifferences.maxRelDiff(g, tape.get(i).value()),
+                    FiniteDifferences.maxRelDiff(g, fd.get(i))));
+        }
+        double valueDiff = FiniteDifferences.maxRelDiff(gen.get(0).reshape(loss.value().shape()), loss.value());
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!inputs.get(i).equals(copies.get(i))) {
+                throw new AssertionError("the generated code wrote into its argument " + names.get(i));
+            }
+        }
+        return new Report(valueDiff, rows);
+    }
+
+    private static double valueOnTape(Function<List<Variable>, Variable> f, List<INDArray> x, List<String> names) {
+        Tape.reset();
+        List<Variable> vars = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) vars.add(Variable.constant(x.get(i), names.get(i)));
+        INDArray v = f.apply(vars).value();
+        Tape.reset();
+        if (v.length() != 1) {
+            throw new IllegalArgumentException("finite differences need a scalar value, got shape " + Arrays.toString(v.shape()));
+        }
+        return v.getDouble(0);
+    }
+}

@@ -1,0 +1,318 @@
+package dev.tapeless.runtime.support;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * What generated companions call where ND4J alone would be wrong or unclear: broadcasting checked
+ * against NumPy's rules with an error that names the source line, matrix products by rank, and the
+ * shape computations of the reverse pass. Every method that may return its argument does so only
+ * when shapes already agree (the fast path, no ND4J op); callers never write into results.
+ */
+public final class Kernels {
+    private Kernels() {}
+
+    // ---- argument checks ----------------------------------------------------------------------
+
+    /** Rejects a null array argument with a message that names the parameter. */
+    public static void requireArgument(INDArray x, String parameter) {
+        if (x == null) throw new IllegalArgumentException("argument '" + parameter + "' is null");
+    }
+
+    /** A gradient needs a one-element value; anything else is pointed to the vjp. */
+    public static void requireScalar(INDArray value, String vjpMethod) {
+        if (value.length() != 1) {
+            throw new IllegalArgumentException("a gradient needs a scalar result, but the value has shape "
+                    + Arrays.toString(value.shape()) + "; use " + vjpMethod
+                    + "(...).pullback(upstream) for a vector-Jacobian product");
+        }
+    }
+
+    /** The upstream adjoint of a pullback has the value's shape and data type. */
+    public static void requireSameShape(INDArray upstream, INDArray value, String name) {
+        requireArgument(upstream, name);
+        if (!Arrays.equals(upstream.shape(), value.shape()) || upstream.dataType() != value.dataType()) {
+            throw new IllegalArgumentException(name + " must have the value's shape " + Arrays.toString(value.shape())
+                    + " and type " + value.dataType() + ", got " + Arrays.toString(upstream.shape())
+                    + " " + upstream.dataType());
+        }
+    }
+
+    // ---- elementwise binary ops, NumPy broadcasting -------------------------------------------
+
+    public static INDArray add(INDArray a, INDArray b, String site) {
+        check("add", a, b, site);
+        return a.add(b);
+    }
+
+    public static INDArray sub(INDArray a, INDArray b, String site) {
+        check("sub", a, b, site);
+        return a.sub(b);
+    }
+
+    public static INDArray mul(INDArray a, INDArray b, String site) {
+        check("mul", a, b, site);
+        return a.mul(b);
+    }
+
+    public static INDArray div(INDArray a, INDArray b, String site) {
+        check("div", a, b, site);
+        return a.div(b);
+    }
+
+    private static void check(String op, INDArray a, INDArray b, String site) {
+        if (a.dataType() != b.dataType()) {
+            throw new IllegalArgumentException(site + ": " + op + ": data types " + a.dataType() + " and "
+                    + b.dataType() + " differ; convert one with castTo");
+        }
+        broadcastShape(a.shape(), b.shape(), op, site);
+    }
+
+    /** NumPy's broadcast of two shapes, or an error that names the op, the line and both shapes. */
+    public static long[] broadcastShape(long[] a, long[] b, String op, String site) {
+        if (Arrays.equals(a, b)) return a;
+        int rank = Math.max(a.length, b.length);
+        long[] out = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            long da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            long db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException(site + ": " + op + ": shapes " + Arrays.toString(a) + " and "
+                        + Arrays.toString(b) + " do not broadcast");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    // ---- reductions ---------------------------------------------------------------------------
+
+    /** Sum over {@code dims} (negative counts from the end; none means all), keeping them if asked. */
+    public static INDArray sum(INDArray x, boolean keepDims, int... dims) {
+        int[] d = normalize(dims.length == 0 && keepDims ? allAxes(x) : dims, x.rank(), "sum");
+        return d.length == 0 ? x.sum() : x.sum(keepDims, d);
+    }
+
+    public static INDArray mean(INDArray x, boolean keepDims, int... dims) {
+        int[] d = normalize(dims.length == 0 && keepDims ? allAxes(x) : dims, x.rank(), "mean");
+        return d.length == 0 ? x.mean() : x.mean(keepDims, d);
+    }
+
+    private static int[] allAxes(INDArray x) {
+        int[] all = new int[x.rank()];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        return all;
+    }
+
+    /** How many elements of {@code like} a reduction over {@code dims} combines into one. */
+    public static double count(INDArray like, int... dims) {
+        if (dims.length == 0) return like.length();
+        long n = 1;
+        for (int d : normalize(dims, like.rank(), "mean")) n *= like.size(d);
+        return n;
+    }
+
+    /** All dims, non-negative and sorted; an empty array when {@code dims} covers every axis. */
+    static int[] normalize(int[] dims, int rank, String op) {
+        if (dims.length == 0) return dims;
+        int[] out = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            int d = dims[i] < 0 ? dims[i] + rank : dims[i];
+            if (d < 0 || d >= rank) {
+                throw new IllegalArgumentException(op + ": dimension " + dims[i] + " is out of range for rank " + rank);
+            }
+            out[i] = d;
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    // ---- linear algebra and shapes ------------------------------------------------------------
+
+    /** NumPy's matmul for ranks 1 and 2: matrix·matrix, matrix·vector, vector·matrix, vector·vector. */
+    public static INDArray mmul(INDArray a, INDArray b, String site) {
+        if (a.dataType() != b.dataType()) {
+            throw new IllegalArgumentException(site + ": mmul: data types " + a.dataType() + " and "
+                    + b.dataType() + " differ; convert one with castTo");
+        }
+        int ra = a.rank();
+        int rb = b.rank();
+        if (ra < 1 || ra > 2 || rb < 1 || rb > 2 || a.size(ra - 1) != b.size(0)) {
+            throw new IllegalArgumentException(site + ": mmul: shapes " + Arrays.toString(a.shape()) + " and "
+                    + Arrays.toString(b.shape()) + " do not multiply (ranks 1 and 2, inner sizes equal)");
+        }
+        INDArray am = ra == 1 ? a.reshape(1, a.length()) : a;
+        INDArray bm = rb == 1 ? b.reshape(b.length(), 1) : b;
+        INDArray y = Nd4j.gemm(am, bm, false, false);
+        if (ra == 2 && rb == 2) return y;
+        if (ra == 2) return y.reshape(a.size(0));
+        if (rb == 2) return y.reshape(b.size(1));
+        return y.reshape();
+    }
+
+    /** Adjoint of {@code a} in {@code y = mmul(a, b)}: {@code g · bᵀ}, by rank. */
+    public static INDArray mmulGradLeft(INDArray g, INDArray a, INDArray b) {
+        if (b.rank() == 1 && a.rank() == 1) return b.mul(g.getDouble(0));
+        if (b.rank() == 1) return Nd4j.gemm(g.reshape(g.length(), 1), b.reshape(1, b.length()), false, false);
+        if (a.rank() == 1) return Nd4j.gemm(b, g.reshape(g.length(), 1), false, false).reshape(a.length());
+        return Nd4j.gemm(g, b, false, true);
+    }
+
+    public static INDArray mmulGradLeft(double g, INDArray a, INDArray b) {
+        return mmulGradLeft(Nd4j.scalar(b.dataType(), g), a, b);
+    }
+
+    /** Adjoint of {@code b} in {@code y = mmul(a, b)}: {@code aᵀ · g}, by rank. */
+    public static INDArray mmulGradRight(INDArray g, INDArray a, INDArray b) {
+        if (a.rank() == 1 && b.rank() == 1) return a.mul(g.getDouble(0));
+        if (a.rank() == 1) return Nd4j.gemm(a.reshape(a.length(), 1), g.reshape(1, g.length()), false, false);
+        if (b.rank() == 1) return Nd4j.gemm(a, g.reshape(g.length(), 1), true, false).reshape(b.length());
+        return Nd4j.gemm(a, g, true, false);
+    }
+
+    public static INDArray mmulGradRight(double g, INDArray a, INDArray b) {
+        return mmulGradRight(Nd4j.scalar(a.dataType(), g), a, b);
+    }
+
+    /** Reverses the axes (NumPy); ranks 0 and 1 are their own transpose. */
+    public static INDArray transpose(INDArray x) {
+        if (x.rank() < 2) return x;
+        if (x.rank() == 2) return x.transpose();
+        int[] axes = new int[x.rank()];
+        for (int i = 0; i < axes.length; i++) axes[i] = axes.length - 1 - i;
+        return x.permute(axes);
+    }
+
+    public static INDArray reshape(INDArray x, String site, long... shape) {
+        long known = 1;
+        int unknown = 0;
+        for (long s : shape) {
+            if (s == -1) unknown++;
+            else known *= s;
+        }
+        boolean fits = unknown == 0 ? known == x.length() : unknown == 1 && known > 0 && x.length() % known == 0;
+        if (!fits) {
+            throw new IllegalArgumentException(site + ": reshape: cannot reshape " + Arrays.toString(x.shape())
+                    + " (" + x.length() + " elements) to " + Arrays.toString(shape));
+        }
+        return x.reshape(shape);
+    }
+
+    public static INDArray reshapeLike(INDArray g, INDArray like) {
+        return Arrays.equals(g.shape(), like.shape()) ? g : g.reshape(like.shape());
+    }
+
+    /** Broadcasts {@code x} to {@code shape} by NumPy's rules. */
+    public static INDArray expand(INDArray x, String site, long... shape) {
+        long[] target = broadcastShape(x.shape(), shape, "expand", site);
+        if (!Arrays.equals(target, shape)) {
+            throw new IllegalArgumentException(site + ": expand: cannot expand " + Arrays.toString(x.shape())
+                    + " to " + Arrays.toString(shape));
+        }
+        return broadcastTo(x, shape);
+    }
+
+    /** {@code x} broadcast against {@code like}: the shape of {@code x op like}. */
+    public static INDArray expandLike(INDArray x, INDArray like) {
+        return broadcastTo(x, broadcastShape(x.shape(), like.shape(), "broadcast", "adjoint"));
+    }
+
+    private static INDArray broadcastTo(INDArray x, long[] shape) {
+        if (Arrays.equals(x.shape(), shape)) return x;
+        if (x.length() == 1) return Nd4j.valueArrayOf(shape, x.getDouble(0), x.dataType());
+        return Nd4j.zeros(x.dataType(), shape).addi(x); // one op; ND4J's broadcast() costs one per row
+    }
+
+    /** An array of {@code like}'s shape and type, every element {@code value}. */
+    public static INDArray filled(double value, INDArray like) {
+        return Nd4j.valueArrayOf(like.shape(), value, like.dataType());
+    }
+
+    public static INDArray zerosLike(INDArray like) {
+        return Nd4j.zeros(like.dataType(), like.shape());
+    }
+
+    // ---- the reverse pass's shape computations ------------------------------------------------
+
+    /** {@code g} summed over the axes along which {@code like} was broadcast to {@code g}'s shape. */
+    public static INDArray sumTo(INDArray g, INDArray like) {
+        long[] gs = g.shape();
+        long[] ls = like.shape();
+        if (Arrays.equals(gs, ls)) return g;
+        if (g.length() == like.length()) return g.reshape(ls);
+        int lead = gs.length - ls.length;
+        int[] axes = new int[gs.length];
+        int n = 0;
+        for (int i = 0; i < gs.length; i++) {
+            if (i < lead || (ls[i - lead] == 1 && gs[i] != 1)) axes[n++] = i;
+        }
+        INDArray summed = g.sum(true, Arrays.copyOf(axes, n));
+        return summed.reshape(ls);
+    }
+
+    public static double sumToScalar(INDArray g) {
+        return g.length() == 1 ? g.getDouble(0) : g.sumNumber().doubleValue();
+    }
+
+    /** Undoes a reduction over {@code dims}: {@code g} spread back over {@code like}'s shape. */
+    public static INDArray unreduce(INDArray g, INDArray like, boolean keepDims, int... dims) {
+        long[] keptShape = like.shape().clone();
+        for (int d : normalize(dims, like.rank(), "sum")) keptShape[d] = 1;
+        INDArray kept = keepDims || Arrays.equals(g.shape(), keptShape) ? g : g.reshape(keptShape);
+        return broadcastTo(kept, like.shape());
+    }
+
+    public static INDArray unreduce(double g, INDArray like, boolean keepDims, int... dims) {
+        return filled(g, like);
+    }
+
+    // ---- softmax ------------------------------------------------------------------------------
+
+    public static INDArray softmax(INDArray x, int dim) {
+        return Nd4j.nn.softmax(x, normalize(new int[] {dim}, x.rank(), "softmax")[0]);
+    }
+
+    /** Log-softmax along any dim (ND4J's own ignores its dim argument and uses the last). */
+    public static INDArray logSoftmax(INDArray x, int dim) {
+        int d = normalize(new int[] {dim}, x.rank(), "logSoftmax")[0];
+        if (d == x.rank() - 1) return Nd4j.nn.logSoftmax(x, d);
+        INDArray shifted = x.sub(x.max(true, d));
+        return shifted.sub(Transforms.log(Transforms.exp(shifted).sum(true, d), false));
+    }
+
+    // ---- results ------------------------------------------------------------------------------
+
+    /**
+     * {@code x} itself, or a copy when it shares its buffer with any of {@code others} (an
+     * argument, another result): results never alias what the caller holds.
+     */
+    public static INDArray distinct(INDArray x, INDArray... others) {
+        for (INDArray o : others) {
+            if (o != null && sharesBuffer(x, o)) return copy(x);
+        }
+        return x;
+    }
+
+    private static boolean sharesBuffer(INDArray a, INDArray b) {
+        if (a == b) return true;
+        if (a.isEmpty() || b.isEmpty()) return false;
+        Object baseA = a.data().originalDataBuffer();
+        Object baseB = b.data().originalDataBuffer();
+        return (baseA != null && baseA == baseB)
+                || a.data() == b.data()
+                || a.data().address() == b.data().address();
+    }
+
+    /** A fresh copy; a plain memory copy when the layout allows, else ND4J's dup. */
+    private static INDArray copy(INDArray x) {
+        if (x.ordering() == 'c' && x.offset() == 0 && x.data().length() == x.length()
+                && Arrays.equals(x.stride(), Nd4j.getStrides(x.shape(), 'c'))) {
+            INDArray out = Nd4j.createUninitialized(x.dataType(), x.shape());
+            Nd4j.getMemoryManager().memcpy(out.data(), x.data());
+            return out;
+        }
+        return x.dup();
+    }
+}
