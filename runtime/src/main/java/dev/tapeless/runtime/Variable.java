@@ -383,7 +383,7 @@ public final class Variable {
         for (int i = 0; i < rank; i++) {
             reversed[i] = rank - 1 - i;
         }
-        INDArray y = value.permute(reversed);
+        INDArray y = value.permute(reversed).dup('c');
         // Reversing the axes is its own inverse.
         return record("transpose", y, this, g -> g.permute(reversed).dup('c'));
     }
