@@ -10,6 +10,7 @@ import dev.tapeless.processor.diagnostics.CompileError;
 import dev.tapeless.processor.diagnostics.Message;
 import dev.tapeless.processor.diagnostics.Reporter;
 import dev.tapeless.processor.frontend.Frontend;
+import dev.tapeless.processor.ir.Printer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +42,8 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 public final class TapelessProcessor extends AbstractProcessor {
     static final String ANNOTATION = "dev.tapeless.Differentiable";
+    /** {@code -Atapeless.printIr}: print each method's IR (as read, and its optimized gradient) as a note. */
+    static final String PRINT_IR = "tapeless.printIr";
 
     private Trees trees;
     private String treesProblem;
@@ -48,6 +51,11 @@ public final class TapelessProcessor extends AbstractProcessor {
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         return Set.of(ANNOTATION);
+    }
+
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(PRINT_IR);
     }
 
     @Override
@@ -114,7 +122,13 @@ public final class TapelessProcessor extends AbstractProcessor {
                 continue;
             }
             try {
-                plans.add(Pipeline.plan(frontend.read(m)));
+                MethodPlan plan = Pipeline.plan(frontend.read(m));
+                plans.add(plan);
+                if (processingEnv.getOptions().containsKey(PRINT_IR)) {
+                    processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, "Tapeless IR of " + m.getSimpleName()
+                            + ":\n" + plan.ir() + "gradient, optimized:\n" + Printer.print(plan.gradient().nodes(),
+                            plan.gradient().roots()), m);
+                }
             } catch (CompileError e) {
                 reporter.error(e, m);
             } catch (RuntimeException | StackOverflowError e) {

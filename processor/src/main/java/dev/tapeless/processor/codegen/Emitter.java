@@ -65,6 +65,9 @@ final class Emitter {
                 return Emission.op("$T.$L($L)", TRANSFORMS, n.op().displayName(), r(a));
             }
             case SUM, MEAN -> {
+                if (n.attrs().ints().isEmpty() && !n.attrs().keepDims()) {
+                    return Emission.op("$L.$L()", r(a), n.op().displayName());
+                }
                 return Emission.op("$T.$L($L, $L$L)", KERNELS, n.op().displayName(), r(a),
                         n.attrs().keepDims(), ints(n.attrs().ints()));
             }

@@ -24,7 +24,7 @@ final class Names {
 
     /** A fresh identifier close to {@code hint}; temporaries ({@code $mul}) become {@code mul}. */
     String fresh(String hint) {
-        String base = hint.startsWith("$") ? hint.substring(1) : hint;
+        String base = hint.startsWith("$") ? camelCase(hint.substring(1)) : hint;
         if (base.isEmpty()) base = "t";
         if (!SourceVersion.isIdentifier(base)) base = "t";
         String candidate = base;
@@ -33,5 +33,20 @@ final class Names {
         }
         taken.add(candidate);
         return candidate;
+    }
+
+    /** {@code sum_to} to {@code sumTo}: temporaries are named after their op, in Java's style. */
+    private static String camelCase(String snake) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 }

@@ -53,6 +53,6 @@ public final class Node {
 
     @Override
     public String toString() {
-        return "%" + id + (name.isEmpty() ? "" : "(" + name + ")");
+        return "%" + id + (name.isEmpty() || name.startsWith("$") ? "" : "(" + name + ")");
     }
 }

@@ -24,7 +24,9 @@ public final class Printer {
                 .append(" = ").append(n.op().displayName());
         if (!attrs.isEmpty()) s.append('[').append(attrs).append(']');
         if (!args.isEmpty()) s.append(' ').append(args);
-        if (n.origin().line() > 0) s.append("    ; line ").append(n.origin().line());
+        if (n.origin().line() > 0) {
+            s.append("    ; line ").append(n.origin().line()).append(n.origin().adjoint() ? ", adjoint" : "");
+        }
         return s.toString();
     }
 }

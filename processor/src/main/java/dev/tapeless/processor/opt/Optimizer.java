@@ -41,7 +41,9 @@ public final class Optimizer {
             } else {
                 Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
                 copy = o.make(n.op(), n.attrs(), in);
-                o.out.name(copy, n.name());
+                // A source name carries over to whatever the node simplified to; a temporary's
+                // hint does not (a rewritten node is named after the op it became).
+                if (!n.name().startsWith("$")) o.out.name(copy, n.name());
             }
             mapped.put(n, copy);
         }

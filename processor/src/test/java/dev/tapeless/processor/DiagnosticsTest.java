@@ -1,0 +1,258 @@
+package dev.tapeless.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every construct outside the supported language is one compile error, on the line of the
+ * construct, with a message that names it and says what to do; never a crash, never a companion.
+ */
+class DiagnosticsTest {
+
+    /** Source members, a fragment of the line the error must be on, a fragment of the message. */
+    static Stream<Arguments> unsupported() {
+        return Stream.of(
+                Arguments.of("""
+                        @Differentiable
+                        Variable notStatic(Variable x) { return x.sum(); }
+                        """, "Variable notStatic", "applies to static methods; make 'notStatic' static"),
+                Arguments.of("""
+                        @Differentiable
+                        static int returnsInt(Variable x) { return 1; }
+                        """, "static int returnsInt", "returns int; return Variable or double"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable badParameter(Variable x,
+                                                     String label) { return x.sum(); }
+                        """, "String label", "parameter 'label' has type java.lang.String"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable clash(Variable value) { return value.sum(); }
+                        """, "Variable clash", "parameter 'value' clashes with the component value()"),
+                Arguments.of("""
+                        @Differentiable(wrt = {"x",
+                                               "y"})
+                        static Variable unknownWrt(Variable x) { return x.sum(); }
+                        """, "\"y\"})", "wrt names 'y', which is not a parameter of 'unknownWrt'"),
+                Arguments.of("""
+                        @Differentiable(wrt = "data")
+                        static Variable dataWrt(Variable x, INDArray data) { return x.sum(); }
+                        """, "wrt = \"data\"", "a org.nd4j.linalg.api.ndarray.INDArray parameter, which is data"),
+                Arguments.of("""
+                        @Differentiable(wrt = {"x", "x"})
+                        static Variable twice(Variable x) { return x.sum(); }
+                        """, "wrt = {\"x\", \"x\"}", "wrt names 'x' twice"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable branches(Variable x, boolean flag) {
+                            Variable y = x;
+                            if (flag) {
+                                y = x.mul(2.0);
+                            }
+                            return y.sum();
+                        }
+                        """, "if (flag)", "an if statement is not supported yet"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable loops(Variable x) {
+                            Variable y = x;
+                            for (int i = 0; i < 3; i++) {
+                                y = y.mul(x);
+                            }
+                            return y.sum();
+                        }
+                        """, "for (int i", "a for loop is not supported yet"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable whileLoop(Variable x, int n) {
+                            while (n > 0) {
+                                n = n - 1;
+                            }
+                            return x.sum();
+                        }
+                        """, "while (n > 0)", "a while loop is not supported yet"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable conditional(Variable x, boolean flag) {
+                            return (flag ? x : x.neg()).sum();
+                        }
+                        """, "flag ? x", "the conditional operator ?: is not supported yet"),
+                Arguments.of("""
+                        static Variable helper(Variable x) { return x.exp(); }
+
+                        @Differentiable
+                        static Variable callsPlainMethod(Variable x) {
+                            return helper(x).sum();
+                        }
+                        """, "return helper(x)", "call to 'helper', which is not @Differentiable"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable recursive(Variable x) {
+                            return recursive(x.mul(0.5));
+                        }
+                        """, "return recursive(", "recursive call to 'recursive'"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable dataOut(Variable x) {
+                            long n = x.value().length();
+                            return x.sum();
+                        }
+                        """, "x.value().length()", "Variable.value is not an op Tapeless can differentiate"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable dynamicDims(Variable x, int axis) {
+                            return x.sum(axis);
+                        }
+                        """, "x.sum(axis)", "the dimension of sum must be a compile-time constant"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable wrapsExpression(Variable x) {
+                            return Variable.constant(x.value()).sum();
+                        }
+                        """, "Variable.constant(x.value())", "Variable.constant takes an INDArray parameter"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable floors(Variable x, double s) {
+                            return x.mul(Math.floor(s));
+                        }
+                        """, "Math.floor(s)", "Math.floor has no useful derivative"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable usesTheTape(Variable x) {
+                            Variable y = x.exp();
+                            Tape.grad(y, x);
+                            return y.sum();
+                        }
+                        """, "Tape.grad(y, x)", "Tape.grad() cannot be used inside a @Differentiable method"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable stringLocal(Variable x) {
+                            String s = "label";
+                            return x.sum();
+                        }
+                        """, "String s", "local 's' has type String"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable printing(Variable x) {
+                            System.out.println(x);
+                            return x.sum();
+                        }
+                        """, "System.out.println", "System.out.println(x)"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable arrays(Variable x, int n) {
+                            int[] dims = {0};
+                            return x.sum();
+                        }
+                        """, "int[] dims", "local 'dims' has type int[]"),
+                Arguments.of("""
+                        static final Variable SHARED = null;
+
+                        @Differentiable
+                        static Variable readsVariableField(Variable x) {
+                            return x.mul(SHARED);
+                        }
+                        """, "x.mul(SHARED)", "static field 'SHARED' has type dev.tapeless.runtime.Variable"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable tries(Variable x) {
+                            try {
+                                return x.sum();
+                            } finally {
+                                Tape.reset();
+                            }
+                        }
+                        """, "try {", "a try statement is not supported yet"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable remainder(Variable x, int n) {
+                            int k = n % 2;
+                            return x.sum();
+                        }
+                        """, "n % 2", "operator '%' is not differentiable or not supported"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable increments(Variable x, int n) {
+                            n++;
+                            return x.sum();
+                        }
+                        """, "n++", "the expression statement 'n++'"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("unsupported")
+    void eachUnsupportedConstructIsOneErrorOnItsLine(String members, String line, String message) {
+        JavaFileObject source = Sources.classT(members);
+        Compilation c = Sources.compile(source);
+        assertThat(c).failed();
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining(message).inFile(source).onLineContaining(line);
+    }
+
+    @Test
+    void overloadedMethodsAreEachReported() {
+        JavaFileObject source = Sources.classT("""
+                @Differentiable
+                static Variable f(Variable x) { return x.sum(); }
+
+                @Differentiable
+                static Variable f(Variable x, Variable y) { return x.mul(y).sum(); }
+                """);
+        Compilation c = Sources.compile(source);
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("'f' is overloaded").inFile(source).onLineContaining("f(Variable x)");
+        assertThat(c).hadErrorContaining("'f' is overloaded").inFile(source).onLineContaining("f(Variable x, Variable y)");
+    }
+
+    @Test
+    void anErrorInOneMethodIsReportedOnceAndOtherClassesCompileCleanly() {
+        JavaFileObject bad = Sources.classT("""
+                @Differentiable
+                static Variable good(Variable x) { return x.sum(); }
+
+                @Differentiable
+                static Variable bad(Variable x, boolean flag) {
+                    if (flag) { x = x.neg(); }
+                    return x.sum();
+                }
+                """);
+        JavaFileObject other = JavaFileObjects.forSourceString("test.Other", Sources.IMPORTS + """
+                public class Other {
+                    @Differentiable
+                    static Variable fine(Variable x) { return x.exp().sum(); }
+                }
+                """);
+        Compilation c = Sources.compile(bad, other);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("an if statement").inFile(bad).onLineContaining("if (flag)");
+    }
+
+    @Test
+    void errorsInsideAnInlinedCalleeAreReportedInTheCalleesFile() {
+        JavaFileObject lib = JavaFileObjects.forSourceString("test.Lib", Sources.IMPORTS + """
+                public class Lib {
+                    @Differentiable
+                    public static Variable clip(Variable x, boolean flag) {
+                        return (flag ? x : x.neg());
+                    }
+                }
+                """);
+        JavaFileObject user = Sources.classT("""
+                @Differentiable
+                static Variable f(Variable x) {
+                    return Lib.clip(x, true).sum();
+                }
+                """);
+        Compilation c = Sources.compile(lib, user);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("the conditional operator").inFile(lib).onLineContaining("flag ? x");
+    }
+}
