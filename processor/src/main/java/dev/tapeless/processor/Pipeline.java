@@ -6,6 +6,8 @@ import dev.tapeless.processor.frontend.Frontend;
 import dev.tapeless.processor.ir.Function;
 import dev.tapeless.processor.ir.Graph;
 import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.ir.Origin;
 import dev.tapeless.processor.opt.Optimizer;
 
 import java.util.ArrayList;
@@ -27,12 +29,15 @@ final class Pipeline {
 
         Optimizer.Optimized forward = Optimizer.optimize(graph.nodes(), List.of(result));
 
-        graph.at(dev.tapeless.processor.ir.Origin.NONE);
+        graph.at(Origin.NONE);
         Node one = graph.scalar(1);
         ReverseMode.Result gradient = ReverseMode.differentiate(graph, result, f.wrt(), one);
-        graph.at(dev.tapeless.processor.ir.Origin.NONE);
+        graph.at(Origin.NONE);
         Node upstream = graph.seed(reading.resultKind());
-        ReverseMode.Result vjp = ReverseMode.differentiate(graph, result, f.wrt(), upstream);
+        // A rank-0 result's upstream adjoint is a number: as a double it folds into the rules
+        // the way the gradient's constant 1 does (a scalar times an array, not a broadcast).
+        Node seed = Graph.isRankZero(result) ? graph.apply(Op.ELEMENT, upstream) : upstream;
+        ReverseMode.Result vjp = ReverseMode.differentiate(graph, result, f.wrt(), seed);
 
         Optimizer.Optimized gradientGraph = Optimizer.optimize(graph.nodes(), roots(result, gradient));
         Optimizer.Optimized vjpGraph = Optimizer.optimize(graph.nodes(), roots(result, vjp));

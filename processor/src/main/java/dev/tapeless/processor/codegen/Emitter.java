@@ -129,6 +129,7 @@ final class Emitter {
             case DIV: return Emission.java("$L / $L", r(a), r(b));
             case NEG: return Emission.java("-$L", r(a));
             case TO_DOUBLE: return Emission.java("(double) $L", r(a));
+            case ELEMENT: return Emission.java("$L.getDouble(0)", r(a));
             case GE: return Emission.java("$L >= $L", r(a), r(b));
             case SELECT: return Emission.java("$L ? $L : $L", r(a), r(b), r(in.get(2)));
             case STEP: return Emission.java("$L > 0 ? 1.0 : 0.0", r(a));

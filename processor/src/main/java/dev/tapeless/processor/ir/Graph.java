@@ -80,11 +80,25 @@ public final class Graph {
             case GE -> Kind.BOOL;
             case SELECT -> Kind.promote(in[1].kind(), in[2].kind());
             case SUM_TO -> in[1].kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR;
-            case COUNT, TO_DOUBLE -> Kind.SCALAR;
+            case COUNT, TO_DOUBLE, ELEMENT -> Kind.SCALAR;
             case SUM, MEAN, MMUL, TRANSPOSE, RESHAPE, EXPAND, SOFTMAX, LOG_SOFTMAX, EXPAND_LIKE,
                     UNREDUCE, RESHAPE_LIKE, MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT, ZEROS_LIKE, AS_ARRAY_LIKE -> Kind.TENSOR;
             case PARAM, CONST, FIELD, SEED -> throw new IllegalArgumentException("leaf " + op + " has no inputs");
             default -> anyTensor(in) ? Kind.TENSOR : Kind.SCALAR; // elementwise unary
+        };
+    }
+
+    /**
+     * Whether a tensor value is rank 0 whatever the shapes of the arguments: a full reduction,
+     * or elementwise ops on such values and Java numbers.
+     */
+    public static boolean isRankZero(Node n) {
+        if (n.kind() != Kind.TENSOR) return false;
+        return switch (n.op()) {
+            case SUM, MEAN -> n.attrs().ints().isEmpty() && !n.attrs().keepDims();
+            case ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, RELU ->
+                    n.inputs().stream().allMatch(i -> i.kind() != Kind.TENSOR || isRankZero(i));
+            default -> false;
         };
     }
 

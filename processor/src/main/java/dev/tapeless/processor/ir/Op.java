@@ -30,6 +30,8 @@ public enum Op {
     STEP(1),
     /** A Java int or long widened to double. */
     TO_DOUBLE(1),
+    /** The one element of a one-element array, as a double. */
+    ELEMENT(1),
 
     // Comparison and selection on Java numbers (derivatives of min and max).
     /** {@code a >= b}. */
