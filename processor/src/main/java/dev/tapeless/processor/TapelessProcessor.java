@@ -67,11 +67,43 @@ public final class TapelessProcessor extends AbstractProcessor {
     public synchronized void init(ProcessingEnvironment env) {
         super.init(env);
         try {
-            trees = Trees.instance(env);
+            trees = Trees.instance(unwrap(env));
         } catch (RuntimeException | LinkageError e) {
             trees = null;
             treesProblem = e.toString();
         }
+    }
+
+    /**
+     * javac's own environment, under the wrappers that Gradle and IntelliJ put around it (they keep
+     * it in a field); {@code Trees.instance} rejects the wrappers. Only trees come from it: files
+     * are still written through the wrapper's Filer, so incremental builds see them.
+     */
+    static ProcessingEnvironment unwrap(ProcessingEnvironment env) {
+        ProcessingEnvironment current = env;
+        for (int depth = 0; depth < 5; depth++) {
+            if (current.getClass().getName().startsWith("com.sun.tools.javac.")) return current;
+            ProcessingEnvironment inner = delegateOf(current);
+            if (inner == null) return current;
+            current = inner;
+        }
+        return current;
+    }
+
+    private static ProcessingEnvironment delegateOf(ProcessingEnvironment env) {
+        for (Class<?> c = env.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (!ProcessingEnvironment.class.isAssignableFrom(f.getType())) continue;
+                try {
+                    f.setAccessible(true);
+                    Object v = f.get(env);
+                    if (v instanceof ProcessingEnvironment p && p != env) return p;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return null; // not accessible: Trees.instance will say so
+                }
+            }
+        }
+        return null;
     }
 
     @Override
