@@ -109,7 +109,7 @@ final class Emitter {
                 return Emission.op("$T.$L($L, $L, $L)", KERNELS, m, r(a), r(b), r(in.get(2)));
             }
             case ZEROS_LIKE -> {
-                return Emission.op("$T.zerosLike($L)", KERNELS, r(a));
+                return Emission.java("$T.zerosLike($L)", KERNELS, r(a)); // an allocation, not an op
             }
             case AS_ARRAY_LIKE -> {
                 return Emission.op("$T.filled($L, $L)", KERNELS, r(a), r(b));
@@ -141,7 +141,9 @@ final class Emitter {
             case EXP, LOG, SQRT, ABS, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, EXPM1, LOG10, LOG1P, CBRT:
                 return Emission.java("Math.$L($L)", n.op().displayName(), r(a));
             case SUM_TO:
-                if (n.kind() == SCALAR && a.kind() == TENSOR) return Emission.op("$T.sumToScalar($L)", KERNELS, r(a));
+                if (n.kind() == SCALAR && a.kind() == TENSOR) {
+                    return Emission.guarded(0, 1, "$T.sumToScalar($L)", KERNELS, r(a));
+                }
                 break;
             case COUNT:
                 return Emission.java("$T.count($L$L)", KERNELS, r(a), ints(n.attrs().ints()));
