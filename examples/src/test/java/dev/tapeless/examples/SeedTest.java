@@ -9,6 +9,8 @@ import dev.tapeless.runtime.check.GradientCheck;
 import dev.tapeless.runtime.check.OpCounter;
 import dev.tapeless.runtime.check.OpCounter.Counted;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +48,13 @@ class SeedTest {
         return (reset ? Seed.lossWithReset(va, vb) : Seed.loss(va, vb)).value();
     }
 
+    /** Generated value and gradient (value, d/da, d/db) against the tape and finite differences. */
+    private static void assertMatchesTapeAndFiniteDifferences(BinaryOperator<Variable> onTape,
+            BiFunction<INDArray, INDArray, List<INDArray>> generated, INDArray a, INDArray b) {
+        GradientCheck.of(v -> onTape.apply(v.get(0), v.get(1)), x -> generated.apply(x.get(0), x.get(1)),
+                List.of("a", "b"), List.of(a, b)).assertWithin(1e-6);
+    }
+
     @ParameterizedTest
     @MethodSource("inputPairs")
     void forwardRunsThreeOpsAndMatchesTheTape(INDArray a, INDArray b) {
@@ -71,12 +80,10 @@ class SeedTest {
         assertEquals(g.ops(), SeedDerivatives.LOSS_OPS.gradient().fewest());
         assertEquals(b, g.value().a());
         assertEquals(a.add(b.mul(2)), g.value().b());
-        GradientCheck.of(v -> Seed.loss(v.get(0), v.get(1)),
-                x -> {
-                    var r = SeedDerivatives.lossGradient(x.get(0), x.get(1));
-                    return List.of(r.value(), r.a(), r.b());
-                },
-                List.of("a", "b"), List.of(a, b)).assertWithin(1e-6);
+        assertMatchesTapeAndFiniteDifferences(Seed::loss, (x, y) -> {
+            var r = SeedDerivatives.lossGradient(x, y);
+            return List.of(r.value(), r.a(), r.b());
+        }, a, b);
     }
 
     @ParameterizedTest
@@ -85,12 +92,10 @@ class SeedTest {
         Counted<SeedDerivatives.LossWithResetGradient> g =
                 OpCounter.count(() -> SeedDerivatives.lossWithResetGradient(a, b));
         assertEquals(4, g.ops(), g.breakdown());
-        GradientCheck.of(v -> Seed.lossWithReset(v.get(0), v.get(1)),
-                x -> {
-                    var r = SeedDerivatives.lossWithResetGradient(x.get(0), x.get(1));
-                    return List.of(r.value(), r.a(), r.b());
-                },
-                List.of("a", "b"), List.of(a, b)).assertWithin(1e-6);
+        assertMatchesTapeAndFiniteDifferences(Seed::lossWithReset, (x, y) -> {
+            var r = SeedDerivatives.lossWithResetGradient(x, y);
+            return List.of(r.value(), r.a(), r.b());
+        }, a, b);
     }
 
     @ParameterizedTest
@@ -103,11 +108,9 @@ class SeedTest {
         assertEquals(3, backward.ops(), backward.breakdown()); // b·u, t·u, and their sum for d_b
         assertTrue(forward.ops() + backward.ops() <= 8, forward.breakdown() + " | " + backward.breakdown());
         assertEquals(onTape(a, b, false), forward.value().value());
-        GradientCheck.of(v -> Seed.loss(v.get(0), v.get(1)),
-                x -> {
-                    var r = SeedDerivatives.lossVjp(x.get(0), x.get(1)).pullback(Nd4j.scalar(1.0));
-                    return List.of(r.value(), r.a(), r.b());
-                },
-                List.of("a", "b"), List.of(a, b)).assertWithin(1e-6);
+        assertMatchesTapeAndFiniteDifferences(Seed::loss, (x, y) -> {
+            var r = SeedDerivatives.lossVjp(x, y).pullback(Nd4j.scalar(1.0));
+            return List.of(r.value(), r.a(), r.b());
+        }, a, b);
     }
 }
