@@ -2,6 +2,7 @@ package dev.tapeless.processor.ad;
 
 import dev.tapeless.processor.ir.Attrs;
 import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
 
@@ -28,8 +29,17 @@ public final class Algebra {
     /** {@code g} summed back to the shape of {@code like} (undoes broadcasting). */
     public Node sumTo(Node g, Node like) { return graph.apply(Op.SUM_TO, g, like); }
 
-    /** {@code g} spread back over the axes a reduction with {@code attrs} removed from {@code like}. */
+    /** The Java number {@code s} as an array of the shape and data type of {@code like}. */
+    public Node broadcast(Node s, Node like) {
+        return graph.apply(Op.EXPAND_LIKE, s, like);
+    }
+
+    /**
+     * {@code g} spread back over the axes a reduction with {@code attrs} removed from {@code like}.
+     * A broadcast number spreads to that number broadcast to {@code like}, whatever the axes.
+     */
     public Node unreduce(Node g, Node like, Attrs attrs) {
+        if (g.op() == Op.EXPAND_LIKE && g.in(0).kind() != Kind.TENSOR) return broadcast(g.in(0), like);
         return attrs.ints().isEmpty()
                 ? graph.apply(Op.EXPAND_LIKE, g, like)
                 : graph.apply(Op.UNREDUCE, attrs, g, like);
