@@ -9,10 +9,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One op of {@link Ops}, both ways: on the tape (the op alone, and its weighted sum with data
- * {@code w}) and generated (the weighted sum's gradient, the op's forward pass and its pullback).
+ * {@code w}) and generated (the weighted sum's gradient; the op's forward pass, its gradient, which
+ * needs a one-element result, and its pullback).
  * Generated results are listed as the value, then one gradient per parameter.
  *
- * @param counts the op counts the companion declares for the weighted sum's entry points
+ * <p>The plain sum {@code op(...).sum()} is there too: its adjoint is the number 1 broadcast, which
+ * the generated code handles apart from an array adjoint.
+ *
+ * @param counts       the op counts the companion declares for the weighted sum's entry points
+ * @param summedCounts likewise for the plain sum
+ * @param ownCounts    likewise for the op alone
  */
 record OpUnderTest(
         String name,
@@ -21,8 +27,13 @@ record OpUnderTest(
         BiFunction<List<Variable>, INDArray, Variable> weightedOnTape,
         BiFunction<List<INDArray>, INDArray, List<INDArray>> weightedGradient,
         Function<List<INDArray>, INDArray> forward,
+        Function<List<INDArray>, List<INDArray>> gradient,
+        Function<List<Variable>, Variable> summedOnTape,
+        Function<List<INDArray>, List<INDArray>> summedGradient,
         BiFunction<List<INDArray>, INDArray, List<INDArray>> pullback,
-        OpCounts counts) {
+        OpCounts counts,
+        OpCounts summedCounts,
+        OpCounts ownCounts) {
 
     @Override
     public String toString() {

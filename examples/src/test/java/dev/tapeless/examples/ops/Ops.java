@@ -166,10 +166,72 @@ public final class Ops {
     @Differentiable public static Variable logSoftmax1W(Variable x, INDArray w) { return logSoftmax1(x).mul(Variable.constant(w)).sum(); }
     @Differentiable public static Variable logSoftmaxLastW(Variable x, INDArray w) { return logSoftmaxLast(x).mul(Variable.constant(w)).sum(); }
 
-    // ---- gradients that could come out as one buffer ----
+    // ---- the plain sum of each op: its adjoint is the broadcast number 1 ----
 
-    /** Both gradients are the same broadcast one when the shapes agree. */
-    @Differentiable public static Variable addSum(Variable a, Variable b) { return a.add(b).sum(); }
+    @Differentiable public static Variable addSum(Variable a, Variable b) { return add(a, b).sum(); }
+    @Differentiable public static Variable subSum(Variable a, Variable b) { return sub(a, b).sum(); }
+    @Differentiable public static Variable mulSum(Variable a, Variable b) { return mul(a, b).sum(); }
+    @Differentiable public static Variable divSum(Variable a, Variable b) { return div(a, b).sum(); }
+    @Differentiable public static Variable rsubSum(Variable a, Variable b) { return rsub(a, b).sum(); }
+    @Differentiable public static Variable rdivSum(Variable a, Variable b) { return rdiv(a, b).sum(); }
+    @Differentiable public static Variable addCSum(Variable a) { return addC(a).sum(); }
+    @Differentiable public static Variable subCSum(Variable a) { return subC(a).sum(); }
+    @Differentiable public static Variable mulCSum(Variable a) { return mulC(a).sum(); }
+    @Differentiable public static Variable divCSum(Variable a) { return divC(a).sum(); }
+    @Differentiable public static Variable rsubCSum(Variable a) { return rsubC(a).sum(); }
+    @Differentiable public static Variable rdivCSum(Variable a) { return rdivC(a).sum(); }
+    @Differentiable public static Variable negSum(Variable x) { return neg(x).sum(); }
+    @Differentiable public static Variable expSum(Variable x) { return exp(x).sum(); }
+    @Differentiable public static Variable logSum(Variable x) { return log(x).sum(); }
+    @Differentiable public static Variable sqrtSum(Variable x) { return sqrt(x).sum(); }
+    @Differentiable public static Variable absSum(Variable x) { return abs(x).sum(); }
+    @Differentiable public static Variable sinSum(Variable x) { return sin(x).sum(); }
+    @Differentiable public static Variable cosSum(Variable x) { return cos(x).sum(); }
+    @Differentiable public static Variable tanhSum(Variable x) { return tanh(x).sum(); }
+    @Differentiable public static Variable sigmoidSum(Variable x) { return sigmoid(x).sum(); }
+    @Differentiable public static Variable reluSum(Variable x) { return relu(x).sum(); }
+    @Differentiable public static Variable pow2Sum(Variable x) { return pow2(x).sum(); }
+    @Differentiable public static Variable pow3Sum(Variable x) { return pow3(x).sum(); }
+    @Differentiable public static Variable powHalfSum(Variable x) { return powHalf(x).sum(); }
+    @Differentiable public static Variable powMinus1Sum(Variable x) { return powMinus1(x).sum(); }
+    @Differentiable public static Variable pow1Sum(Variable x) { return pow1(x).sum(); }
+    @Differentiable public static Variable pow0Sum(Variable x) { return pow0(x).sum(); }
+    @Differentiable public static Variable sumAllSum(Variable x) { return sumAll(x).sum(); }
+    @Differentiable public static Variable sumAllKeepSum(Variable x) { return sumAllKeep(x).sum(); }
+    @Differentiable public static Variable sum0Sum(Variable x) { return sum0(x).sum(); }
+    @Differentiable public static Variable sum1Sum(Variable x) { return sum1(x).sum(); }
+    @Differentiable public static Variable sumLastSum(Variable x) { return sumLast(x).sum(); }
+    @Differentiable public static Variable sum01Sum(Variable x) { return sum01(x).sum(); }
+    @Differentiable public static Variable sum0LastSum(Variable x) { return sum0Last(x).sum(); }
+    @Differentiable public static Variable sum0KeepSum(Variable x) { return sum0Keep(x).sum(); }
+    @Differentiable public static Variable sum1KeepSum(Variable x) { return sum1Keep(x).sum(); }
+    @Differentiable public static Variable sumLastKeepSum(Variable x) { return sumLastKeep(x).sum(); }
+    @Differentiable public static Variable meanAllSum(Variable x) { return meanAll(x).sum(); }
+    @Differentiable public static Variable meanAllKeepSum(Variable x) { return meanAllKeep(x).sum(); }
+    @Differentiable public static Variable mean0Sum(Variable x) { return mean0(x).sum(); }
+    @Differentiable public static Variable mean1Sum(Variable x) { return mean1(x).sum(); }
+    @Differentiable public static Variable meanLastSum(Variable x) { return meanLast(x).sum(); }
+    @Differentiable public static Variable mean01Sum(Variable x) { return mean01(x).sum(); }
+    @Differentiable public static Variable mean0LastSum(Variable x) { return mean0Last(x).sum(); }
+    @Differentiable public static Variable mean0KeepSum(Variable x) { return mean0Keep(x).sum(); }
+    @Differentiable public static Variable mean1KeepSum(Variable x) { return mean1Keep(x).sum(); }
+    @Differentiable public static Variable meanLastKeepSum(Variable x) { return meanLastKeep(x).sum(); }
+    @Differentiable public static Variable mmulSum(Variable a, Variable b) { return mmul(a, b).sum(); }
+    @Differentiable public static Variable transposeSum(Variable x) { return transpose(x).sum(); }
+    @Differentiable public static Variable reshape26Sum(Variable x) { return reshape26(x).sum(); }
+    @Differentiable public static Variable reshapeInfer3Sum(Variable x) { return reshapeInfer3(x).sum(); }
+    @Differentiable public static Variable reshapeFlatSum(Variable x) { return reshapeFlat(x).sum(); }
+    @Differentiable public static Variable expand34Sum(Variable x) { return expand34(x).sum(); }
+    @Differentiable public static Variable expand234Sum(Variable x) { return expand234(x).sum(); }
+    @Differentiable public static Variable softmax0Sum(Variable x) { return softmax0(x).sum(); }
+    @Differentiable public static Variable softmax1Sum(Variable x) { return softmax1(x).sum(); }
+    @Differentiable public static Variable softmaxLastSum(Variable x) { return softmaxLast(x).sum(); }
+    @Differentiable public static Variable logSoftmax0Sum(Variable x) { return logSoftmax0(x).sum(); }
+    @Differentiable public static Variable logSoftmax1Sum(Variable x) { return logSoftmax1(x).sum(); }
+    @Differentiable public static Variable logSoftmaxLastSum(Variable x) { return logSoftmaxLast(x).sum(); }
+
+    // ---- gradients that could come out as one buffer (and addSum above: a.add(b).sum()) ----
+
     /** The gradient of the sum of a reshaped x and of x itself. */
     @Differentiable public static Variable reshapeSum(Variable a, Variable b) { return a.reshape(-1).add(b.reshape(-1)).sum(); }
     /** {@code mul(1.0)} is {@code a} itself: the forward result must still not be the argument. */

@@ -2,6 +2,7 @@ package dev.tapeless.examples.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapeless.runtime.Tape;
@@ -9,6 +10,7 @@ import dev.tapeless.runtime.Variable;
 import dev.tapeless.runtime.check.FiniteDifferences;
 import dev.tapeless.runtime.check.GradientCheck;
 import dev.tapeless.runtime.check.OpCounter;
+import dev.tapeless.runtime.support.OpCount;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -75,10 +77,41 @@ final class Verify {
                     () -> label + ": pullback(w) vs gradient of the weighted sum, d" + op.parameters().get(k - 1));
         }
 
-        // The gradient runs between the fewest and the most ops its companion declares.
-        long ops = OpCounter.count(() -> op.weightedGradient().apply(inputs, w)).ops();
-        assertTrue(op.counts().gradient().fewest() <= ops && ops <= op.counts().gradient().most(),
-                () -> label + ": gradient ran " + ops + " ND4J ops, declared " + op.counts().gradient());
+        // The plain sum: the adjoint reaching the op is the number 1, broadcast.
+        GradientCheck.Report summed = GradientCheck.of(op.summedOnTape(), op.summedGradient(), op.parameters(),
+                inputs, tol.eps());
+        for (GradientCheck.Row row : summed.rows()) {
+            assertTrue(row.vsTape() <= tol.vsTape() && row.vsFiniteDifferences() <= tol.vsFiniteDifferences(),
+                    () -> label + ": gradient of the plain sum\n" + summed);
+        }
+        ownedResults(label + " sum gradient", inputs, () -> op.summedGradient().apply(inputs));
+        assertOpsWithin(label + " sum gradient", op.summedCounts().gradient(), () -> op.summedGradient().apply(inputs));
+
+        // The op's own gradient: for a one-element result, three ways again; otherwise an error
+        // that names the shape and points to the vjp.
+        if (reference.length() == 1) {
+            GradientCheck.Report own = GradientCheck.of(op.onTape(), op.gradient(), op.parameters(), inputs, tol.eps());
+            for (GradientCheck.Row row : own.rows()) {
+                assertTrue(row.vsTape() <= tol.vsTape() && row.vsFiniteDifferences() <= tol.vsFiniteDifferences(),
+                        () -> label + ": gradient of the op itself\n" + own);
+            }
+            ownedResults(label + " own gradient", inputs, () -> op.gradient().apply(inputs));
+            assertOpsWithin(label + " own gradient", op.ownCounts().gradient(), () -> op.gradient().apply(inputs));
+        } else {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> op.gradient().apply(inputs));
+            assertTrue(e.getMessage().contains(java.util.Arrays.toString(reference.shape()))
+                    && e.getMessage().contains(op.name() + "Vjp"), () -> label + ": " + e.getMessage());
+        }
+
+        // Each entry point runs between the fewest and the most ops its companion declares.
+        assertOpsWithin(label + " gradient", op.counts().gradient(), () -> op.weightedGradient().apply(inputs, w));
+        assertOpsWithin(label + " forward", op.ownCounts().forward(), () -> op.forward().apply(inputs));
+    }
+
+    static void assertOpsWithin(String label, OpCount declared, Runnable call) {
+        long ops = OpCounter.countOps(call);
+        assertTrue(declared.fewest() <= ops && ops <= declared.most(),
+                () -> label + " ran " + ops + " ND4J ops, declared " + declared);
     }
 
     /** The op's value on the tape. */

@@ -61,11 +61,6 @@ final class Simplify {
             case EXPAND_LIKE:
                 if (in[0] == in[1]) return in[0];
                 return null;
-            case MMUL_GRAD_LEFT:
-            case MMUL_GRAD_RIGHT:
-                // The support code takes the adjoint of a one-element product as a Java number.
-                if (isBroadcastScalar(in[0])) return o.make(op, in[0].in(0), in[1], in[2]);
-                return null;
             case SELECT:
                 if (in[1] == in[2]) return in[1];
                 return null;

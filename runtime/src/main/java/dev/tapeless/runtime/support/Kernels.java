@@ -160,8 +160,9 @@ public final class Kernels {
         return Nd4j.gemm(g, b, false, true);
     }
 
+    /** Adjoint of {@code a} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape. */
     public static INDArray mmulGradLeft(double g, INDArray a, INDArray b) {
-        return mmulGradLeft(Nd4j.scalar(b.dataType(), g), a, b);
+        return mmulGradLeft(Nd4j.valueArrayOf(productShape(a, b), g, b.dataType()), a, b);
     }
 
     /** Adjoint of {@code b} in {@code y = mmul(a, b)}: {@code aᵀ · g}, by rank. */
@@ -172,8 +173,17 @@ public final class Kernels {
         return Nd4j.gemm(a, g, true, false);
     }
 
+    /** Adjoint of {@code b} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape. */
     public static INDArray mmulGradRight(double g, INDArray a, INDArray b) {
-        return mmulGradRight(Nd4j.scalar(a.dataType(), g), a, b);
+        return mmulGradRight(Nd4j.valueArrayOf(productShape(a, b), g, a.dataType()), a, b);
+    }
+
+    /** The shape of {@code mmul(a, b)}: {@code [m,n]}, {@code [m]}, {@code [n]} or {@code []} by rank. */
+    private static long[] productShape(INDArray a, INDArray b) {
+        if (a.rank() == 2 && b.rank() == 2) return new long[] {a.size(0), b.size(1)};
+        if (a.rank() == 2) return new long[] {a.size(0)};
+        if (b.rank() == 2) return new long[] {b.size(1)};
+        return new long[0];
     }
 
     /** Reverses the axes (NumPy); ranks 0 and 1 are their own transpose. */
