@@ -29,6 +29,11 @@ public final class Algebra {
     /** {@code g} summed back to the shape of {@code like} (undoes broadcasting). */
     public Node sumTo(Node g, Node like) { return graph.apply(Op.SUM_TO, g, like); }
 
+    /** Zero of the kind, shape and data type of {@code like}. */
+    public Node zerosLike(Node like) {
+        return like.kind() == Kind.TENSOR ? graph.apply(Op.ZEROS_LIKE, like) : c(0);
+    }
+
     /** The Java number {@code s} as an array of the shape and data type of {@code like}. */
     public Node broadcast(Node s, Node like) {
         return graph.apply(Op.EXPAND_LIKE, s, like);
