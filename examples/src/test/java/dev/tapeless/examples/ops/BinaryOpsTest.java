@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * {@code add sub mul div rsub rdiv} between two Variables, on equal shapes and on every kind of
  * NumPy broadcast: a missing leading axis, a size-1 axis on either side or both, rank 0 with
- * anything, rank 3 with rank 2.
+ * anything, rank 3 with rank 2, and both sides expanding across ranks.
  */
 class BinaryOpsTest {
 
@@ -34,7 +34,12 @@ class BinaryOpsTest {
             new long[][] {shape(2, 3, 4), shape(3, 1)},
             new long[][] {shape(3, 1), shape(2, 3, 4)},
             new long[][] {shape(2, 1, 4), shape(3, 1)},
-            new long[][] {shape(1), shape(2, 3)});
+            new long[][] {shape(1), shape(2, 3)},
+            // Both sides expand and the ranks differ: ND4J alone throws on these.
+            new long[][] {shape(3, 1), shape(4)},
+            new long[][] {shape(4), shape(3, 1)},
+            new long[][] {shape(2, 2, 1), shape(1, 1, 3)},
+            new long[][] {shape(2, 3, 1), shape(4)});
 
     static final List<String> OPS = List.of("add", "sub", "mul", "div", "rsub", "rdiv");
 
