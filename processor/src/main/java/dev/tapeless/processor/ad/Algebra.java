@@ -34,17 +34,17 @@ public final class Algebra {
         return like.kind() == Kind.TENSOR ? graph.apply(Op.ZEROS_LIKE, like) : c(0);
     }
 
-    /** The Java number {@code s} as an array of the shape and data type of {@code like}. */
-    public Node broadcast(Node s, Node like) {
-        return graph.apply(Op.EXPAND_LIKE, s, like);
+    /**
+     * The adjoint {@code g} of the array {@code y} as an array. The reverse pass starts a gradient
+     * from the Java number 1, which stands for 1 broadcast over {@code y}; elementwise rules take
+     * it as it is (and keep it cheap), rules that reshape or reduce it need it as an array.
+     */
+    public Node asArray(Node g, Node y) {
+        return g.kind() == Kind.TENSOR || y.kind() != Kind.TENSOR ? g : graph.apply(Op.EXPAND_LIKE, g, y);
     }
 
-    /**
-     * {@code g} spread back over the axes a reduction with {@code attrs} removed from {@code like}.
-     * A broadcast number spreads to that number broadcast to {@code like}, whatever the axes.
-     */
+    /** {@code g} spread back over the axes a reduction with {@code attrs} removed from {@code like}. */
     public Node unreduce(Node g, Node like, Attrs attrs) {
-        if (g.op() == Op.EXPAND_LIKE && g.in(0).kind() != Kind.TENSOR) return broadcast(g.in(0), like);
         return attrs.ints().isEmpty()
                 ? graph.apply(Op.EXPAND_LIKE, g, like)
                 : graph.apply(Op.UNREDUCE, attrs, g, like);

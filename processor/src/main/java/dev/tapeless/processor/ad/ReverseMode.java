@@ -45,9 +45,6 @@ public final class ReverseMode {
             Rules.Partial[] partials = Rules.of(y.op());
             if (partials == null) continue; // zero derivative almost everywhere
             graph.at(y.origin().asAdjoint());
-            // An array's adjoint is an array of its shape: a Java number reaching one (the gradient's
-            // seed 1, or what an elementwise rule made of it) stands for that number broadcast.
-            if (y.kind() == Kind.TENSOR && g.kind() != Kind.TENSOR) g = b.broadcast(g, y);
             graph.name(g, adjointName(y));
             for (int k = 0; k < partials.length; k++) {
                 Node x = y.in(k);

@@ -83,8 +83,8 @@ public final class Rules {
         rule(MEAN, (y, g, b) -> b.div(b.unreduce(g, y.in(0), y.attrs()), b.op(COUNT, y.attrs(), y.in(0))));
         rule(MMUL, (y, g, b) -> b.op(MMUL_GRAD_LEFT, g, y.in(0), y.in(1)),            // g · bᵀ
                    (y, g, b) -> b.op(MMUL_GRAD_RIGHT, g, y.in(0), y.in(1)));          // aᵀ · g
-        rule(TRANSPOSE, (y, g, b) -> b.op(TRANSPOSE, g));
-        rule(RESHAPE, (y, g, b) -> b.op(RESHAPE_LIKE, g, y.in(0)));
+        rule(TRANSPOSE, (y, g, b) -> b.op(TRANSPOSE, b.asArray(g, y)));
+        rule(RESHAPE, (y, g, b) -> b.op(RESHAPE_LIKE, b.asArray(g, y), y.in(0)));
         rule(EXPAND, (y, g, b) -> b.sumTo(g, y.in(0)));
         rule(SOFTMAX, (y, g, b) -> {                                                 // y (g - Σ g y)
             int dim = y.attrs().ints().get(0);
@@ -92,7 +92,7 @@ public final class Rules {
         });
         rule(LOG_SOFTMAX, (y, g, b) -> {                                             // g - exp(y) Σ g
             int dim = y.attrs().ints().get(0);
-            return b.sub(g, b.mul(b.op(EXP, y), b.sumKeep(g, dim)));
+            return b.sub(g, b.mul(b.op(EXP, y), b.sumKeep(b.asArray(g, y), dim)));
         });
     }
 

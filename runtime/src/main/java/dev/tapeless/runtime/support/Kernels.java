@@ -174,8 +174,13 @@ public final class Kernels {
         return Nd4j.gemm(g, b, false, true);
     }
 
-    /** Adjoint of {@code a} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape. */
+    /**
+     * Adjoint of {@code a} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape.
+     * Generated code passes a number only for a one-element product, where it is {@code g b} (one
+     * op): {@code a} and {@code b} then have the same elements, each pairing with one of the other.
+     */
     public static INDArray mmulGradLeft(double g, INDArray a, INDArray b) {
+        if (a.length() == b.length() && productLength(a, b) == 1) return b.reshape(a.shape()).mul(g);
         return mmulGradLeft(Nd4j.valueArrayOf(productShape(a, b), g, b.dataType()), a, b);
     }
 
@@ -187,9 +192,16 @@ public final class Kernels {
         return Nd4j.gemm(a, g, true, false);
     }
 
-    /** Adjoint of {@code b} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape. */
+    /** Adjoint of {@code b} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape; see mmulGradLeft. */
     public static INDArray mmulGradRight(double g, INDArray a, INDArray b) {
+        if (a.length() == b.length() && productLength(a, b) == 1) return a.reshape(b.shape()).mul(g);
         return mmulGradRight(Nd4j.valueArrayOf(productShape(a, b), g, a.dataType()), a, b);
+    }
+
+    private static long productLength(INDArray a, INDArray b) {
+        long n = 1;
+        for (long s : productShape(a, b)) n *= s;
+        return n;
     }
 
     /** The shape of {@code mmul(a, b)}: {@code [m,n]}, {@code [m]}, {@code [n]} or {@code []} by rank. */
