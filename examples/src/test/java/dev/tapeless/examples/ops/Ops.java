@@ -236,4 +236,11 @@ public final class Ops {
     @Differentiable public static Variable reshapeSum(Variable a, Variable b) { return a.reshape(-1).add(b.reshape(-1)).sum(); }
     /** {@code mul(1.0)} is {@code a} itself: the forward result must still not be the argument. */
     @Differentiable public static Variable timesOne(Variable a) { return a.mul(1.0); }
+
+    // ---- parameters: used twice, unused, or not differentiated ----
+
+    @Differentiable public static Variable square(Variable x) { return x.mul(x).sum(); }
+    @Differentiable public static Variable twiceInOneAdd(Variable x, INDArray w) { return x.add(x).mul(Variable.constant(w)).sum(); }
+    @Differentiable public static Variable ignoresB(Variable a, Variable b) { return a.exp().sum(); }
+    @Differentiable(wrt = "a") public static Variable onlyA(Variable a, Variable b) { return a.mul(b).sum(); }
 }
