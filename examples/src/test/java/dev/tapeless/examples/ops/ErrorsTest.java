@@ -62,7 +62,7 @@ class ErrorsTest {
         for (Executable call : List.<Executable>of(
                 () -> o.forward().apply(List.of(a, b)),
                 () -> o.weightedGradient().apply(List.of(a, b), w),
-                () -> o.pullback().apply(List.of(a, b), w))) {
+                () -> o.pullback(List.of(a, b), w))) {
             assertMessage(call, site(op) + ": " + ndOp + ": shapes " + shapes[0] + " do not broadcast");
         }
     }

@@ -30,10 +30,15 @@ record OpUnderTest(
         Function<List<INDArray>, List<INDArray>> gradient,
         Function<List<Variable>, Variable> summedOnTape,
         Function<List<INDArray>, List<INDArray>> summedGradient,
-        BiFunction<List<INDArray>, INDArray, List<INDArray>> pullback,
+        Function<List<INDArray>, Function<INDArray, List<INDArray>>> vjp,
         OpCounts counts,
         OpCounts summedCounts,
         OpCounts ownCounts) {
+
+    /** The op's vjp at {@code x}, pulled back from {@code upstream}: the value, then the gradients. */
+    List<INDArray> pullback(List<INDArray> x, INDArray upstream) {
+        return vjp.apply(x).apply(upstream);
+    }
 
     @Override
     public String toString() {

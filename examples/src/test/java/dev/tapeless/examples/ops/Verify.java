@@ -14,6 +14,7 @@ import dev.tapeless.runtime.support.OpCount;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,7 +68,7 @@ final class Verify {
         assertArrayEquals(reference.shape(), forward.get(0).shape(), label + ": forward shape");
         assertEquals(type, forward.get(0).dataType(), label + ": forward type");
         assertTrue(FiniteDifferences.maxRelDiff(forward.get(0), reference) <= tol.vsTape(), label + ": forward value");
-        List<INDArray> pulled = ownedResults(label + " pullback", with(inputs, w), () -> op.pullback().apply(inputs, w));
+        List<INDArray> pulled = ownedResults(label + " pullback", with(inputs, w), () -> op.pullback(inputs, w));
         assertTrue(FiniteDifferences.maxRelDiff(pulled.get(0), reference) <= tol.vsTape(), label + ": vjp value");
         for (int i = 0; i < inputs.size(); i++) {
             int k = i + 1;
@@ -106,6 +107,9 @@ final class Verify {
         // Each entry point runs between the fewest and the most ops its companion declares.
         assertOpsWithin(label + " gradient", op.counts().gradient(), () -> op.weightedGradient().apply(inputs, w));
         assertOpsWithin(label + " forward", op.ownCounts().forward(), () -> op.forward().apply(inputs));
+        assertOpsWithin(label + " vjp", op.ownCounts().vjp(), () -> op.vjp().apply(inputs));
+        Function<INDArray, List<INDArray>> pullback = op.vjp().apply(inputs);
+        assertOpsWithin(label + " pullback", op.ownCounts().pullback(), () -> pullback.apply(w));
     }
 
     static void assertOpsWithin(String label, OpCount declared, Runnable call) {

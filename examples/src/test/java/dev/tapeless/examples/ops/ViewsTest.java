@@ -102,7 +102,7 @@ class ViewsTest {
             assertArrayEquals(expected.get(i).shape(), actual.get(i).shape());
             assertEquals(expected.get(i), actual.get(i), "result " + i);
         }
-        List<INDArray> pulled = op.pullback().apply(views, wView);
+        List<INDArray> pulled = op.pullback(views, wView);
         for (int i = 1; i < expected.size(); i++) assertEquals(expected.get(i), pulled.get(i), "pullback " + i);
     }
 }
