@@ -66,6 +66,11 @@ public final class Main {
 
     public static void main(String[] args) {
         long start = System.nanoTime();
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            // These arrays are small: splitting an op over threads costs more than it saves, and on a
+            // busy machine ND4J's spinning worker threads slow everything down several times.
+            Nd4j.getEnvironment().setMaxThreads(1);
+        }
         Random rng = new Random(SEED);
         Digits.Split split = Digits.load().split(HELD_OUT, rng);
         Digits train = split.training();
