@@ -44,6 +44,17 @@ final class Shapes {
         return out;
     }
 
+    /** {@code x} with leading axes of size 1 up to {@code rank} (a view), or {@code x} itself. */
+    static INDArray withRank(INDArray x, int rank) {
+        if (x.rank() >= rank) {
+            return x;
+        }
+        long[] shape = new long[rank];
+        Arrays.fill(shape, 1L);
+        System.arraycopy(x.shape(), 0, shape, rank - x.rank(), x.rank());
+        return x.reshape('c', shape);
+    }
+
     /**
      * Sums {@code g} (shaped like a broadcast result) back to {@code target}, the shape of one
      * operand: sums over the leading axes the operand did not have and, keeping them, over the

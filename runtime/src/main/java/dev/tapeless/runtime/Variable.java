@@ -491,7 +491,8 @@ public final class Variable {
         long[] out = Shapes.broadcast(op, xs, ys);
         INDArray x = value;
         INDArray y = other.value;
-        INDArray result = forward.apply(x, y);
+        // ND4J fails on some broadcasts between ranks ([3,1] + [4]); equal ranks always work.
+        INDArray result = forward.apply(Shapes.withRank(x, out.length), Shapes.withRank(y, out.length));
         if (!Arrays.equals(result.shape(), out)) {
             throw new IllegalStateException("internal error: " + op + " of " + Shapes.str(xs) + " and "
                     + Shapes.str(ys) + " gave " + Shapes.str(result.shape()) + ", not " + Shapes.str(out));

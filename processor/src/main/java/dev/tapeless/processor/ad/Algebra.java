@@ -2,6 +2,7 @@ package dev.tapeless.processor.ad;
 
 import dev.tapeless.processor.ir.Attrs;
 import dev.tapeless.processor.ir.Graph;
+import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
 
@@ -27,6 +28,20 @@ public final class Algebra {
 
     /** {@code g} summed back to the shape of {@code like} (undoes broadcasting). */
     public Node sumTo(Node g, Node like) { return graph.apply(Op.SUM_TO, g, like); }
+
+    /** Zero of the kind, shape and data type of {@code like}. */
+    public Node zerosLike(Node like) {
+        return like.kind() == Kind.TENSOR ? graph.apply(Op.ZEROS_LIKE, like) : c(0);
+    }
+
+    /**
+     * The adjoint {@code g} of the array {@code y} as an array. The reverse pass starts a gradient
+     * from the Java number 1, which stands for 1 broadcast over {@code y}; elementwise rules take
+     * it as it is (and keep it cheap), rules that reshape or reduce it need it as an array.
+     */
+    public Node asArray(Node g, Node y) {
+        return g.kind() == Kind.TENSOR || y.kind() != Kind.TENSOR ? g : graph.apply(Op.EXPAND_LIKE, g, y);
+    }
 
     /** {@code g} spread back over the axes a reduction with {@code attrs} removed from {@code like}. */
     public Node unreduce(Node g, Node like, Attrs attrs) {

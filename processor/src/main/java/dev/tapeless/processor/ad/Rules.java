@@ -42,7 +42,8 @@ public final class Rules {
                   (y, g, b) -> b.sumTo(b.mul(g, y.in(0)), y.in(1)));
         rule(DIV, (y, g, b) -> b.sumTo(b.div(g, y.in(1)), y.in(0)),                 // g / x1
                   (y, g, b) -> b.sumTo(b.neg(b.div(b.mul(g, y), y.in(1))), y.in(1))); // -g y / x1
-        rule(POW, (y, g, b) -> b.sumTo(b.mul(g, b.mul(y.in(1),                        // g p x^(p-1)
+        rule(POW, (y, g, b) -> y.in(1).isConst(0) ? b.zerosLike(y.in(0))           // x^0 is constant, at 0 too
+                             : b.sumTo(b.mul(g, b.mul(y.in(1),                        // g p x^(p-1)
                                   b.op(POW, y.in(0), b.sub(y.in(1), b.c(1))))), y.in(0)),
                   (y, g, b) -> b.sumTo(b.mul(b.mul(g, y), b.op(LOG, y.in(0))), y.in(1))); // g y ln x
         rule(NEG, (y, g, b) -> b.neg(g));
@@ -82,8 +83,8 @@ public final class Rules {
         rule(MEAN, (y, g, b) -> b.div(b.unreduce(g, y.in(0), y.attrs()), b.op(COUNT, y.attrs(), y.in(0))));
         rule(MMUL, (y, g, b) -> b.op(MMUL_GRAD_LEFT, g, y.in(0), y.in(1)),            // g · bᵀ
                    (y, g, b) -> b.op(MMUL_GRAD_RIGHT, g, y.in(0), y.in(1)));          // aᵀ · g
-        rule(TRANSPOSE, (y, g, b) -> b.op(TRANSPOSE, g));
-        rule(RESHAPE, (y, g, b) -> b.op(RESHAPE_LIKE, g, y.in(0)));
+        rule(TRANSPOSE, (y, g, b) -> b.op(TRANSPOSE, b.asArray(g, y)));
+        rule(RESHAPE, (y, g, b) -> b.op(RESHAPE_LIKE, b.asArray(g, y), y.in(0)));
         rule(EXPAND, (y, g, b) -> b.sumTo(g, y.in(0)));
         rule(SOFTMAX, (y, g, b) -> {                                                 // y (g - Σ g y)
             int dim = y.attrs().ints().get(0);
@@ -91,7 +92,7 @@ public final class Rules {
         });
         rule(LOG_SOFTMAX, (y, g, b) -> {                                             // g - exp(y) Σ g
             int dim = y.attrs().ints().get(0);
-            return b.sub(g, b.mul(b.op(EXP, y), b.sumKeep(g, dim)));
+            return b.sub(g, b.mul(b.op(EXP, y), b.sumKeep(b.asArray(g, y), dim)));
         });
     }
 

@@ -91,7 +91,7 @@ public final class CompanionWriter {
         BodyWriter body = newBody(m, m.forward());
         Node result = m.forward().roots().get(0);
         for (Node n : m.forward().nodes()) body.emit(n);
-        CodeBlock value = owned(body, result, externals(m.forward().nodes()), List.of());
+        CodeBlock value = results(body, List.of(result), externals(m.forward().nodes())).get(0);
         body.statement("return $L", value);
         MethodSpec method = signature(m, m.name(), BodyWriter.javaType(m.resultKind()))
                 .addJavadoc("The forward pass of {@link $T#$L}: its value, with nothing kept for a derivative.\n",
@@ -189,7 +189,7 @@ public final class CompanionWriter {
             pull.define(k, field);
             fieldOrder.add(field);
         }
-        CodeBlock valueRef = owned(fwd, value, externals(v.nodes()), List.of());
+        CodeBlock valueRef = results(fwd, List.of(value), externals(v.nodes())).get(0);
         fieldValues.set(0, valueRef);
         fwd.statement("return new $T($L)", vjpType, CodeBlock.join(fieldValues, ", "));
         type.addMethod(ctor.build());
@@ -207,11 +207,13 @@ public final class CompanionWriter {
         if (m.resultKind() == Kind.TENSOR) {
             pull.statement("$T.requireSameShape($N, $N, $S)", Emitter.KERNELS, UPSTREAM, fieldOrder.get(0), "upstream");
         }
-        Set<Node> pullExternal = new HashSet<>(kept);
+        Set<Node> pullExternal = new LinkedHashSet<>(kept);
         if (seed != null) pullExternal.add(seed);
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
-        List<CodeBlock> args = results(pull, v.roots(), pullExternal);
-        args.set(0, CodeBlock.of("$N", fieldOrder.get(0)));
+        // The value is the kept field itself; the gradient components must not share its buffer either.
+        List<CodeBlock> args = new ArrayList<>();
+        args.add(CodeBlock.of("$N", fieldOrder.get(0)));
+        args.addAll(results(pull, v.roots().subList(1, v.roots().size()), pullExternal));
         pull.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
         type.addMethod(MethodSpec.methodBuilder("pullback")
                 .addModifiers(Modifier.PUBLIC)
@@ -274,26 +276,38 @@ public final class CompanionWriter {
         return b;
     }
 
-    /** The value and gradient components, each owned: never an alias of an argument or of each other. */
+    /**
+     * The value and gradient components, each owned: never sharing a buffer with an external
+     * (an argument, a kept field, the upstream adjoint) or with an earlier result. A result that
+     * may share one (by the ops that may return an operand, see {@link Op#mayAliasFirstOperand})
+     * goes through {@code Kernels.distinct}, which copies only when it actually does.
+     */
     private List<CodeBlock> results(BodyWriter body, List<Node> roots, Set<Node> external) {
         List<CodeBlock> out = new ArrayList<>();
-        List<CodeBlock> earlier = new ArrayList<>();
-        for (Node r : roots) {
-            out.add(owned(body, r, external, earlier));
-            if (r.kind() == Kind.TENSOR) earlier.add(body.ref(r));
-        }
-        return out;
-    }
-
-    private CodeBlock owned(BodyWriter body, Node r, Set<Node> external, List<CodeBlock> earlier) {
-        CodeBlock ref = body.ref(r);
-        if (r.kind() != Kind.TENSOR || !mayAlias(r, external)) return ref;
+        Set<Node> taken = new LinkedHashSet<>();
+        for (Node e : external) if (e.kind() == Kind.TENSOR) taken.addAll(aliasSources(e));
         List<CodeBlock> others = new ArrayList<>();
         for (Node e : external) if (e.kind() == Kind.TENSOR) others.add(body.ref(e));
-        others.addAll(earlier);
-        body.count(0, 1);
-        return CodeBlock.of("$T.distinct($L)", Emitter.KERNELS,
-                CodeBlock.join(prepend(ref, others), ", "));
+        for (Node r : roots) {
+            CodeBlock ref = body.ref(r);
+            if (r.kind() != Kind.TENSOR) {
+                out.add(ref);
+                continue;
+            }
+            Set<Node> sources = aliasSources(r);
+            if (taken.contains(r)) { // it is an argument or an earlier result: always a copy
+                body.count(1, 1);
+                out.add(CodeBlock.of("$L.dup()", ref));
+            } else if (sources.stream().anyMatch(taken::contains)) {
+                body.count(0, 1);
+                out.add(CodeBlock.of("$T.distinct($L)", Emitter.KERNELS, CodeBlock.join(prepend(ref, others), ", ")));
+            } else {
+                out.add(ref);
+            }
+            taken.addAll(sources);
+            others.add(ref);
+        }
+        return out;
     }
 
     private static List<CodeBlock> prepend(CodeBlock first, List<CodeBlock> rest) {
@@ -303,14 +317,18 @@ public final class CompanionWriter {
         return all;
     }
 
-    private static boolean mayAlias(Node n, Set<Node> external) {
-        if (external.contains(n)) return true;
-        return n.op().mayAliasFirstOperand() && n.in(0).kind() == Kind.TENSOR && mayAlias(n.in(0), external);
+    /** {@code n} and every node whose buffer it may be (following ops that may return their operand). */
+    private static Set<Node> aliasSources(Node n) {
+        Set<Node> s = new LinkedHashSet<>();
+        for (Node x = n; ; x = x.in(0)) {
+            s.add(x);
+            if (!x.op().mayAliasFirstOperand() || x.in(0).kind() != Kind.TENSOR) return s;
+        }
     }
 
     private static Set<Node> externals(List<Node> nodes) {
         Set<Node> s = new LinkedHashSet<>();
-        for (Node n : nodes) if (n.op() == Op.PARAM || n.op() == Op.SEED) s.add(n);
+        for (Node n : nodes) if (n.op() == Op.PARAM) s.add(n);
         return s;
     }
 

@@ -108,8 +108,8 @@ final class Emitter {
                 String m = n.op() == dev.tapeless.processor.ir.Op.MMUL_GRAD_LEFT ? "mmulGradLeft" : "mmulGradRight";
                 return Emission.op("$T.$L($L, $L, $L)", KERNELS, m, r(a), r(b), r(in.get(2)));
             }
-            case ZEROS_LIKE -> {
-                return Emission.java("$T.zerosLike($L)", KERNELS, r(a)); // an allocation, not an op
+            case ZEROS_LIKE -> { // Nd4j.zeros allocates zeroed memory: no op runs
+                return Emission.java("$T.zerosLike($L)", KERNELS, r(a));
             }
             case AS_ARRAY_LIKE -> {
                 return Emission.op("$T.filled($L, $L)", KERNELS, r(a), r(b));

@@ -79,7 +79,7 @@ public enum Op {
     /** Ops whose result may share its buffer with an operand when shapes already agree. */
     public boolean mayAliasFirstOperand() {
         return switch (this) {
-            case TRANSPOSE, RESHAPE, RESHAPE_LIKE, SUM_TO, EXPAND_LIKE, EXPAND, AS_ARRAY_LIKE -> true;
+            case TRANSPOSE, RESHAPE, RESHAPE_LIKE, SUM_TO, EXPAND_LIKE, EXPAND, UNREDUCE, AS_ARRAY_LIKE -> true;
             default -> false;
         };
     }

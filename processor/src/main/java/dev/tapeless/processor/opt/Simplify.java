@@ -61,6 +61,10 @@ final class Simplify {
             case EXPAND_LIKE:
                 if (in[0] == in[1]) return in[0];
                 return null;
+            case UNREDUCE:
+                // Spreading a broadcast number over like's shape is that number broadcast to like.
+                if (isBroadcastScalar(in[0])) return o.make(EXPAND_LIKE, in[0].in(0), in[1]);
+                return null;
             case SELECT:
                 if (in[1] == in[2]) return in[1];
                 return null;

@@ -43,31 +43,45 @@ public final class Kernels {
     // ---- elementwise binary ops, NumPy broadcasting -------------------------------------------
 
     public static INDArray add(INDArray a, INDArray b, String site) {
-        check("add", a, b, site);
-        return a.add(b);
+        long[] out = check("add", a, b, site);
+        return raise(a, b, out).add(raise(b, a, out));
     }
 
     public static INDArray sub(INDArray a, INDArray b, String site) {
-        check("sub", a, b, site);
-        return a.sub(b);
+        long[] out = check("sub", a, b, site);
+        return raise(a, b, out).sub(raise(b, a, out));
     }
 
     public static INDArray mul(INDArray a, INDArray b, String site) {
-        check("mul", a, b, site);
-        return a.mul(b);
+        long[] out = check("mul", a, b, site);
+        return raise(a, b, out).mul(raise(b, a, out));
     }
 
     public static INDArray div(INDArray a, INDArray b, String site) {
-        check("div", a, b, site);
-        return a.div(b);
+        long[] out = check("div", a, b, site);
+        return raise(a, b, out).div(raise(b, a, out));
     }
 
-    private static void check(String op, INDArray a, INDArray b, String site) {
+    private static long[] check(String op, INDArray a, INDArray b, String site) {
         if (a.dataType() != b.dataType()) {
             throw new IllegalArgumentException(site + ": " + op + ": data types " + a.dataType() + " and "
                     + b.dataType() + " differ; convert one with castTo");
         }
-        broadcastShape(a.shape(), b.shape(), op, site);
+        return broadcastShape(a.shape(), b.shape(), op, site);
+    }
+
+    /**
+     * {@code x} with leading axes of size 1 up to its partner's rank, when the partner has the
+     * higher rank and must itself be broadcast: ND4J fails on {@code [3,1] + [4]} (and
+     * {@code [4] + [3,1]}, {@code [2,2,1] + [4]}, ...) but not on {@code [3,1] + [1,4]}. A view:
+     * no op runs. Otherwise {@code x} itself.
+     */
+    private static INDArray raise(INDArray x, INDArray partner, long[] out) {
+        if (x.rank() >= partner.rank() || Arrays.equals(partner.shape(), out)) return x;
+        long[] raised = new long[out.length];
+        Arrays.fill(raised, 1L);
+        System.arraycopy(x.shape(), 0, raised, out.length - x.rank(), x.rank());
+        return x.reshape(raised);
     }
 
     /** NumPy's broadcast of two shapes, or an error that names the op, the line and both shapes. */
@@ -160,8 +174,14 @@ public final class Kernels {
         return Nd4j.gemm(g, b, false, true);
     }
 
+    /**
+     * Adjoint of {@code a} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape.
+     * Generated code passes a number only for a one-element product, where it is {@code g b} (one
+     * op): {@code a} and {@code b} then have the same elements, each pairing with one of the other.
+     */
     public static INDArray mmulGradLeft(double g, INDArray a, INDArray b) {
-        return mmulGradLeft(Nd4j.scalar(b.dataType(), g), a, b);
+        if (a.length() == b.length() && productLength(a, b) == 1) return b.reshape(a.shape()).mul(g);
+        return mmulGradLeft(Nd4j.valueArrayOf(productShape(a, b), g, b.dataType()), a, b);
     }
 
     /** Adjoint of {@code b} in {@code y = mmul(a, b)}: {@code aᵀ · g}, by rank. */
@@ -172,8 +192,24 @@ public final class Kernels {
         return Nd4j.gemm(a, g, true, false);
     }
 
+    /** Adjoint of {@code b} in {@code y = mmul(a, b)} for {@code g} broadcast over {@code y}'s shape; see mmulGradLeft. */
     public static INDArray mmulGradRight(double g, INDArray a, INDArray b) {
-        return mmulGradRight(Nd4j.scalar(a.dataType(), g), a, b);
+        if (a.length() == b.length() && productLength(a, b) == 1) return a.reshape(b.shape()).mul(g);
+        return mmulGradRight(Nd4j.valueArrayOf(productShape(a, b), g, a.dataType()), a, b);
+    }
+
+    private static long productLength(INDArray a, INDArray b) {
+        long n = 1;
+        for (long s : productShape(a, b)) n *= s;
+        return n;
+    }
+
+    /** The shape of {@code mmul(a, b)}: {@code [m,n]}, {@code [m]}, {@code [n]} or {@code []} by rank. */
+    private static long[] productShape(INDArray a, INDArray b) {
+        if (a.rank() == 2 && b.rank() == 2) return new long[] {a.size(0), b.size(1)};
+        if (a.rank() == 2) return new long[] {a.size(0)};
+        if (b.rank() == 2) return new long[] {b.size(1)};
+        return new long[0];
     }
 
     /** Reverses the axes (NumPy); ranks 0 and 1 are their own transpose. */
