@@ -27,6 +27,11 @@ public final class Rules {
 
     private static final Map<Op, Partial[]> TABLE = new EnumMap<>(Op.class);
 
+    /** For an operand that is never active (a boolean): the reverse pass never asks for it. */
+    private static final Partial NO_ADJOINT = (y, g, b) -> {
+        throw new IllegalStateException(y.op() + " has no adjoint for its operand of kind boolean");
+    };
+
     private static void rule(Op op, Partial... partials) {
         if (partials.length != op.arity()) throw new IllegalStateException("rule arity for " + op);
         TABLE.put(op, partials);
@@ -71,6 +76,10 @@ public final class Rules {
                     (y, g, b) -> b.neg(b.div(b.mul(g, y.in(0)), hypotSquared(y, b))));  //              -g u / (u²+v²)
         rule(HYPOT, (y, g, b) -> b.mul(g, b.div(y.in(0), y)),
                     (y, g, b) -> b.mul(g, b.div(y.in(1), y)));
+        // c ? a : b: the adjoint goes to the operand taken; the condition has none (it is a boolean).
+        rule(SELECT, NO_ADJOINT,
+                     (y, g, b) -> b.op(SELECT, y.in(0), g, b.c(0)),
+                     (y, g, b) -> b.op(SELECT, y.in(0), b.c(0), g));
         // Ties go to the first operand: max(a, a) passes the whole adjoint to a.
         rule(MAX, (y, g, b) -> b.op(SELECT, b.op(GE, y.in(0), y.in(1)), g, b.c(0)),
                   (y, g, b) -> b.op(SELECT, b.op(GE, y.in(0), y.in(1)), b.c(0), g));

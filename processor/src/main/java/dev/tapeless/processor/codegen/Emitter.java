@@ -127,6 +127,7 @@ final class Emitter {
             case NEG: return Emission.java("-$L", r(a));
             case TO_DOUBLE: return Emission.java("(double) $L", r(a));
             case GE: return Emission.java("$L >= $L", r(a), r(b));
+            case GT: return Emission.java("$L > $L", r(a), r(b));
             case SELECT: return Emission.java("$L ? $L : $L", r(a), r(b), r(in.get(2)));
             case STEP: return Emission.java("$L > 0 ? 1.0 : 0.0", r(a));
             case SIGN: return Emission.java("Math.signum($L)", r(a));

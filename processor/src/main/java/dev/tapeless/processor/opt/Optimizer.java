@@ -40,8 +40,13 @@ public final class Optimizer {
                 copy = o.intern(n.op(), n.attrs(), n.kind(), n.name(), List.of());
             } else {
                 Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
+                int before = o.out.nodes().size();
                 copy = o.make(n.op(), n.attrs(), in);
-                o.out.name(copy, n.name());
+                // A source name carries over; an adjoint's name only to a node of the reverse pass,
+                // never to the forward value it simplified to (that would call a primal value d_x).
+                boolean sourceName = !n.name().startsWith("$");
+                boolean fits = !n.origin().adjoint() || copy.origin().adjoint() || copy.id() >= before;
+                if (sourceName && fits) o.out.name(copy, n.name());
             }
             mapped.put(n, copy);
         }
@@ -64,7 +69,11 @@ public final class Optimizer {
     }
 
     Node constant(double value) {
-        return intern(Op.CONST, Attrs.number(value), Kind.SCALAR, "$c", List.of());
+        return constant(value, Kind.SCALAR);
+    }
+
+    Node constant(double value, Kind kind) {
+        return intern(Op.CONST, Attrs.number(value), kind, "$c", List.of());
     }
 
     private Node intern(Op op, Attrs attrs, Kind kind, String name, List<Node> inputs) {

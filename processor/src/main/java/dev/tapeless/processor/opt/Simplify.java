@@ -53,6 +53,8 @@ final class Simplify {
                 return null;
             case POW:
                 if (in[1].isConst(1) && in[0].kind() == kind) return in[0];
+                // Math.pow(x, 2) is exactly x * x (fdlibm and HotSpot special-case it), and cheaper.
+                if (in[1].isConst(2) && in[0].kind() == Kind.SCALAR) return o.make(MUL, in[0], in[0]);
                 return null;
             case SUM_TO:
                 if (in[0] == in[1]) return in[0];
@@ -74,27 +76,100 @@ final class Simplify {
         return n.op() == EXPAND_LIKE && n.in(0).kind() == Kind.SCALAR;
     }
 
-    /** Evaluates an op on double constants at compile time, as Java would at run time. */
+    /**
+     * Evaluates an op on constants at compile time, exactly as Java would at run time: doubles
+     * with {@code java.lang.Math}, ints and longs with Java's wrapping arithmetic (a division by
+     * zero is left to throw at run time), comparisons and selections on any of them.
+     */
     private static Node fold(Optimizer o, Op op, Kind kind, Node... in) {
-        if (kind != Kind.SCALAR || in.length == 0) return null;
-        for (Node n : in) if (n.op() != CONST || n.kind() != Kind.SCALAR) return null;
+        if (in.length == 0) return null;
+        for (Node n : in) if (n.op() != CONST || n.kind() == Kind.TENSOR) return null;
+        if (op == SELECT) return in[0].attrs().number() != 0 ? in[1] : in[2];
         double a = in[0].attrs().number();
         double b = in.length > 1 ? in[1].attrs().number() : 0;
-        Double v = switch (op) {
+        return switch (kind) {
+            case SCALAR -> {
+                Double v = foldDouble(op, a, b);
+                yield v == null ? null : o.constant(v);
+            }
+            case BOOL -> switch (op) {
+                case GE -> o.constant(a >= b ? 1 : 0, Kind.BOOL);
+                case GT -> o.constant(a > b ? 1 : 0, Kind.BOOL);
+                default -> null;
+            };
+            case INT -> {
+                Long v = foldLong(op, (int) a, (int) b);
+                yield v == null ? null : o.constant((int) v.longValue(), Kind.INT);
+            }
+            case LONG -> {
+                Long v = foldLong(op, (long) a, (long) b);
+                yield v == null ? null : o.constant(v, Kind.LONG);
+            }
+            default -> null;
+        };
+    }
+
+    private static Double foldDouble(Op op, double a, double b) {
+        return switch (op) {
             case ADD -> a + b;
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> a / b;
             case NEG -> -a;
+            case TO_DOUBLE -> a;
             case POW -> Math.pow(a, b);
+            case ATAN2 -> Math.atan2(a, b);
+            case HYPOT -> Math.hypot(a, b);
+            case MIN -> Math.min(a, b);
+            case MAX -> Math.max(a, b);
             case EXP -> Math.exp(a);
+            case EXPM1 -> Math.expm1(a);
             case LOG -> Math.log(a);
+            case LOG10 -> Math.log10(a);
+            case LOG1P -> Math.log1p(a);
             case SQRT -> Math.sqrt(a);
+            case CBRT -> Math.cbrt(a);
             case SIN -> Math.sin(a);
             case COS -> Math.cos(a);
+            case TAN -> Math.tan(a);
+            case ASIN -> Math.asin(a);
+            case ACOS -> Math.acos(a);
+            case ATAN -> Math.atan(a);
+            case SINH -> Math.sinh(a);
+            case COSH -> Math.cosh(a);
+            case TANH -> Math.tanh(a);
             case ABS -> Math.abs(a);
+            case SIGN -> Math.signum(a);
             default -> null;
         };
-        return v == null ? null : o.constant(v);
+    }
+
+    /** Int arithmetic is done on ints by the caller's casts, so it wraps as Java's does. */
+    private static Long foldLong(Op op, int a, int b) {
+        return switch (op) {
+            case ADD -> (long) (a + b);
+            case SUB -> (long) (a - b);
+            case MUL -> (long) (a * b);
+            case DIV -> b == 0 ? null : (long) (a / b);
+            case NEG -> (long) -a;
+            case ABS -> (long) Math.abs(a);
+            case MIN -> (long) Math.min(a, b);
+            case MAX -> (long) Math.max(a, b);
+            default -> null;
+        };
+    }
+
+    private static Long foldLong(Op op, long a, long b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> b == 0 ? null : a / b;
+            case NEG -> -a;
+            case ABS -> Math.abs(a);
+            case MIN -> Math.min(a, b);
+            case MAX -> Math.max(a, b);
+            default -> null;
+        };
     }
 }
