@@ -110,14 +110,15 @@ public final class CompanionWriter {
         checkScalarAfter(body, value, g.nodes(), m);
         List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
         body.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
-        MethodSpec method = signature(m, m.name() + "Gradient", gradientType)
-                .addJavadoc("The value of {@link $T#$L} and its gradient with respect to $L.\n"
-                        + "\n@throws IllegalArgumentException if the value is not a scalar: use {@link #$LVjp} then\n",
-                        source, m.javadocLink(), wrtList(m), m.name())
-                .addJavadoc("$L", "    {@code pullback(upstream)} for a vector-Jacobian product\n")
-                .addCode(body.code())
-                .build();
-        return new Counted(method, body.fewest(), body.most());
+        MethodSpec.Builder method = signature(m, m.name() + "Gradient", gradientType)
+                .addJavadoc("The value of {@link $T#$L} and its gradient with respect to $L.\n",
+                        source, m.javadocLink(), wrtList(m));
+        if (m.resultKind() == Kind.TENSOR) {
+            method.addJavadoc("\n@throws IllegalArgumentException if the value is not a scalar: use {@link #$LVjp} then\n",
+                            m.name())
+                    .addJavadoc("$L", "    {@code pullback(upstream)} for a vector-Jacobian product\n");
+        }
+        return new Counted(method.addCode(body.code()).build(), body.fewest(), body.most());
     }
 
     private void checkScalarAfter(BodyWriter body, Node value, List<Node> nodes, MethodPlan m) {
@@ -143,9 +144,12 @@ public final class CompanionWriter {
         return TypeSpec.recordBuilder(gradientType)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .recordConstructor(ctor.build())
-                .addJavadoc("The value of {@link $T#$L} and one gradient component per differentiated\n"
-                        + "parameter, named after it and shaped like it. Components never share a buffer with\n"
-                        + "each other or with an argument.\n", source, m.javadocLink())
+                .addJavadoc(m.params().stream().anyMatch(p -> p.kind() == Kind.TENSOR)
+                        ? "The value of {@link $T#$L} and one gradient component per differentiated\n"
+                                + "parameter, named after it and shaped like it. Components never share a buffer with\n"
+                                + "each other or with an argument.\n"
+                        : "The value of {@link $T#$L} and one partial derivative per differentiated\n"
+                                + "parameter, named after it.\n", source, m.javadocLink())
                 .build();
     }
 

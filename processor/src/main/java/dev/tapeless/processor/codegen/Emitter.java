@@ -134,9 +134,9 @@ final class Emitter {
             case SIGMOID: return Emission.java("1.0 / (1.0 + Math.exp(-$L))", r(a));
             case RELU: return Emission.java("Math.max($L, 0.0)", r(a));
             case POW, ATAN2, HYPOT, MIN, MAX:
-                return Emission.java("Math.$L($L, $L)", n.op().displayName(), r(a), r(b));
+                return Emission.java("$L.$L($L, $L)", mathClass(n), n.op().displayName(), r(a), r(b));
             case EXP, LOG, SQRT, ABS, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, EXPM1, LOG10, LOG1P, CBRT:
-                return Emission.java("Math.$L($L)", n.op().displayName(), r(a));
+                return Emission.java("$L.$L($L)", mathClass(n), n.op().displayName(), r(a));
             case SUM_TO:
                 if (n.kind() == SCALAR && a.kind() == TENSOR) return Emission.op("$T.sumToScalar($L)", KERNELS, r(a));
                 break;
@@ -146,6 +146,11 @@ final class Emitter {
                 break;
         }
         throw new IllegalStateException("no " + n.kind() + " emission for " + n.op());
+    }
+
+    /** {@code StrictMath} where the source called it (the frontend marks those nodes), else {@code Math}. */
+    private static String mathClass(Node n) {
+        return n.attrs().text().equals("StrictMath") ? "StrictMath" : "Math";
     }
 
     private static String ints(List<Integer> values) {

@@ -428,7 +428,7 @@ final class BodyReader {
             TypeElement type = isExpressionName(receiver) ? null : symbols.type(receiver);
             if (type != null) {
                 String q = type.getQualifiedName().toString();
-                if (Vocabulary.MATH.contains(q)) return math(call, name);
+                if (Vocabulary.MATH.contains(q)) return math(call, name, q.equals(Vocabulary.STRICT_MATH));
                 if (q.equals(Vocabulary.VARIABLE)) return variableStatic(call, name);
                 if (q.equals(Vocabulary.TAPE)) throw error(call, Message.TAPE_CALL, name);
                 return userCall(call, name, symbols.staticMethods(type, name));
@@ -455,7 +455,8 @@ final class BodyReader {
         return x;
     }
 
-    private Node math(MethodInvocationTree call, String name) {
+    /** {@code Math.f(...)}; a {@code StrictMath} call stays one (its results are the same on every platform). */
+    private Node math(MethodInvocationTree call, String name, boolean strict) {
         List<? extends ExpressionTree> args = call.getArguments();
         if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
             throw error(call, Message.MATH_NOT_DIFFERENTIABLE, name);
@@ -474,7 +475,7 @@ final class BodyReader {
             if (in[i].kind() == Kind.TENSOR) throw error(args.get(i), Message.MATH_ON_TENSOR, name);
             requireNumber(in[i], args.get(i), "Math." + name);
         }
-        return graph.apply(op, in);
+        return graph.apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
     }
 
     private Node userCall(MethodInvocationTree call, String name, List<ExecutableElement> candidates) {

@@ -20,7 +20,7 @@ final class Simplify {
     /** A simpler equivalent of {@code op(in)}, or null to keep it as it is. */
     static Node rewrite(Optimizer o, Op op, Attrs attrs, Node... in) {
         Kind kind = Graph.kindOf(op, attrs, in);
-        Node folded = fold(o, op, kind, in);
+        Node folded = fold(o, op, attrs, kind, in);
         if (folded != null) return folded;
         switch (op) {
             case MUL:
@@ -81,10 +81,11 @@ final class Simplify {
      * with {@code java.lang.Math}, ints and longs with Java's wrapping arithmetic (a division by
      * zero is left to throw at run time), comparisons and selections on any of them.
      */
-    private static Node fold(Optimizer o, Op op, Kind kind, Node... in) {
+    private static Node fold(Optimizer o, Op op, Attrs attrs, Kind kind, Node... in) {
         if (in.length == 0) return null;
         for (Node n : in) if (n.op() != CONST || n.kind() == Kind.TENSOR) return null;
         if (op == SELECT) return in[0].attrs().number() != 0 ? in[1] : in[2];
+        if (!attrs.text().isEmpty()) return null; // StrictMath: left to run time, where it is exact by definition
         double a = in[0].attrs().number();
         double b = in.length > 1 ? in[1].attrs().number() : 0;
         return switch (kind) {
