@@ -78,11 +78,19 @@ public final class Optimizer {
 
     private Node intern(Op op, Attrs attrs, Kind kind, String name, List<Node> inputs) {
         Node.Key key = new Node.Key(op, inputs.stream().map(Node::id).toList(), attrs, kind);
+        if (isCommutative(op, kind) && inputs.get(0).id() > inputs.get(1).id()) {
+            // a + b and b + a are one value (for Java numbers; an array's data type follows its first operand).
+            key = new Node.Key(op, List.of(inputs.get(1).id(), inputs.get(0).id()), attrs, kind);
+        }
         Node existing = made.get(key);
         if (existing != null) return existing;
         Node n = out.add(op, inputs, attrs, kind, name);
         made.put(key, n);
         return n;
+    }
+
+    private static boolean isCommutative(Op op, Kind kind) {
+        return (op == Op.ADD || op == Op.MUL) && kind != Kind.TENSOR;
     }
 
     /** The nodes some root depends on. */

@@ -40,12 +40,16 @@ final class Simplify {
             case ADD:
                 if (in[1].isConst(0) && in[0].kind() == kind) return in[0];
                 if (in[0].isConst(0) && in[1].kind() == kind) return in[1];
-                if (in[1].op() == NEG) return o.make(SUB, in[0], in[1].in(0));
+                // Negating an int or long can overflow before its promotion: only same-kind negations fold.
+                if (in[1].op() == NEG && in[1].kind() == kind) return o.make(SUB, in[0], in[1].in(0));
+                if (in[0].op() == NEG && in[0].kind() == kind && kind != Kind.TENSOR) {
+                    return o.make(SUB, in[1], in[0].in(0)); // -a + b is b - a, exactly
+                }
                 return null;
             case SUB:
                 if (in[1].isConst(0) && in[0].kind() == kind) return in[0];
                 if (in[0].isConst(0) && in[1].kind() == kind) return o.make(NEG, in[1]);
-                if (in[1].op() == NEG) return o.make(ADD, in[0], in[1].in(0));
+                if (in[1].op() == NEG && in[1].kind() == kind) return o.make(ADD, in[0], in[1].in(0));
                 return null;
             case NEG:
                 if (in[0].op() == NEG) return in[0].in(0);
