@@ -90,6 +90,7 @@ public final class CompanionWriter {
     private Counted forwardMethod(MethodPlan m) {
         BodyWriter body = newBody(m, m.forward());
         Node result = m.forward().roots().get(0);
+        body.planTemporaries(m.forward().nodes(), List.of(result));
         for (Node n : m.forward().nodes()) body.emit(n);
         CodeBlock value = owned(body, result, externals(m.forward().nodes()), List.of());
         body.statement("return $L", value);
@@ -107,6 +108,7 @@ public final class CompanionWriter {
         Optimizer.Optimized g = m.gradient();
         BodyWriter body = newBody(m, g);
         Node value = g.roots().get(0);
+        body.planTemporaries(g.nodes(), g.roots());
         checkScalarAfter(body, value, g.nodes(), m);
         List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
         body.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
@@ -174,6 +176,7 @@ public final class CompanionWriter {
                 v.nodes().stream().filter(n -> !backward.contains(n)).toList(), new ArrayList<>(kept));
 
         BodyWriter fwd = newBody(m, v);
+        fwd.planTemporaries(forwardNodes, kept);
         for (Node n : forwardNodes) fwd.emit(n);
         List<CodeBlock> fieldValues = new ArrayList<>();
         TypeSpec.Builder type = TypeSpec.classBuilder(vjpType)
@@ -213,6 +216,7 @@ public final class CompanionWriter {
         }
         Set<Node> pullExternal = new HashSet<>(kept);
         if (seed != null) pullExternal.add(seed);
+        pull.planTemporaries(backwardNodes, v.roots());
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
         List<CodeBlock> args = results(pull, v.roots(), pullExternal);
         args.set(0, CodeBlock.of("$N", fieldOrder.get(0)));
