@@ -20,6 +20,13 @@ final class ScalarLanguage {
         return x * half + x * x * exact + big / 4 * x + (double) n / m + 7 / 2;
     }
 
+    /** Parentheses that change the value: the generated code must keep every one of them. */
+    @Differentiable
+    static double grouping(double x, double y, double z, int n) {
+        return x - (y - z) + x / (y * z) - (x + y) * (y - z) + -(x * y) / (n / 3) + (double) (n / 2)
+                - x * (y - (z - x)) + (x > y ? y - z : z - y) * (y > z ? 1 : 2);
+    }
+
     @Differentiable
     static double compound(double x, double y) {
         double a = x;

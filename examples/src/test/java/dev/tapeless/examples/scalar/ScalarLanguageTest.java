@@ -27,6 +27,20 @@ class ScalarLanguageTest {
     }
 
     @Test
+    void generatedExpressionsKeepTheSourcesGrouping() {
+        for (double[] p : new double[][] {{0.5, 1.5, -2}, {-2, 0.25, 3}, {3, -1, 0.5}}) {
+            for (int n : new int[] {7, -5}) {
+                assertEquals(ScalarLanguage.grouping(p[0], p[1], p[2], n), ScalarLanguageDerivatives.grouping(p[0], p[1], p[2], n));
+                matchesFiniteDifferences("grouping(n=" + n + ")", x -> ScalarLanguage.grouping(x[0], x[1], x[2], n),
+                        x -> {
+                            var g = ScalarLanguageDerivatives.groupingGradient(x[0], x[1], x[2], n);
+                            return new double[] {g.value(), g.x(), g.y(), g.z()};
+                        }, TOLERANCE, p);
+            }
+        }
+    }
+
+    @Test
     void compoundAssignmentsReassignLocals() {
         for (double[] p : new double[][] {{0.5, 1.5}, {-2, 0.25}, {3, -1}}) {
             matchesFiniteDifferences("compound", x -> ScalarLanguage.compound(x[0], x[1]),
