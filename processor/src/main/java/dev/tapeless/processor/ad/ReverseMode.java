@@ -52,10 +52,19 @@ public final class ReverseMode {
             graph.at(y.origin().asAdjoint());
             Node g = sum(parts, 0, parts.size(), b); // every use of y comes later: all are in
             graph.name(g, adjointName(y));
+            Node[] partial = new Node[partials.length];
             for (int k = 0; k < partials.length; k++) {
                 Node x = y.in(k);
                 if (!active.contains(x)) continue;
-                contributions.computeIfAbsent(x, unused -> new ArrayList<>()).add(partials[k].adjoint(y, g, b));
+                partial[k] = partials[k].adjoint(y, g, b);
+                // An operand used twice by one op (x * x) gets one contribution, the sum of both.
+                int first = y.inputs().indexOf(x);
+                if (first < k) {
+                    List<Node> ofX = contributions.get(x);
+                    ofX.set(ofX.size() - 1, b.add(partial[first], partial[k]));
+                } else {
+                    contributions.computeIfAbsent(x, unused -> new ArrayList<>()).add(partial[k]);
+                }
             }
         }
 

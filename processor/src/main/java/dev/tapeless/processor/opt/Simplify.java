@@ -38,6 +38,13 @@ final class Simplify {
                 if (isBroadcastScalar(in[0])) return o.make(EXPAND_LIKE, o.make(DIV, in[0].in(0), in[1]), in[0].in(1));
                 return null;
             case ADD:
+                // p q + p q is p (q + q), exactly (doubling is exact): with q the operand known
+                // first, the doubling is off the critical path (the adjoint of x * x is g (x + x)).
+                if (in[0] == in[1] && in[0].op() == MUL && kind == Kind.SCALAR && in[0].kind() == kind) {
+                    Node p = in[0].in(0).id() > in[0].in(1).id() ? in[0].in(0) : in[0].in(1);
+                    Node q = p == in[0].in(0) ? in[0].in(1) : in[0].in(0);
+                    if (p.kind() == kind && q.kind() == kind) return o.make(MUL, p, o.make(ADD, q, q));
+                }
                 if (in[1].isConst(0) && in[0].kind() == kind) return in[0];
                 if (in[0].isConst(0) && in[1].kind() == kind) return in[1];
                 // Negating an int or long can overflow before its promotion: only same-kind negations fold.
