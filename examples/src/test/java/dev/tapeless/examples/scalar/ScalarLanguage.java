@@ -20,6 +20,20 @@ final class ScalarLanguage {
         return x * half + x * x * exact + big / 4 * x + (double) n / m + 7 / 2;
     }
 
+    /** Zeros keep their sign as in Java: 0 + (-0.0) is +0.0. */
+    @Differentiable
+    static double zeroPlus(double x) {
+        double s = 0;
+        s += x;
+        return s;
+    }
+
+    /** 0 - (+0.0) is +0.0. */
+    @Differentiable
+    static double zeroMinus(double x) {
+        return 0 - x;
+    }
+
     /** Parentheses that change the value: the generated code must keep every one of them. */
     @Differentiable
     static double grouping(double x, double y, double z, int n) {

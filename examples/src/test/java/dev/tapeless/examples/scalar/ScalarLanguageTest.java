@@ -27,6 +27,19 @@ class ScalarLanguageTest {
     }
 
     @Test
+    void forwardPassKeepsTheSignOfZeroAsJavaDoes() {
+        // assertEquals(double, double) tells -0.0 from +0.0.
+        for (double x : new double[] {-0.0, 0.0, 2.5}) {
+            assertEquals(ScalarLanguage.zeroPlus(x), ScalarLanguageDerivatives.zeroPlus(x), "0 + " + x);
+            assertEquals(ScalarLanguage.zeroPlus(x), ScalarLanguageDerivatives.zeroPlusGradient(x).value(), "0 + " + x);
+            assertEquals(ScalarLanguage.zeroMinus(x), ScalarLanguageDerivatives.zeroMinus(x), "0 - " + x);
+            assertEquals(ScalarLanguage.zeroMinus(x), ScalarLanguageDerivatives.zeroMinusVjp(x).value(), "0 - " + x);
+        }
+        assertEquals(1.0, ScalarLanguageDerivatives.zeroPlusGradient(3).x());
+        assertEquals(-1.0, ScalarLanguageDerivatives.zeroMinusGradient(3).x());
+    }
+
+    @Test
     void generatedExpressionsKeepTheSourcesGrouping() {
         for (double[] p : new double[][] {{0.5, 1.5, -2}, {-2, 0.25, 3}, {3, -1, 0.5}}) {
             for (int n : new int[] {7, -5}) {

@@ -64,6 +64,11 @@ public final class Optimizer {
         return intern(op, attrs, kind, "$" + op.displayName(), List.of(inputs));
     }
 
+    /** Whether the node being made belongs to a reverse pass (where the sign of a zero is immaterial). */
+    boolean makingAdjoint() {
+        return out.origin().adjoint();
+    }
+
     Node make(Op op, Node... inputs) {
         return make(op, Attrs.NONE, inputs);
     }

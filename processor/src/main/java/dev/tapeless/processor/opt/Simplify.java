@@ -12,7 +12,10 @@ import dev.tapeless.processor.ir.Op;
  * Local rewrites, applied as each node is rebuilt: constant folding over Java numbers and the
  * algebraic identities that the reverse pass produces in bulk ({@code g·1}, {@code x+0}, the
  * broadcast of a scalar one). A rewrite never changes a value's kind; identities that would
- * change NaN or infinity semantics ({@code x·0}) are not applied.
+ * change NaN or infinity semantics ({@code x·0}) are not applied, and those that would only
+ * change the sign of a zero ({@code x + 0} is {@code +0.0} for {@code x = -0.0}; {@code 0 - x} is
+ * {@code +0.0} for {@code x = +0.0}) only in a reverse pass: a forward pass computes exactly what
+ * the source does.
  */
 final class Simplify {
     private Simplify() {}
@@ -22,6 +25,7 @@ final class Simplify {
         Kind kind = Graph.kindOf(op, attrs, in);
         Node folded = fold(o, op, attrs, kind, in);
         if (folded != null) return folded;
+        boolean zeroSignFree = kind != Kind.SCALAR || o.makingAdjoint(); // ints have one zero; arrays as before
         switch (op) {
             case MUL:
                 if (in[1].isConst(1) && in[0].kind() == kind) return in[0];
@@ -45,8 +49,8 @@ final class Simplify {
                     Node q = p == in[0].in(0) ? in[0].in(1) : in[0].in(0);
                     if (p.kind() == kind && q.kind() == kind) return o.make(MUL, p, o.make(ADD, q, q));
                 }
-                if (in[1].isConst(0) && in[0].kind() == kind) return in[0];
-                if (in[0].isConst(0) && in[1].kind() == kind) return in[1];
+                if (isAdditiveIdentity(in[1], zeroSignFree) && in[0].kind() == kind) return in[0];
+                if (isAdditiveIdentity(in[0], zeroSignFree) && in[1].kind() == kind) return in[1];
                 // Negating an int or long can overflow before its promotion: only same-kind negations fold.
                 if (in[1].op() == NEG && in[1].kind() == kind) return o.make(SUB, in[0], in[1].in(0));
                 if (in[0].op() == NEG && in[0].kind() == kind && kind != Kind.TENSOR) {
@@ -55,7 +59,7 @@ final class Simplify {
                 return null;
             case SUB:
                 if (in[1].isConst(0) && in[0].kind() == kind) return in[0];
-                if (in[0].isConst(0) && in[1].kind() == kind) return o.make(NEG, in[1]);
+                if (in[0].isConst(0) && in[1].kind() == kind && zeroSignFree) return o.make(NEG, in[1]);
                 if (in[1].op() == NEG && in[1].kind() == kind) return o.make(ADD, in[0], in[1].in(0));
                 return null;
             case NEG:
@@ -80,6 +84,11 @@ final class Simplify {
             default:
                 return null;
         }
+    }
+
+    /** {@code x + c} is {@code x} for every x when c is -0.0; for c = +0.0 all but x = -0.0. */
+    private static boolean isAdditiveIdentity(Node c, boolean zeroSignFree) {
+        return c.isConst(-0.0) || c.isConst(0) && zeroSignFree;
     }
 
     /** {@code EXPAND_LIKE(s, like)} for a Java number {@code s}: a filled array. */
