@@ -84,7 +84,7 @@ class DiagnosticsTest {
                         static Variable conditional(Variable x, boolean flag) {
                             return (flag ? x : x.neg()).sum();
                         }
-                        """, "flag ? x", "the conditional operator ?: is not supported yet"),
+                        """, "flag ? x", "'?:' applies to double values, not to a Variable; choosing between arrays"),
                 Arguments.of("""
                         static Variable helper(Variable x) { return x.exp(); }
 
@@ -184,7 +184,7 @@ class DiagnosticsTest {
                             n++;
                             return x.sum();
                         }
-                        """, "n++", "the expression statement 'n++'"));
+                        """, "n++", "'++' is not supported in a @Differentiable method; write n += 1"));
     }
 
     @ParameterizedTest(name = "{2}")
@@ -236,7 +236,7 @@ class DiagnosticsTest {
     }
 
     @Test
-    void errorsInsideAnInlinedCalleeAreReportedInTheCalleesFile() {
+    void anErrorInACalleeIsReportedInItsFileAndTheCallIsReportedInTheCallers() {
         JavaFileObject lib = JavaFileObjects.forSourceString("test.Lib", Sources.IMPORTS + """
                 public class Lib {
                     @Differentiable
@@ -253,6 +253,9 @@ class DiagnosticsTest {
                 """);
         Compilation c = Sources.compile(lib, user);
         assertThat(c).failed();
-        assertThat(c).hadErrorContaining("the conditional operator").inFile(lib).onLineContaining("flag ? x");
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("'?:' applies to double values").inFile(lib).onLineContaining("flag ? x");
+        assertThat(c).hadErrorContaining("cannot inline 'clip': its body has an error, reported there")
+                .inFile(user).onLineContaining("Lib.clip(x, true)");
     }
 }

@@ -19,6 +19,11 @@ import java.util.Set;
  * reaches the result), and sums the contributions of every use. The reverse nodes are appended
  * to the same graph, so they see forward values directly and go through the same optimizer and
  * code generator.
+ *
+ * <p>A value's contributions are summed when all of them are known, as a balanced tree: a value
+ * used n times gets its adjoint after log2(n) dependent additions rather than n - 1, which is
+ * what bounds the speed of straight-line scalar code (a polynomial's variable, used at every
+ * step of Horner's rule, is the typical case).
  */
 public final class ReverseMode {
     private ReverseMode() {}
@@ -35,25 +40,39 @@ public final class ReverseMode {
         List<Node> forward = new ArrayList<>(graph.nodes());
         Set<Node> active = activeNodes(forward, result, wrt);
         Algebra b = new Algebra(graph);
-        Map<Node, Node> adjoint = new HashMap<>();
-        if (active.contains(result)) adjoint.put(result, seed);
+        Map<Node, List<Node>> contributions = new HashMap<>();
+        if (active.contains(result)) contributions.put(result, new ArrayList<>(List.of(seed)));
 
         for (int i = forward.size() - 1; i >= 0; i--) {
             Node y = forward.get(i);
-            Node g = adjoint.get(y);
-            if (g == null || y.op().isLeaf()) continue;
+            List<Node> parts = contributions.get(y);
+            if (parts == null || y.op().isLeaf()) continue;
             Rules.Partial[] partials = Rules.of(y.op());
             if (partials == null) continue; // zero derivative almost everywhere
             graph.at(y.origin().asAdjoint());
+            Node g = sum(parts, 0, parts.size(), b); // every use of y comes later: all are in
             graph.name(g, adjointName(y));
+            Node[] partial = new Node[partials.length];
             for (int k = 0; k < partials.length; k++) {
                 Node x = y.in(k);
                 if (!active.contains(x)) continue;
-                Node contribution = partials[k].adjoint(y, g, b);
-                adjoint.merge(x, contribution, b::add);
+                partial[k] = partials[k].adjoint(y, g, b);
+                // An operand used twice by one op (x * x) gets one contribution, the sum of both.
+                int first = y.inputs().indexOf(x);
+                if (first < k) {
+                    List<Node> ofX = contributions.get(x);
+                    ofX.set(ofX.size() - 1, b.add(partial[first], partial[k]));
+                } else {
+                    contributions.computeIfAbsent(x, unused -> new ArrayList<>()).add(partial[k]);
+                }
             }
         }
 
+        Map<Node, Node> adjoint = new HashMap<>();
+        for (Node p : wrt) {
+            List<Node> parts = contributions.get(p);
+            if (parts != null) adjoint.put(p, sum(parts, 0, parts.size(), b));
+        }
         List<Node> gradients = new ArrayList<>();
         for (Node p : wrt) {
             graph.at(Origin.NONE);
@@ -68,6 +87,13 @@ public final class ReverseMode {
             graph.name(gradients.get(gradients.size() - 1), adjointName(p));
         }
         return new Result(seed, gradients);
+    }
+
+    /** {@code parts[from..to)} added up pairwise. */
+    private static Node sum(List<Node> parts, int from, int to, Algebra b) {
+        if (to - from == 1) return parts.get(from);
+        int middle = (from + to) >>> 1;
+        return b.add(sum(parts, from, middle, b), sum(parts, middle, to, b));
     }
 
     /** Nodes that depend on some {@code wrt} parameter and on which the result depends. */

@@ -16,6 +16,16 @@ import java.util.Map;
  *
  * <p>Binary elementwise ops broadcast, so each operand's adjoint is summed back to its shape
  * ({@code sumTo}); when shapes agree at run time that is free.
+ *
+ * <p>Kinks and ties, defined once here: {@code abs'(0) = 0} and {@code relu'(0) = 0};
+ * {@code max(a, b)} and {@code min(a, b)} give the whole adjoint to {@code a} when {@code a == b};
+ * {@code c ? a : b} gives it to the operand taken, and none to the condition. Both operands of
+ * {@code ?:} are computed (generated code is straight-line), so a non-finite value in the operand
+ * not taken reaches the gradient as NaN ({@code 0 * inf}): give that operand an argument where it
+ * is finite. Elsewhere the rules are the textbook derivatives, evaluated where they are defined:
+ * {@code sqrt}, {@code cbrt}, {@code log}, {@code asin}, {@code acos} at the edges of their domains
+ * give infinities or NaN, as the derivative does; {@code pow(x, p)} differentiated in {@code p}
+ * needs {@code x > 0}.
  */
 public final class Rules {
 
@@ -26,6 +36,11 @@ public final class Rules {
     }
 
     private static final Map<Op, Partial[]> TABLE = new EnumMap<>(Op.class);
+
+    /** For an operand that is never active (a boolean): the reverse pass never asks for it. */
+    private static final Partial NO_ADJOINT = (y, g, b) -> {
+        throw new IllegalStateException(y.op() + " has no adjoint for its operand of kind boolean");
+    };
 
     private static void rule(Op op, Partial... partials) {
         if (partials.length != op.arity()) throw new IllegalStateException("rule arity for " + op);
@@ -41,7 +56,7 @@ public final class Rules {
         rule(MUL, (y, g, b) -> b.sumTo(b.mul(g, y.in(1)), y.in(0)),
                   (y, g, b) -> b.sumTo(b.mul(g, y.in(0)), y.in(1)));
         rule(DIV, (y, g, b) -> b.sumTo(b.div(g, y.in(1)), y.in(0)),                 // g / x1
-                  (y, g, b) -> b.sumTo(b.neg(b.div(b.mul(g, y), y.in(1))), y.in(1))); // -g y / x1
+                  (y, g, b) -> b.sumTo(b.neg(b.mul(b.div(g, y.in(1)), y)), y.in(1))); // -(g / x1) y: one division for both
         rule(POW, (y, g, b) -> y.in(1).isConst(0) ? b.zerosLike(y.in(0))           // x^0 is constant, at 0 too
                              : b.sumTo(b.mul(g, b.mul(y.in(1),                        // g p x^(p-1)
                                   b.op(POW, y.in(0), b.sub(y.in(1), b.c(1))))), y.in(0)),
@@ -72,6 +87,10 @@ public final class Rules {
                     (y, g, b) -> b.neg(b.div(b.mul(g, y.in(0)), hypotSquared(y, b))));  //              -g u / (u²+v²)
         rule(HYPOT, (y, g, b) -> b.mul(g, b.div(y.in(0), y)),
                     (y, g, b) -> b.mul(g, b.div(y.in(1), y)));
+        // c ? a : b: the adjoint goes to the operand taken; the condition has none (it is a boolean).
+        rule(SELECT, NO_ADJOINT,
+                     (y, g, b) -> b.op(SELECT, y.in(0), g, b.c(0)),
+                     (y, g, b) -> b.op(SELECT, y.in(0), b.c(0), g));
         // Ties go to the first operand: max(a, a) passes the whole adjoint to a.
         rule(MAX, (y, g, b) -> b.op(SELECT, b.op(GE, y.in(0), y.in(1)), g, b.c(0)),
                   (y, g, b) -> b.op(SELECT, b.op(GE, y.in(0), y.in(1)), b.c(0), g));

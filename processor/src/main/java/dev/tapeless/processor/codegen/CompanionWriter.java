@@ -90,6 +90,7 @@ public final class CompanionWriter {
     private Counted forwardMethod(MethodPlan m) {
         BodyWriter body = newBody(m, m.forward());
         Node result = m.forward().roots().get(0);
+        body.planTemporaries(m.forward().nodes(), List.of(result));
         for (Node n : m.forward().nodes()) body.emit(n);
         CodeBlock value = results(body, List.of(result), externals(m.forward().nodes())).get(0);
         body.statement("return $L", value);
@@ -107,17 +108,19 @@ public final class CompanionWriter {
         Optimizer.Optimized g = m.gradient();
         BodyWriter body = newBody(m, g);
         Node value = g.roots().get(0);
+        body.planTemporaries(g.nodes(), g.roots());
         checkScalarAfter(body, value, g.nodes(), m);
         List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
         body.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
-        MethodSpec method = signature(m, m.name() + "Gradient", gradientType)
-                .addJavadoc("The value of {@link $T#$L} and its gradient with respect to $L.\n"
-                        + "\n@throws IllegalArgumentException if the value is not a scalar: use {@link #$LVjp} then\n",
-                        source, m.javadocLink(), wrtList(m), m.name())
-                .addJavadoc("$L", "    {@code pullback(upstream)} for a vector-Jacobian product\n")
-                .addCode(body.code())
-                .build();
-        return new Counted(method, body.fewest(), body.most());
+        MethodSpec.Builder method = signature(m, m.name() + "Gradient", gradientType)
+                .addJavadoc("The value of {@link $T#$L} and its gradient with respect to $L.\n",
+                        source, m.javadocLink(), wrtList(m));
+        if (m.resultKind() == Kind.TENSOR) {
+            method.addJavadoc("\n@throws IllegalArgumentException if the value is not a scalar: use {@link #$LVjp} then\n",
+                            m.name())
+                    .addJavadoc("$L", "    {@code pullback(upstream)} for a vector-Jacobian product\n");
+        }
+        return new Counted(method.addCode(body.code()).build(), body.fewest(), body.most());
     }
 
     private void checkScalarAfter(BodyWriter body, Node value, List<Node> nodes, MethodPlan m) {
@@ -143,9 +146,12 @@ public final class CompanionWriter {
         return TypeSpec.recordBuilder(gradientType)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .recordConstructor(ctor.build())
-                .addJavadoc("The value of {@link $T#$L} and one gradient component per differentiated\n"
-                        + "parameter, named after it and shaped like it. Components never share a buffer with\n"
-                        + "each other or with an argument.\n", source, m.javadocLink())
+                .addJavadoc(m.params().stream().anyMatch(p -> p.kind() == Kind.TENSOR)
+                        ? "The value of {@link $T#$L} and one gradient component per differentiated\n"
+                                + "parameter, named after it and shaped like it. Components never share a buffer with\n"
+                                + "each other or with an argument.\n"
+                        : "The value of {@link $T#$L} and one partial derivative per differentiated\n"
+                                + "parameter, named after it.\n", source, m.javadocLink())
                 .build();
     }
 
@@ -170,6 +176,7 @@ public final class CompanionWriter {
                 v.nodes().stream().filter(n -> !backward.contains(n)).toList(), new ArrayList<>(kept));
 
         BodyWriter fwd = newBody(m, v);
+        fwd.planTemporaries(forwardNodes, kept);
         for (Node n : forwardNodes) fwd.emit(n);
         List<CodeBlock> fieldValues = new ArrayList<>();
         TypeSpec.Builder type = TypeSpec.classBuilder(vjpType)
@@ -209,6 +216,7 @@ public final class CompanionWriter {
         }
         Set<Node> pullExternal = new LinkedHashSet<>(kept);
         if (seed != null) pullExternal.add(seed);
+        pull.planTemporaries(backwardNodes, v.roots());
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
         // The value is the kept field itself; the gradient components must not share its buffer either.
         List<CodeBlock> args = new ArrayList<>();

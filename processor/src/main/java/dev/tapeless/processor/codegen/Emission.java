@@ -5,18 +5,31 @@ import com.palantir.javapoet.CodeBlock;
 /**
  * The Java expression that computes one IR node, and how many ND4J ops it runs: {@code fewest}
  * when the shape guards of the support code take their fast path, {@code most} when they do not.
+ * {@code precedence} is that of the expression's outermost operator (Java's levels), for writing
+ * it into another expression with exactly the parentheses it needs.
  */
-record Emission(CodeBlock expression, int fewest, int most) {
+record Emission(CodeBlock expression, int fewest, int most, int precedence) {
+    static final int PRIMARY = 16;
+    static final int UNARY = 13;
+    static final int MULTIPLICATIVE = 12;
+    static final int ADDITIVE = 11;
+    static final int RELATIONAL = 9;
+    static final int CONDITIONAL = 2;
 
     static Emission java(String format, Object... args) {
-        return new Emission(CodeBlock.of(format, args), 0, 0);
+        return new Emission(CodeBlock.of(format, args), 0, 0, PRIMARY);
+    }
+
+    /** Java arithmetic whose outermost operator has the given precedence. */
+    static Emission java(int precedence, String format, Object... args) {
+        return new Emission(CodeBlock.of(format, args), 0, 0, precedence);
     }
 
     static Emission op(String format, Object... args) {
-        return new Emission(CodeBlock.of(format, args), 1, 1);
+        return new Emission(CodeBlock.of(format, args), 1, 1, PRIMARY);
     }
 
     static Emission guarded(int fewest, int most, String format, Object... args) {
-        return new Emission(CodeBlock.of(format, args), fewest, most);
+        return new Emission(CodeBlock.of(format, args), fewest, most, PRIMARY);
     }
 }

@@ -11,6 +11,7 @@ import dev.tapeless.processor.ir.Node;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -25,10 +26,16 @@ final class Emitter {
     static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
 
     private final Function<Node, CodeBlock> ref;
+    private final ToIntFunction<Node> precedence;
 
-    /** @param ref how to refer to an earlier node: its local name, a literal, a field */
-    Emitter(Function<Node, CodeBlock> ref) {
+    /**
+     * @param ref        how to refer to an earlier node: its local name, a literal, a field, or the
+     *                   expression itself when it is written into its one use
+     * @param precedence the precedence of what {@code ref} gives ({@link Emission#PRIMARY} for a name)
+     */
+    Emitter(Function<Node, CodeBlock> ref, ToIntFunction<Node> precedence) {
         this.ref = ref;
+        this.precedence = precedence;
     }
 
     Emission emit(Node n) {
@@ -37,6 +44,12 @@ final class Emitter {
 
     private CodeBlock r(Node n) {
         return ref.apply(n);
+    }
+
+    /** Operand {@code n} where the grammar needs at least {@code needed}: parenthesized if it binds less. */
+    private CodeBlock o(Node n, int needed) {
+        CodeBlock c = ref.apply(n);
+        return precedence.applyAsInt(n) >= needed ? c : CodeBlock.of("($L)", c);
     }
 
     private Emission tensor(Node n) {
@@ -122,24 +135,32 @@ final class Emitter {
         List<Node> in = n.inputs();
         Node a = in.isEmpty() ? null : in.get(0);
         Node b = in.size() > 1 ? in.get(1) : null;
+        // Left operands of a left-associative operator may bind as tightly as it does, right ones
+        // must bind tighter: (a - b) - c is a - b - c, a - (b - c) is not (nor, in floating point,
+        // is a + (b + c) the same as a + b + c).
+        final int add = Emission.ADDITIVE;
+        final int mul = Emission.MULTIPLICATIVE;
         switch (n.op()) {
-            case ADD: return Emission.java("$L + $L", r(a), r(b));
-            case SUB: return Emission.java("$L - $L", r(a), r(b));
-            case MUL: return Emission.java("$L * $L", r(a), r(b));
-            case DIV: return Emission.java("$L / $L", r(a), r(b));
-            case NEG: return Emission.java("-$L", r(a));
-            case TO_DOUBLE: return Emission.java("(double) $L", r(a));
-            case ELEMENT: return Emission.java("$L.getDouble(0)", r(a));
-            case GE: return Emission.java("$L >= $L", r(a), r(b));
-            case SELECT: return Emission.java("$L ? $L : $L", r(a), r(b), r(in.get(2)));
-            case STEP: return Emission.java("$L > 0 ? 1.0 : 0.0", r(a));
+            case ADD: return Emission.java(add, "$L + $L", o(a, add), o(b, mul));
+            case SUB: return Emission.java(add, "$L - $L", o(a, add), o(b, mul));
+            case MUL: return Emission.java(mul, "$L * $L", o(a, mul), o(b, Emission.UNARY));
+            case DIV: return Emission.java(mul, "$L / $L", o(a, mul), o(b, Emission.UNARY));
+            case NEG: return Emission.java(Emission.UNARY, "-$L", o(a, Emission.PRIMARY));
+            case TO_DOUBLE: return Emission.java(Emission.UNARY, "(double) $L", o(a, Emission.PRIMARY));
+            case ELEMENT: return Emission.java(Emission.PRIMARY, "$L.getDouble(0)", o(a, Emission.PRIMARY));
+            case GE: return Emission.java(Emission.RELATIONAL, "$L >= $L", o(a, add), o(b, add));
+            case GT: return Emission.java(Emission.RELATIONAL, "$L > $L", o(a, add), o(b, add));
+            case SELECT:
+                return Emission.java(Emission.CONDITIONAL, "$L ? $L : $L",
+                        o(a, Emission.RELATIONAL), o(b, add), o(in.get(2), add));
+            case STEP: return Emission.java(Emission.CONDITIONAL, "$L > 0 ? 1.0 : 0.0", o(a, add));
             case SIGN: return Emission.java("Math.signum($L)", r(a));
-            case SIGMOID: return Emission.java("1.0 / (1.0 + Math.exp(-$L))", r(a));
+            case SIGMOID: return Emission.java(mul, "1.0 / (1.0 + Math.exp(-$L))", o(a, Emission.PRIMARY));
             case RELU: return Emission.java("Math.max($L, 0.0)", r(a));
             case POW, ATAN2, HYPOT, MIN, MAX:
-                return Emission.java("Math.$L($L, $L)", n.op().displayName(), r(a), r(b));
+                return Emission.java("$L.$L($L, $L)", mathClass(n), n.op().displayName(), r(a), r(b));
             case EXP, LOG, SQRT, ABS, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, EXPM1, LOG10, LOG1P, CBRT:
-                return Emission.java("Math.$L($L)", n.op().displayName(), r(a));
+                return Emission.java("$L.$L($L)", mathClass(n), n.op().displayName(), r(a));
             case SUM_TO:
                 if (n.kind() == SCALAR && a.kind() == TENSOR) {
                     return Emission.guarded(0, 1, "$T.sumToScalar($L)", KERNELS, r(a));
@@ -151,6 +172,11 @@ final class Emitter {
                 break;
         }
         throw new IllegalStateException("no " + n.kind() + " emission for " + n.op());
+    }
+
+    /** {@code StrictMath} where the source called it (the frontend marks those nodes), else {@code Math}. */
+    private static String mathClass(Node n) {
+        return n.attrs().text().equals("StrictMath") ? "StrictMath" : "Math";
     }
 
     private static String ints(List<Integer> values) {

@@ -31,10 +31,14 @@ public enum Message {
     // Expressions.
     UNSUPPORTED_EXPRESSION("{0} is not supported in a @Differentiable method"),
     UNKNOWN_NAME("cannot resolve ''{0}'': use a parameter, a local, or a static field"),
+    FIELD_PRIVATE("static field ''{0}'' is private to {1}, and the generated companion reads it at run time; make it package-private, or a compile-time constant"),
     FIELD_TYPE("static field ''{0}'' has type {1}; only double, int, long, boolean and INDArray fields can be read"),
     OPERATOR_ON_TENSOR("operator ''{0}'' does not apply to a Variable; call {1} instead"),
     OPERATOR("operator ''{0}'' is not differentiable or not supported; use + - * / on double values"),
     CAST("cast to {0} is not supported; only (double) casts of int or long values"),
+    INCREMENT("''{0}'' is not supported in a @Differentiable method; write {1}"),
+    CONDITION_OPERATOR("operator ''{0}'' is not supported in a @Differentiable method; a condition is one comparison of two numbers with < <= > >=, used as c ? a : b"),
+    CONDITIONAL_ON_TENSOR("''{0}'' applies to double values, not to a Variable; choosing between arrays is not supported yet: pass the chosen array in as an argument"),
     LITERAL("{0} literals are not supported; use a double literal"),
     VARIABLE_METHOD("Variable.{0} is not an op Tapeless can differentiate; ops: {1}"),
     VARIABLE_METHOD_ARGS("Variable.{0} takes {1}"),
@@ -50,6 +54,7 @@ public enum Message {
     CALL_NO_SOURCE("call to @Differentiable method ''{0}'' whose source is not in this compilation; Tapeless inlines callees and needs their source"),
     CALL_RECURSIVE("recursive call to ''{0}''; @Differentiable methods are inlined and cannot recurse"),
     CALL_ARGUMENTS("call to ''{0}'' with {1} argument(s); it takes {2}"),
+    CALL_INTO_ERROR("cannot inline ''{0}'': its body has an error, reported there ({1})"),
     CALL_UNRESOLVED("cannot resolve the method ''{0}''"),
     KIND_MISMATCH("{0} needs a {1}, but this is a {2}"),
 

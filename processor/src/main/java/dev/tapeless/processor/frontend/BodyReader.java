@@ -5,6 +5,7 @@ import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -213,6 +214,11 @@ final class BodyReader {
             local.value = value;
             return;
         }
+        if (e instanceof UnaryTree u && (u.getKind() == Tree.Kind.POSTFIX_INCREMENT
+                || u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.POSTFIX_DECREMENT
+                || u.getKind() == Tree.Kind.PREFIX_DECREMENT)) {
+            throw increment(u);
+        }
         if (e instanceof MethodInvocationTree call && isTapeCall(call)) {
             String name = methodName(call);
             if (name.equals("reset") && call.getArguments().isEmpty()) return; // the tape is not used here
@@ -271,8 +277,24 @@ final class BodyReader {
                 return cast((TypeCastTree) e);
             case METHOD_INVOCATION:
                 return call((MethodInvocationTree) e);
+            case LESS_THAN:
+            case LESS_THAN_EQUAL:
+            case GREATER_THAN:
+            case GREATER_THAN_EQUAL:
+                return comparison((BinaryTree) e);
             case CONDITIONAL_EXPRESSION:
-                throw error(e, Message.CONTROL_FLOW, "the conditional operator ?:");
+                return conditional((ConditionalExpressionTree) e);
+            case EQUAL_TO:
+            case NOT_EQUAL_TO:
+            case CONDITIONAL_AND:
+            case CONDITIONAL_OR:
+            case LOGICAL_COMPLEMENT:
+                throw error(e, Message.CONDITION_OPERATOR, operatorText(e.getKind()));
+            case POSTFIX_INCREMENT:
+            case PREFIX_INCREMENT:
+            case POSTFIX_DECREMENT:
+            case PREFIX_DECREMENT:
+                throw increment((UnaryTree) e);
             default:
                 if (e instanceof BinaryTree b) throw error(e, Message.OPERATOR, operatorText(b.getKind()));
                 if (e instanceof UnaryTree) throw error(e, Message.OPERATOR, operatorText(e.getKind()));
@@ -325,6 +347,9 @@ final class BodyReader {
         if (constant instanceof Number n && kind != Kind.TENSOR) return graph.constant(n.doubleValue(), kind);
         if (constant instanceof Boolean b) return graph.constant(b ? 1 : 0, Kind.BOOL);
         TypeElement owner = (TypeElement) f.getEnclosingElement();
+        if (f.getModifiers().contains(Modifier.PRIVATE)) {
+            throw error(at, Message.FIELD_PRIVATE, f.getSimpleName(), owner.getSimpleName());
+        }
         return graph.field(owner.getQualifiedName() + "." + f.getSimpleName(), kind);
     }
 
@@ -343,6 +368,45 @@ final class BodyReader {
         requireNumber(l, b.getLeftOperand(), operatorText(b.getKind()));
         requireNumber(r, b.getRightOperand(), operatorText(b.getKind()));
         return graph.apply(op, l, r);
+    }
+
+    /** {@code a < b} is read as {@code b > a} and {@code a <= b} as {@code b >= a}: the same in Java, NaN included. */
+    private Node comparison(BinaryTree b) {
+        Node l = expression(b.getLeftOperand());
+        Node r = expression(b.getRightOperand());
+        String operator = operatorText(b.getKind());
+        comparable(l, b.getLeftOperand(), operator);
+        comparable(r, b.getRightOperand(), operator);
+        return switch (b.getKind()) {
+            case GREATER_THAN -> graph.apply(Op.GT, l, r);
+            case GREATER_THAN_EQUAL -> graph.apply(Op.GE, l, r);
+            case LESS_THAN -> graph.apply(Op.GT, r, l);
+            default -> graph.apply(Op.GE, r, l);
+        };
+    }
+
+    /** {@code c ? a : b} on numbers: both operands are computed; the adjoint goes to the one taken. */
+    private Node conditional(ConditionalExpressionTree c) {
+        Node condition = expression(c.getCondition());
+        if (condition.kind() != Kind.BOOL) {
+            throw error(c.getCondition(), Message.KIND_MISMATCH, "the condition of ?:", "boolean",
+                    condition.kind().javaName());
+        }
+        Node a = expression(c.getTrueExpression());
+        Node b = expression(c.getFalseExpression());
+        comparable(a, c.getTrueExpression(), "?:");
+        comparable(b, c.getFalseExpression(), "?:");
+        return graph.apply(Op.SELECT, condition, a, b);
+    }
+
+    private void comparable(Node n, Tree at, String operator) {
+        if (n.kind() == Kind.TENSOR) throw error(at, Message.CONDITIONAL_ON_TENSOR, operator);
+        requireNumber(n, at, operator);
+    }
+
+    private CompileError increment(UnaryTree u) {
+        boolean up = u.getKind() == Tree.Kind.POSTFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_INCREMENT;
+        return error(u, Message.INCREMENT, operatorText(u.getKind()), u.getExpression() + (up ? " += 1" : " -= 1"));
     }
 
     private Node cast(TypeCastTree c) {
@@ -364,7 +428,7 @@ final class BodyReader {
             TypeElement type = isExpressionName(receiver) ? null : symbols.type(receiver);
             if (type != null) {
                 String q = type.getQualifiedName().toString();
-                if (Vocabulary.MATH.contains(q)) return math(call, name);
+                if (Vocabulary.MATH.contains(q)) return math(call, name, q.equals(Vocabulary.STRICT_MATH));
                 if (q.equals(Vocabulary.VARIABLE)) return variableStatic(call, name);
                 if (q.equals(Vocabulary.TAPE)) throw error(call, Message.TAPE_CALL, name);
                 return userCall(call, name, symbols.staticMethods(type, name));
@@ -391,7 +455,8 @@ final class BodyReader {
         return x;
     }
 
-    private Node math(MethodInvocationTree call, String name) {
+    /** {@code Math.f(...)}; a {@code StrictMath} call stays one (its results are the same on every platform). */
+    private Node math(MethodInvocationTree call, String name, boolean strict) {
         List<? extends ExpressionTree> args = call.getArguments();
         if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
             throw error(call, Message.MATH_NOT_DIFFERENTIABLE, name);
@@ -410,7 +475,7 @@ final class BodyReader {
             if (in[i].kind() == Kind.TENSOR) throw error(args.get(i), Message.MATH_ON_TENSOR, name);
             requireNumber(in[i], args.get(i), "Math." + name);
         }
-        return graph.apply(op, in);
+        return graph.apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
     }
 
     private Node userCall(MethodInvocationTree call, String name, List<ExecutableElement> candidates) {
@@ -430,7 +495,14 @@ final class BodyReader {
         List<Node> args = new ArrayList<>();
         for (ExpressionTree a : call.getArguments()) args.add(expression(a));
         Origin here = graph.origin();
-        Node result = frontend.inline(callee, args, graph, inlining);
+        Node result;
+        try {
+            result = frontend.inline(callee, args, graph, inlining);
+        } catch (CompileError inCallee) {
+            // The callee is @Differentiable and in this compilation, so its own processing reports
+            // the error where it is; here the caller learns why its call cannot be inlined.
+            throw error(call, Message.CALL_INTO_ERROR, name, inCallee.getMessage());
+        }
         graph.at(here);
         return result;
     }
@@ -534,6 +606,14 @@ final class BodyReader {
             case POSTFIX_INCREMENT, PREFIX_INCREMENT -> "++";
             case POSTFIX_DECREMENT, PREFIX_DECREMENT -> "--";
             case LOGICAL_COMPLEMENT -> "!";
+            case EQUAL_TO -> "==";
+            case NOT_EQUAL_TO -> "!=";
+            case CONDITIONAL_AND -> "&&";
+            case CONDITIONAL_OR -> "||";
+            case LESS_THAN -> "<";
+            case LESS_THAN_EQUAL -> "<=";
+            case GREATER_THAN -> ">";
+            case GREATER_THAN_EQUAL -> ">=";
             case BITWISE_COMPLEMENT -> "~";
             default -> k.name().toLowerCase(Locale.ROOT).replace('_', ' ');
         };

@@ -13,7 +13,8 @@ final class Vocabulary {
     static final String VARIABLE = "dev.tapeless.runtime.Variable";
     static final String TAPE = "dev.tapeless.runtime.Tape";
     static final String INDARRAY = "org.nd4j.linalg.api.ndarray.INDArray";
-    static final Set<String> MATH = Set.of("java.lang.Math", "java.lang.StrictMath");
+    static final String STRICT_MATH = "java.lang.StrictMath";
+    static final Set<String> MATH = Set.of("java.lang.Math", STRICT_MATH);
 
     /** {@code x.op()}: elementwise and structural ops without arguments. */
     static final Map<String, Op> TENSOR_UNARY = Map.ofEntries(

@@ -77,7 +77,7 @@ public final class Graph {
             case POW, ATAN2, HYPOT -> anyTensor(in) ? Kind.TENSOR : Kind.SCALAR;
             case MIN, MAX -> Kind.promote(in[0].kind(), in[1].kind());
             case NEG, ABS -> in[0].kind();
-            case GE -> Kind.BOOL;
+            case GE, GT -> Kind.BOOL;
             case SELECT -> Kind.promote(in[1].kind(), in[2].kind());
             case SUM_TO -> in[1].kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR;
             case COUNT, TO_DOUBLE, ELEMENT -> Kind.SCALAR;

@@ -33,10 +33,12 @@ public enum Op {
     /** The one element of a one-element array, as a double. */
     ELEMENT(1),
 
-    // Comparison and selection on Java numbers (derivatives of min and max).
+    // Comparison and selection on Java numbers (the conditional operator; derivatives of min and max).
     /** {@code a >= b}. */
     GE(2),
-    /** {@code c ? a : b}. */
+    /** {@code a > b}. ({@code a < b} is {@code b > a}: with NaN both are false, as in Java.) */
+    GT(2),
+    /** {@code c ? a : b}: both operands are computed, one is chosen. */
     SELECT(3),
 
     // Tensor structure. Attributes give the dimensions.

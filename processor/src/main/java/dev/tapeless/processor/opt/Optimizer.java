@@ -40,10 +40,13 @@ public final class Optimizer {
                 copy = o.intern(n.op(), n.attrs(), n.kind(), n.name(), List.of());
             } else {
                 Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
+                int before = o.out.nodes().size();
                 copy = o.make(n.op(), n.attrs(), in);
-                // A source name carries over to whatever the node simplified to; a temporary's
-                // hint does not (a rewritten node is named after the op it became).
-                if (!n.name().startsWith("$")) o.out.name(copy, n.name());
+                // A source name carries over; an adjoint's name only to a node of the reverse pass,
+                // never to the forward value it simplified to (that would call a primal value d_x).
+                boolean sourceName = !n.name().startsWith("$");
+                boolean fits = !n.origin().adjoint() || copy.origin().adjoint() || copy.id() >= before;
+                if (sourceName && fits) o.out.name(copy, n.name());
             }
             mapped.put(n, copy);
         }
@@ -61,21 +64,38 @@ public final class Optimizer {
         return intern(op, attrs, kind, "$" + op.displayName(), List.of(inputs));
     }
 
+    /** Whether the node being made belongs to a reverse pass (where the sign of a zero is immaterial). */
+    boolean makingAdjoint() {
+        return out.origin().adjoint();
+    }
+
     Node make(Op op, Node... inputs) {
         return make(op, Attrs.NONE, inputs);
     }
 
     Node constant(double value) {
-        return intern(Op.CONST, Attrs.number(value), Kind.SCALAR, "$c", List.of());
+        return constant(value, Kind.SCALAR);
+    }
+
+    Node constant(double value, Kind kind) {
+        return intern(Op.CONST, Attrs.number(value), kind, "$c", List.of());
     }
 
     private Node intern(Op op, Attrs attrs, Kind kind, String name, List<Node> inputs) {
         Node.Key key = new Node.Key(op, inputs.stream().map(Node::id).toList(), attrs, kind);
+        if (isCommutative(op, kind) && inputs.get(0).id() > inputs.get(1).id()) {
+            // a + b and b + a are one value (for Java numbers; an array's data type follows its first operand).
+            key = new Node.Key(op, List.of(inputs.get(1).id(), inputs.get(0).id()), attrs, kind);
+        }
         Node existing = made.get(key);
         if (existing != null) return existing;
         Node n = out.add(op, inputs, attrs, kind, name);
         made.put(key, n);
         return n;
+    }
+
+    private static boolean isCommutative(Op op, Kind kind) {
+        return (op == Op.ADD || op == Op.MUL) && kind != Kind.TENSOR;
     }
 
     /** The nodes some root depends on. */
