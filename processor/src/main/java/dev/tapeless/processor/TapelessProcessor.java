@@ -172,6 +172,11 @@ public final class TapelessProcessor extends AbstractProcessor {
         JavaFile file;
         try {
             file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type);
+        } catch (CompanionWriter.MethodFailure e) {
+            ExecutableElement at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method()))
+                    .findFirst().orElse(methods.get(0));
+            reporter.error(at, Message.INTERNAL, e.method(), stackTrace(e.getCause()));
+            return;
         } catch (RuntimeException e) {
             reporter.error(type, Message.INTERNAL, type.getSimpleName(), stackTrace(e));
             return;

@@ -3,6 +3,7 @@ package dev.tapeless.examples.scalar;
 import static dev.tapeless.examples.scalar.ScalarCheck.assertClose;
 import static dev.tapeless.examples.scalar.ScalarCheck.matchesFiniteDifferences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -172,11 +173,9 @@ class ScalarLanguageTest {
     }
 
     @Test
-    void generatedEntryPointsRunNoNd4jOps() {
-        var counts = ScalarLanguageDerivatives.CALLS_OTHERS_OPS;
-        assertEquals(0, counts.forward().most());
-        assertEquals(0, counts.gradient().most());
-        assertEquals(0, counts.vjp().most());
-        assertEquals(0, counts.pullback().most());
+    void doubleMethodsGetNoOpCountsForTheyRunNoNd4jOps() {
+        for (var field : ScalarLanguageDerivatives.class.getDeclaredFields()) {
+            assertNotEquals(dev.tapeless.runtime.support.OpCounts.class, field.getType(), field.getName());
+        }
     }
 }

@@ -56,11 +56,31 @@ public final class CompanionWriter {
                         + "time by Tapeless: straight-line forward and reverse passes, no tape.\n", source)
                 .addOriginatingElement(originatingElement)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-        for (MethodPlan m : methods) w.add(type, m);
+        for (MethodPlan m : methods) {
+            try {
+                w.add(type, m);
+            } catch (RuntimeException e) {
+                throw new MethodFailure(m.name(), e);
+            }
+        }
         return JavaFile.builder(companion.packageName(), type.build())
                 .skipJavaLangImports(true)
                 .indent("    ")
                 .build();
+    }
+
+    /** A failure while writing one method's entry points, so that it can be reported on that method. */
+    public static final class MethodFailure extends RuntimeException {
+        private final String method;
+
+        MethodFailure(String method, RuntimeException cause) {
+            super(cause);
+            this.method = method;
+        }
+
+        public String method() {
+            return method;
+        }
     }
 
     /** {@code CDerivatives} for {@code C}; {@code Outer_InnerDerivatives} for a nested class. */
@@ -77,12 +97,16 @@ public final class CompanionWriter {
         Counted gradient = gradientMethod(m, gradientType);
         VjpParts vjp = vjpMethods(m, gradientType, vjpType);
 
-        type.addField(opCounts(m, forward, gradient, vjp));
+        if (usesArrays(m)) type.addField(opCounts(m, forward, gradient, vjp)); // plain Java runs no ND4J op
         type.addMethod(forward.method);
         type.addType(gradientRecord(m, gradientType));
         type.addMethod(gradient.method);
         type.addMethod(vjp.factory.method);
         type.addType(vjp.type);
+    }
+
+    private static boolean usesArrays(MethodPlan m) {
+        return m.resultKind() == Kind.TENSOR || m.params().stream().anyMatch(p -> p.kind() == Kind.TENSOR);
     }
 
     // ---- f ------------------------------------------------------------------------------------
