@@ -31,6 +31,7 @@ import javax.lang.model.element.Modifier;
 public final class CompanionWriter {
     static final ClassName OP_COUNTS = ClassName.get("dev.tapeless.runtime.support", "OpCounts");
     static final ClassName OP_COUNT = ClassName.get("dev.tapeless.runtime.support", "OpCount");
+    static final ClassName LAYOUT = ClassName.get("dev.tapeless.runtime.support", "Layout");
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
     private static final String UPSTREAM = "upstream";
 
@@ -196,6 +197,7 @@ public final class CompanionWriter {
             for (Node in : n.inputs()) if (!backward.contains(in) && needsStorage(in)) kept.add(in);
         }
         for (Node r : v.roots()) if (!backward.contains(r) && needsStorage(r)) kept.add(r);
+        Set<Node> layoutOnly = readOnlyForShape(kept, backwardNodes, v.roots());
         List<Node> forwardNodes = Optimizer.prune(
                 v.nodes().stream().filter(n -> !backward.contains(n)).toList(), new ArrayList<>(kept));
 
@@ -212,11 +214,13 @@ public final class CompanionWriter {
         BodyWriter pull = new BodyWriter(fieldNames);
         List<String> fieldOrder = new ArrayList<>();
         for (Node k : kept) {
-            String field = k == value ? fieldNames.fresh("value") : fieldNames.fresh(k.name());
-            TypeName t = BodyWriter.javaType(k.kind());
+            boolean layout = layoutOnly.contains(k);
+            String hint = k == value ? "value" : layout ? k.name() + "Layout" : k.name();
+            String field = fieldNames.fresh(hint);
+            TypeName t = layout ? LAYOUT : BodyWriter.javaType(k.kind());
             type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE, Modifier.FINAL).build());
             ctor.addParameter(t, field).addStatement("this.$N = $N", field, field);
-            fieldValues.add(fwd.ref(k));
+            fieldValues.add(layout ? CodeBlock.of("$T.of($L)", LAYOUT, fwd.ref(k)) : fwd.ref(k));
             pull.define(k, field);
             fieldOrder.add(field);
         }
@@ -239,6 +243,7 @@ public final class CompanionWriter {
             pull.statement("$T.requireSameShape($N, $N, $S)", Emitter.KERNELS, UPSTREAM, fieldOrder.get(0), "upstream");
         }
         Set<Node> pullExternal = new LinkedHashSet<>(kept);
+        pullExternal.removeAll(layoutOnly); // shapes, not arrays: nothing to alias
         if (seed != null) pullExternal.add(seed);
         pull.planTemporaries(backwardNodes, v.roots());
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
@@ -262,6 +267,25 @@ public final class CompanionWriter {
                 .addCode(fwd.code())
                 .build();
         return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most()), type.build(), pull.fewest(), pull.most());
+    }
+
+    /**
+     * Kept arrays whose pullback reads only their shape: the Vjp keeps their {@link #LAYOUT}, and
+     * the arrays themselves can be collected after the forward pass.
+     */
+    private static Set<Node> readOnlyForShape(Set<Node> kept, List<Node> backwardNodes, List<Node> roots) {
+        Set<Node> out = new LinkedHashSet<>();
+        for (Node k : kept) {
+            if (k.kind() != Kind.TENSOR || roots.contains(k)) continue;
+            boolean shapeOnly = true;
+            for (Node n : backwardNodes) {
+                for (int i = 0; i < n.inputs().size() && shapeOnly; i++) {
+                    if (n.in(i) == k && !n.op().readsOnlyShapeOf(i)) shapeOnly = false;
+                }
+            }
+            if (shapeOnly) out.add(k);
+        }
+        return out;
     }
 
     private static boolean needsStorage(Node n) {

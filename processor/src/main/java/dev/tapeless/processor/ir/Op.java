@@ -86,6 +86,18 @@ public enum Op {
         };
     }
 
+    /**
+     * Whether this op reads only the shape and data type of its operand {@code i}, never its
+     * elements (the {@code like} operand of the reverse pass's shape computations).
+     */
+    public boolean readsOnlyShapeOf(int i) {
+        return switch (this) {
+            case SUM_TO, EXPAND_LIKE, UNREDUCE, RESHAPE_LIKE, AS_ARRAY_LIKE -> i == 1;
+            case ZEROS_LIKE, COUNT -> i == 0;
+            default -> false;
+        };
+    }
+
     public String displayName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

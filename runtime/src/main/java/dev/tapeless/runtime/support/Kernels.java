@@ -122,9 +122,13 @@ public final class Kernels {
 
     /** How many elements of {@code like} a reduction over {@code dims} combines into one. */
     public static double count(INDArray like, int... dims) {
+        return count(Layout.of(like), dims);
+    }
+
+    public static double count(Layout like, int... dims) {
         if (dims.length == 0) return like.length();
         long n = 1;
-        for (int d : normalize(dims, like.rank(), "mean")) n *= like.size(d);
+        for (int d : normalize(dims, like.rank(), "mean")) n *= like.shape()[d];
         return n;
     }
 
@@ -237,6 +241,10 @@ public final class Kernels {
     }
 
     public static INDArray reshapeLike(INDArray g, INDArray like) {
+        return reshapeLike(g, Layout.of(like));
+    }
+
+    public static INDArray reshapeLike(INDArray g, Layout like) {
         return Arrays.equals(g.shape(), like.shape()) ? g : g.reshape(like.shape());
     }
 
@@ -252,6 +260,10 @@ public final class Kernels {
 
     /** {@code x} broadcast against {@code like}: the shape of {@code x op like}. */
     public static INDArray expandLike(INDArray x, INDArray like) {
+        return expandLike(x, Layout.of(like));
+    }
+
+    public static INDArray expandLike(INDArray x, Layout like) {
         return broadcastTo(x, broadcastShape(x.shape(), like.shape(), "broadcast", "adjoint"));
     }
 
@@ -263,10 +275,18 @@ public final class Kernels {
 
     /** An array of {@code like}'s shape and type, every element {@code value}. */
     public static INDArray filled(double value, INDArray like) {
+        return filled(value, Layout.of(like));
+    }
+
+    public static INDArray filled(double value, Layout like) {
         return Nd4j.valueArrayOf(like.shape(), value, like.dataType());
     }
 
     public static INDArray zerosLike(INDArray like) {
+        return zerosLike(Layout.of(like));
+    }
+
+    public static INDArray zerosLike(Layout like) {
         return Nd4j.zeros(like.dataType(), like.shape());
     }
 
@@ -274,6 +294,10 @@ public final class Kernels {
 
     /** {@code g} summed over the axes along which {@code like} was broadcast to {@code g}'s shape. */
     public static INDArray sumTo(INDArray g, INDArray like) {
+        return sumTo(g, Layout.of(like));
+    }
+
+    public static INDArray sumTo(INDArray g, Layout like) {
         long[] gs = g.shape();
         long[] ls = like.shape();
         if (Arrays.equals(gs, ls)) return g;
@@ -294,6 +318,10 @@ public final class Kernels {
 
     /** Undoes a reduction over {@code dims}: {@code g} spread back over {@code like}'s shape. */
     public static INDArray unreduce(INDArray g, INDArray like, boolean keepDims, int... dims) {
+        return unreduce(g, Layout.of(like), keepDims, dims);
+    }
+
+    public static INDArray unreduce(INDArray g, Layout like, boolean keepDims, int... dims) {
         long[] keptShape = like.shape().clone();
         for (int d : normalize(dims, like.rank(), "sum")) keptShape[d] = 1;
         INDArray kept = keepDims || Arrays.equals(g.shape(), keptShape) ? g : g.reshape(keptShape);
@@ -301,6 +329,10 @@ public final class Kernels {
     }
 
     public static INDArray unreduce(double g, INDArray like, boolean keepDims, int... dims) {
+        return filled(g, like);
+    }
+
+    public static INDArray unreduce(double g, Layout like, boolean keepDims, int... dims) {
         return filled(g, like);
     }
 
