@@ -32,10 +32,8 @@ import dev.tapeless.processor.ir.Op;
 import dev.tapeless.processor.ir.Origin;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.ExecutableElement;
@@ -143,8 +141,8 @@ final class BodyReader {
             }
             case EMPTY_STATEMENT -> { }
             case IF, FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP, SWITCH, BREAK, CONTINUE, TRY, THROW ->
-                    throw error(s, Message.CONTROL_FLOW, describe(s));
-            default -> throw error(s, Message.UNSUPPORTED_STATEMENT, describe(s));
+                    throw error(s, Message.CONTROL_FLOW, TreeText.describe(s));
+            default -> throw error(s, Message.UNSUPPORTED_STATEMENT, TreeText.describe(s));
         }
     }
 
@@ -199,15 +197,15 @@ final class BodyReader {
                 case MINUS_ASSIGNMENT -> Op.SUB;
                 case MULTIPLY_ASSIGNMENT -> Op.MUL;
                 case DIVIDE_ASSIGNMENT -> Op.DIV;
-                default -> throw error(c, Message.OPERATOR, operatorText(c.getKind()));
+                default -> throw error(c, Message.OPERATOR, TreeText.operatorText(c.getKind()));
             };
             if (local.kind == Kind.TENSOR) {
-                throw error(c, Message.COMPOUND_ON_TENSOR, operatorText(c.getKind()),
+                throw error(c, Message.COMPOUND_ON_TENSOR, TreeText.operatorText(c.getKind()),
                         c.getVariable() + " = " + c.getVariable() + "." + op.displayName() + "(...)");
             }
             if (local.value == null) throw error(c.getVariable(), Message.UNINITIALIZED, c.getVariable());
             Node rhs = expression(c.getExpression());
-            requireNumber(rhs, c.getExpression(), operatorText(c.getKind()));
+            requireNumber(rhs, c.getExpression(), TreeText.operatorText(c.getKind()));
             // Java's compound assignment casts back to the variable's type.
             Node value = castTo(graph.apply(op, local.value, rhs), local.kind, c);
             graph.name(value, c.getVariable().toString());
@@ -289,16 +287,16 @@ final class BodyReader {
             case CONDITIONAL_AND:
             case CONDITIONAL_OR:
             case LOGICAL_COMPLEMENT:
-                throw error(e, Message.CONDITION_OPERATOR, operatorText(e.getKind()));
+                throw error(e, Message.CONDITION_OPERATOR, TreeText.operatorText(e.getKind()));
             case POSTFIX_INCREMENT:
             case PREFIX_INCREMENT:
             case POSTFIX_DECREMENT:
             case PREFIX_DECREMENT:
                 throw increment((UnaryTree) e);
             default:
-                if (e instanceof BinaryTree b) throw error(e, Message.OPERATOR, operatorText(b.getKind()));
-                if (e instanceof UnaryTree) throw error(e, Message.OPERATOR, operatorText(e.getKind()));
-                throw error(e, Message.UNSUPPORTED_EXPRESSION, describe(e));
+                if (e instanceof BinaryTree b) throw error(e, Message.OPERATOR, TreeText.operatorText(b.getKind()));
+                if (e instanceof UnaryTree) throw error(e, Message.OPERATOR, TreeText.operatorText(e.getKind()));
+                throw error(e, Message.UNSUPPORTED_EXPRESSION, TreeText.describe(e));
         }
     }
 
@@ -363,10 +361,10 @@ final class BodyReader {
             default -> Op.DIV;
         };
         if (l.kind() == Kind.TENSOR || r.kind() == Kind.TENSOR) {
-            throw error(b, Message.OPERATOR_ON_TENSOR, operatorText(b.getKind()), op.displayName() + "(...)");
+            throw error(b, Message.OPERATOR_ON_TENSOR, TreeText.operatorText(b.getKind()), op.displayName() + "(...)");
         }
-        requireNumber(l, b.getLeftOperand(), operatorText(b.getKind()));
-        requireNumber(r, b.getRightOperand(), operatorText(b.getKind()));
+        requireNumber(l, b.getLeftOperand(), TreeText.operatorText(b.getKind()));
+        requireNumber(r, b.getRightOperand(), TreeText.operatorText(b.getKind()));
         return graph.apply(op, l, r);
     }
 
@@ -374,7 +372,7 @@ final class BodyReader {
     private Node comparison(BinaryTree b) {
         Node l = expression(b.getLeftOperand());
         Node r = expression(b.getRightOperand());
-        String operator = operatorText(b.getKind());
+        String operator = TreeText.operatorText(b.getKind());
         comparable(l, b.getLeftOperand(), operator);
         comparable(r, b.getRightOperand(), operator);
         return switch (b.getKind()) {
@@ -406,7 +404,7 @@ final class BodyReader {
 
     private CompileError increment(UnaryTree u) {
         boolean up = u.getKind() == Tree.Kind.POSTFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_INCREMENT;
-        return error(u, Message.INCREMENT, operatorText(u.getKind()), u.getExpression() + (up ? " += 1" : " -= 1"));
+        return error(u, Message.INCREMENT, TreeText.operatorText(u.getKind()), u.getExpression() + (up ? " += 1" : " -= 1"));
     }
 
     private Node cast(TypeCastTree c) {
@@ -428,10 +426,10 @@ final class BodyReader {
             TypeElement type = isExpressionName(receiver) ? null : symbols.type(receiver);
             if (type != null) {
                 String q = type.getQualifiedName().toString();
-                if (Vocabulary.MATH.contains(q)) return math(call, name, q.equals(Vocabulary.STRICT_MATH));
-                if (q.equals(Vocabulary.VARIABLE)) return variableStatic(call, name);
+                if (Vocabulary.MATH.contains(q)) return Calls.math(this, call, name, q.equals(Vocabulary.STRICT_MATH));
+                if (q.equals(Vocabulary.VARIABLE)) return Calls.variableConstant(this, call, name);
                 if (q.equals(Vocabulary.TAPE)) throw error(call, Message.TAPE_CALL, name);
-                return userCall(call, name, symbols.staticMethods(type, name));
+                return Calls.inline(this, call, name, symbols.staticMethods(type, name));
             }
             Node self = expression(receiver);
             if (self.kind() != Kind.TENSOR) {
@@ -439,75 +437,18 @@ final class BodyReader {
             }
             return TensorOps.read(this, call, name, self);
         }
-        return userCall(call, name, symbols.staticMethods(name));
+        return Calls.inline(this, call, name, symbols.staticMethods(name));
     }
 
-    private Node variableStatic(MethodInvocationTree call, String name) {
-        if (!name.equals("constant") || call.getArguments().isEmpty() || call.getArguments().size() > 2) {
-            throw error(call, Message.VARIABLE_METHOD, name, "Variable.constant(INDArray) and " + Vocabulary.variableOps());
-        }
-        ExpressionTree arg = call.getArguments().get(0);
-        if (!(arg instanceof IdentifierTree) && !(arg instanceof MemberSelectTree)) {
-            throw error(arg, Message.VARIABLE_CONSTANT_ARG);
-        }
-        Node x = expression(arg);
-        if (x.kind() != Kind.TENSOR) throw error(arg, Message.VARIABLE_CONSTANT_ARG);
-        return x;
+    // ---- helpers shared with TensorOps and Calls ----------------------------------------------
+
+    Frontend frontend() {
+        return frontend;
     }
 
-    /** {@code Math.f(...)}; a {@code StrictMath} call stays one (its results are the same on every platform). */
-    private Node math(MethodInvocationTree call, String name, boolean strict) {
-        List<? extends ExpressionTree> args = call.getArguments();
-        if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
-            throw error(call, Message.MATH_NOT_DIFFERENTIABLE, name);
-        }
-        Op op = Vocabulary.MATH_UNARY.get(name);
-        int arity = 1;
-        if (op == null) {
-            op = Vocabulary.MATH_BINARY.get(name);
-            arity = 2;
-        }
-        if (op == null) throw error(call, Message.MATH_FUNCTION, name, Vocabulary.mathFunctions());
-        if (args.size() != arity) throw error(call, Message.MATH_ARITY, name, arity);
-        Node[] in = new Node[arity];
-        for (int i = 0; i < arity; i++) {
-            in[i] = expression(args.get(i));
-            if (in[i].kind() == Kind.TENSOR) throw error(args.get(i), Message.MATH_ON_TENSOR, name);
-            requireNumber(in[i], args.get(i), "Math." + name);
-        }
-        return graph.apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
+    Set<ExecutableElement> inlining() {
+        return inlining;
     }
-
-    private Node userCall(MethodInvocationTree call, String name, List<ExecutableElement> candidates) {
-        if (candidates.isEmpty()) throw error(call, Message.CALL_UNRESOLVED, name);
-        List<ExecutableElement> sameArity = candidates.stream()
-                .filter(m -> m.getParameters().size() == call.getArguments().size()).toList();
-        if (sameArity.isEmpty()) {
-            throw error(call, Message.CALL_ARGUMENTS, name, call.getArguments().size(),
-                    candidates.get(0).getParameters().size());
-        }
-        ExecutableElement callee = sameArity.get(0);
-        if (!Frontend.isDifferentiable(callee) || !callee.getModifiers().contains(Modifier.STATIC)) {
-            throw error(call, Message.CALL_NOT_DIFFERENTIABLE, name);
-        }
-        if (inlining.contains(callee)) throw error(call, Message.CALL_RECURSIVE, name);
-        if (!frontend.hasSource(callee)) throw error(call, Message.CALL_NO_SOURCE, name);
-        List<Node> args = new ArrayList<>();
-        for (ExpressionTree a : call.getArguments()) args.add(expression(a));
-        Origin here = graph.origin();
-        Node result;
-        try {
-            result = frontend.inline(callee, args, graph, inlining);
-        } catch (CompileError inCallee) {
-            // The callee is @Differentiable and in this compilation, so its own processing reports
-            // the error where it is; here the caller learns why its call cannot be inlined.
-            throw error(call, Message.CALL_INTO_ERROR, name, inCallee.getMessage());
-        }
-        graph.at(here);
-        return result;
-    }
-
-    // ---- helpers shared with TensorOps --------------------------------------------------------
 
     Graph graph() {
         return graph;
@@ -569,53 +510,5 @@ final class BodyReader {
                 ? source.subSequence((int) start, (int) end).toString()
                 : s.toString();
         return new Origin(fileName, line, text);
-    }
-
-    private static String describe(Tree t) {
-        String kind = t.getKind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        return switch (t.getKind()) {
-            case IF -> "an if statement";
-            case FOR_LOOP, ENHANCED_FOR_LOOP -> "a for loop";
-            case WHILE_LOOP -> "a while loop";
-            case DO_WHILE_LOOP -> "a do-while loop";
-            case SWITCH -> "a switch statement";
-            case TRY -> "a try statement";
-            case THROW -> "a throw statement";
-            case NEW_CLASS -> "object creation (new)";
-            case NEW_ARRAY -> "array creation";
-            case LAMBDA_EXPRESSION -> "a lambda expression";
-            case ARRAY_ACCESS -> "array access";
-            case STRING_LITERAL -> "a string literal";
-            case NULL_LITERAL -> "null";
-            default -> "a " + kind;
-        };
-    }
-
-    private static String operatorText(Tree.Kind k) {
-        return switch (k) {
-            case PLUS -> "+";
-            case MINUS -> "-";
-            case MULTIPLY -> "*";
-            case DIVIDE -> "/";
-            case REMAINDER -> "%";
-            case PLUS_ASSIGNMENT -> "+=";
-            case MINUS_ASSIGNMENT -> "-=";
-            case MULTIPLY_ASSIGNMENT -> "*=";
-            case DIVIDE_ASSIGNMENT -> "/=";
-            case REMAINDER_ASSIGNMENT -> "%=";
-            case POSTFIX_INCREMENT, PREFIX_INCREMENT -> "++";
-            case POSTFIX_DECREMENT, PREFIX_DECREMENT -> "--";
-            case LOGICAL_COMPLEMENT -> "!";
-            case EQUAL_TO -> "==";
-            case NOT_EQUAL_TO -> "!=";
-            case CONDITIONAL_AND -> "&&";
-            case CONDITIONAL_OR -> "||";
-            case LESS_THAN -> "<";
-            case LESS_THAN_EQUAL -> "<=";
-            case GREATER_THAN -> ">";
-            case GREATER_THAN_EQUAL -> ">=";
-            case BITWISE_COMPLEMENT -> "~";
-            default -> k.name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        };
     }
 }

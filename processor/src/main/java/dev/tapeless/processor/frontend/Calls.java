@@ -1,0 +1,93 @@
+package dev.tapeless.processor.frontend;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import dev.tapeless.processor.diagnostics.CompileError;
+import dev.tapeless.processor.diagnostics.Message;
+import dev.tapeless.processor.ir.Attrs;
+import dev.tapeless.processor.ir.Kind;
+import dev.tapeless.processor.ir.Node;
+import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.ir.Origin;
+
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Reads static calls: {@code Math} functions, {@code Variable.constant}, and calls to other
+ * {@code @Differentiable} methods, which are inlined. ({@link TensorOps} reads calls on a Variable.)
+ */
+final class Calls {
+    private Calls() {}
+
+    /** {@code Variable.constant(x)}: the array {@code x}, an INDArray parameter, local or field. */
+    static Node variableConstant(BodyReader r, MethodInvocationTree call, String name) {
+        if (!name.equals("constant") || call.getArguments().isEmpty() || call.getArguments().size() > 2) {
+            throw r.errorAt(call, Message.VARIABLE_METHOD, name, "Variable.constant(INDArray) and " + Vocabulary.variableOps());
+        }
+        ExpressionTree arg = call.getArguments().get(0);
+        if (!(arg instanceof IdentifierTree) && !(arg instanceof MemberSelectTree)) {
+            throw r.errorAt(arg, Message.VARIABLE_CONSTANT_ARG);
+        }
+        Node x = r.expression(arg);
+        if (x.kind() != Kind.TENSOR) throw r.errorAt(arg, Message.VARIABLE_CONSTANT_ARG);
+        return x;
+    }
+
+    /** {@code Math.f(...)}; a {@code StrictMath} call stays one (its results are the same on every platform). */
+    static Node math(BodyReader r, MethodInvocationTree call, String name, boolean strict) {
+        List<? extends ExpressionTree> args = call.getArguments();
+        if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
+            throw r.errorAt(call, Message.MATH_NOT_DIFFERENTIABLE, name);
+        }
+        Op op = Vocabulary.MATH_UNARY.get(name);
+        int arity = 1;
+        if (op == null) {
+            op = Vocabulary.MATH_BINARY.get(name);
+            arity = 2;
+        }
+        if (op == null) throw r.errorAt(call, Message.MATH_FUNCTION, name, Vocabulary.mathFunctions());
+        if (args.size() != arity) throw r.errorAt(call, Message.MATH_ARITY, name, arity);
+        Node[] in = new Node[arity];
+        for (int i = 0; i < arity; i++) {
+            in[i] = r.expression(args.get(i));
+            if (in[i].kind() == Kind.TENSOR) throw r.errorAt(args.get(i), Message.MATH_ON_TENSOR, name);
+            r.requireNumber(in[i], args.get(i), "Math." + name);
+        }
+        return r.graph().apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
+    }
+
+    /** A call to another {@code @Differentiable} method: its body, read with the arguments bound. */
+    static Node inline(BodyReader r, MethodInvocationTree call, String name, List<ExecutableElement> candidates) {
+        if (candidates.isEmpty()) throw r.errorAt(call, Message.CALL_UNRESOLVED, name);
+        List<ExecutableElement> sameArity = candidates.stream()
+                .filter(m -> m.getParameters().size() == call.getArguments().size()).toList();
+        if (sameArity.isEmpty()) {
+            throw r.errorAt(call, Message.CALL_ARGUMENTS, name, call.getArguments().size(),
+                    candidates.get(0).getParameters().size());
+        }
+        ExecutableElement callee = sameArity.get(0);
+        if (!Frontend.isDifferentiable(callee) || !callee.getModifiers().contains(Modifier.STATIC)) {
+            throw r.errorAt(call, Message.CALL_NOT_DIFFERENTIABLE, name);
+        }
+        if (r.inlining().contains(callee)) throw r.errorAt(call, Message.CALL_RECURSIVE, name);
+        if (!r.frontend().hasSource(callee)) throw r.errorAt(call, Message.CALL_NO_SOURCE, name);
+        List<Node> args = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) args.add(r.expression(a));
+        Origin here = r.graph().origin();
+        Node result;
+        try {
+            result = r.frontend().inline(callee, args, r.graph(), r.inlining());
+        } catch (CompileError inCallee) {
+            // The callee is @Differentiable and in this compilation, so its own processing reports
+            // the error where it is; here the caller learns why its call cannot be inlined.
+            throw r.errorAt(call, Message.CALL_INTO_ERROR, name, inCallee.getMessage());
+        }
+        r.graph().at(here);
+        return result;
+    }
+}
