@@ -103,13 +103,13 @@ final class ScalarLanguage {
         return x >= y ? x : y;
     }
 
-    /** Both operands of ?: are computed: at x < 0 the square root is NaN, unused, but in the gradient. */
+    /** Both operands of ?: are computed: at x < 0 the square root is NaN, unused; its adjoint is skipped. */
     @Differentiable
     static double sqrtWhenPositive(double x) {
         return x > 0 ? Math.sqrt(x) : 0.0;
     }
 
-    /** The cure: give the branch not taken an argument where it is finite. */
+    /** The cure once needed: give the branch not taken an argument where it is finite. */
     @Differentiable
     static double sqrtWhenPositiveSafely(double x) {
         double safe = x > 0 ? x : 1;

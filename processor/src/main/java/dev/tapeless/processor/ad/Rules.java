@@ -20,9 +20,10 @@ import java.util.Map;
  * <p>Kinks and ties, defined once here: {@code abs'(0) = 0} and {@code relu'(0) = 0};
  * {@code max(a, b)} and {@code min(a, b)} give the whole adjoint to {@code a} when {@code a == b};
  * {@code c ? a : b} gives it to the operand taken, and none to the condition. Both operands of
- * {@code ?:} are computed (generated code is straight-line), so a non-finite value in the operand
- * not taken reaches the gradient as NaN ({@code 0 * inf}): give that operand an argument where it
- * is finite. Elsewhere the rules are the textbook derivatives, evaluated where they are defined:
+ * {@code ?:} are computed in the forward pass, but the adjoint of the one not taken is exactly zero:
+ * the reverse pass computes it only where that operand is taken ({@code Gates}), so a non-finite
+ * value in the operand not taken does not reach the gradient (it would as NaN, {@code 0 * inf}).
+ * Elsewhere the rules are the textbook derivatives, evaluated where they are defined:
  * {@code sqrt}, {@code cbrt}, {@code log}, {@code asin}, {@code acos} at the edges of their domains
  * give infinities or NaN, as the derivative does; {@code pow(x, p)} differentiated in {@code p}
  * needs {@code x > 0}.

@@ -7,7 +7,11 @@ import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
 import dev.tapeless.processor.ir.Origin;
+import dev.tapeless.processor.opt.Gates;
+import dev.tapeless.processor.opt.Gates.Gate;
+import dev.tapeless.processor.opt.Gates.Literal;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,12 +28,21 @@ import java.util.Set;
  * reads like the source, and keeps methods small enough for the JIT to inline them (HotSpot
  * inlines a hot callee of up to 325 bytes of bytecode, and every local costs a store and a load).
  * Values the source names stay locals; so does every adjoint used more than once.
+ *
+ * <p>In a reverse pass, values that are exactly zero unless conditions hold ({@link Gates}) are
+ * computed inside {@code if (c && !d) { ... }}, one block per run of consecutive nodes with the same gate,
+ * in the order of the nodes. A value read after its block is declared {@code 0.0} before it and
+ * assigned inside; the others are locals of the block. No expression is written into a use on the
+ * other side of a block's boundary.
  */
 final class BodyWriter {
     private final Names names;
     private final Map<Node, CodeBlock> refs = new HashMap<>();
     private final Map<Node, Integer> precedences = new HashMap<>();
     private Set<Node> writtenIntoUse = Set.of();
+    private final Map<Node, Block> blockOf = new HashMap<>();
+    private final Set<Node> readAfterBlock = new HashSet<>();
+    private final Map<Node, String> declared = new HashMap<>();
     private final Emitter emitter = new Emitter(this::ref, this::precedence);
     private final CodeBlock.Builder code = CodeBlock.builder();
     private Origin lastOrigin = Origin.NONE;
@@ -50,6 +63,14 @@ final class BodyWriter {
      * one use. {@code pinned} are read by name afterwards (results, values kept for a pullback).
      */
     void planTemporaries(List<Node> nodes, Collection<Node> pinned) {
+        planTemporaries(nodes, pinned, Gates.none());
+    }
+
+    /** As above, with the gated nodes of a reverse pass computed in {@code if} blocks. */
+    void planTemporaries(List<Node> nodes, Collection<Node> pinned, Gates gates) {
+        planBlocks(nodes, pinned, gates);
+        Set<Node> conditions = new HashSet<>();
+        for (Block b : blockOf.values()) for (Literal l : b.gate.literals()) conditions.add(l.condition());
         Map<Node, Integer> uses = new HashMap<>();
         Map<Node, Node> user = new HashMap<>();
         for (Node n : nodes) {
@@ -60,15 +81,47 @@ final class BodyWriter {
         }
         Set<Node> chosen = new HashSet<>();
         for (Node n : nodes) {
-            if (n.op().isLeaf() || n.kind() == Kind.TENSOR || pinned.contains(n)) continue;
+            if (n.op().isLeaf() || n.kind() == Kind.TENSOR || pinned.contains(n) || conditions.contains(n)) continue;
             boolean sourceLocal = !n.name().startsWith("$") && !n.origin().adjoint();
             if (sourceLocal) continue;
             if (uses.getOrDefault(n, 0) != 1) continue;
             Node u = user.get(n);
             if (u.kind() == Kind.TENSOR || !u.origin().equals(n.origin())) continue;
+            if (blockOf.get(u) != blockOf.get(n)) continue;
             chosen.add(n);
         }
         writtenIntoUse = chosen;
+    }
+
+    /** A run of consecutive nodes with one gate, written as one {@code if} block. */
+    private static final class Block {
+        final Gate gate;
+        final List<Node> members = new ArrayList<>();
+
+        Block(Gate gate) {
+            this.gate = gate;
+        }
+    }
+
+    private void planBlocks(List<Node> nodes, Collection<Node> pinned, Gates gates) {
+        Block current = null;
+        for (Node n : nodes) {
+            if (n.op().isLeaf()) continue; // writes no statement: ends no run
+            Gate g = gates.of(n);
+            if (g == null) {
+                current = null;
+                continue;
+            }
+            if (current == null || !current.gate.equals(g)) current = new Block(g);
+            current.members.add(n);
+            blockOf.put(n, current);
+        }
+        for (Node n : nodes) {
+            for (Node in : n.inputs()) {
+                if (blockOf.containsKey(in) && blockOf.get(in) != blockOf.get(n)) readAfterBlock.add(in);
+            }
+        }
+        for (Node p : pinned) if (blockOf.containsKey(p)) readAfterBlock.add(p);
     }
 
     int precedence(Node n) {
@@ -94,23 +147,58 @@ final class BodyWriter {
     /** Writes the statement computing {@code n} and returns the local that holds it. */
     String emit(Node n) {
         if (n.op().isLeaf()) return null;
+        Block block = blockOf.get(n);
+        if (block != null && block.members.get(0) == n) open(block);
+        String name = write(n);
+        if (block != null && block.members.get(block.members.size() - 1) == n) code.endControlFlow();
+        return name;
+    }
+
+    private String write(Node n) {
         Emission e = emitter.emit(n);
         if (writtenIntoUse.contains(n)) {
             refs.put(n, e.expression());
             precedences.put(n, e.precedence());
             return null;
         }
-        Origin o = n.origin();
+        comment(n.origin());
+        String name = declared.get(n);
+        if (name != null) {
+            code.addStatement("$N = $L", name, e.expression());
+        } else {
+            name = names.fresh(n.name());
+            code.addStatement("$T $N = $L", javaType(n.kind()), name, e.expression());
+            refs.put(n, CodeBlock.of("$N", name));
+        }
+        fewest += e.fewest();
+        most += e.most();
+        return name;
+    }
+
+    /** Declares the block's values read after it (zero while the gate is off), then opens it. */
+    private void open(Block block) {
+        comment(block.members.get(0).origin());
+        for (Node m : block.members) {
+            if (!readAfterBlock.contains(m)) continue;
+            String name = names.fresh(m.name());
+            code.addStatement("$T $N = $L", javaType(m.kind()), name, Emitter.literal(0, m.kind()));
+            declared.put(m, name);
+            refs.put(m, CodeBlock.of("$N", name));
+        }
+        List<CodeBlock> tests = new ArrayList<>();
+        for (Literal l : block.gate.literals()) {
+            CodeBlock c = ref(l.condition());
+            boolean primary = precedence(l.condition()) >= Emission.UNARY;
+            tests.add(l.on() ? c : primary ? CodeBlock.of("!$L", c) : CodeBlock.of("!($L)", c));
+        }
+        code.beginControlFlow("if ($L)", CodeBlock.join(tests, " && "));
+    }
+
+    private void comment(Origin o) {
         if (!o.equals(lastOrigin) && o.line() > 0) {
             code.add("// $L$L: $L\n", o.adjoint() ? "adjoint of " : "", o.site(), oneLine(o.statement()));
         }
         lastOrigin = o;
-        String name = names.fresh(n.name());
-        code.addStatement("$T $N = $L", javaType(n.kind()), name, e.expression());
-        refs.put(n, CodeBlock.of("$N", name));
-        fewest += e.fewest();
-        most += e.most();
-        return name;
     }
 
     void statement(String format, Object... args) {

@@ -13,6 +13,7 @@ import dev.tapeless.processor.codegen.MethodPlan.Param;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.opt.Gates;
 import dev.tapeless.processor.opt.Optimizer;
 
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the companion class {@code CDerivatives}: for each method {@code f}, the forward pass
  * {@code f}, {@code fGradient} with its record {@code FGradient}, {@code fVjp} with its class
- * {@code FVjp}, and the op counts of each, as straight-line Java.
+ * {@code FVjp}, and the op counts of each, as straight-line Java; in {@code fGradient} and
+ * {@code pullback}, the adjoint of an operand of {@code ?:}, {@code min} or {@code max} not taken is
+ * skipped with an {@code if} ({@link Gates}).
  */
 public final class CompanionWriter {
     static final ClassName OP_COUNTS = ClassName.get("dev.tapeless.runtime.support", "OpCounts");
@@ -133,7 +136,7 @@ public final class CompanionWriter {
         Optimizer.Optimized g = m.gradient();
         BodyWriter body = newBody(m, g);
         Node value = g.roots().get(0);
-        body.planTemporaries(g.nodes(), g.roots());
+        body.planTemporaries(g.nodes(), g.roots(), Gates.of(g.nodes()));
         checkScalarAfter(body, value, g.nodes(), m);
         List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
         body.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
@@ -245,7 +248,7 @@ public final class CompanionWriter {
         Set<Node> pullExternal = new LinkedHashSet<>(kept);
         pullExternal.removeAll(layoutOnly); // shapes, not arrays: nothing to alias
         if (seed != null) pullExternal.add(seed);
-        pull.planTemporaries(backwardNodes, v.roots());
+        pull.planTemporaries(backwardNodes, v.roots(), Gates.of(backwardNodes));
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
         // The value is the kept field itself; the gradient components must not share its buffer either.
         List<CodeBlock> args = new ArrayList<>();
