@@ -30,9 +30,9 @@ public final class BlackScholes {
      * "Better approximations to cumulative normal functions", 2005) for {@code |x| < 7.07}, a
      * continued fraction beyond.
      *
-     * <p>Written for differentiation: both operands of {@code ?:} are computed (Tapeless code is
-     * straight-line), so the argument is clamped to where both are finite — otherwise a non-finite
-     * value in the branch not taken would turn the derivative into NaN. {@code |x|} is written as
+     * <p>Written for differentiation: both operands of {@code ?:} are computed, and only the one
+     * taken is differentiated (the generated reverse pass skips the other); the argument is still
+     * clamped to where both are finite, so that every forward value is. {@code |x|} is written as
      * a conditional rather than {@code Math.abs}, whose derivative at 0 is 0: the branch taken at
      * 0 carries the slope, so the derivative there is N'(0).
      */
