@@ -71,7 +71,7 @@ final class TensorOps {
             }
             case "reshape":
             case "expand": {
-                if (args.isEmpty()) {
+                if (args.isEmpty() && name.equals("expand")) { // reshape() with no sizes: to rank 0
                     throw r.errorAt(call, Message.VARIABLE_METHOD_ARGS, name, "the new shape, as constant sizes");
                 }
                 List<Long> shape = new ArrayList<>();
