@@ -119,6 +119,7 @@ public final class CompanionWriter {
         BodyWriter body = newBody(m, m.forward());
         Node result = m.forward().roots().get(0);
         body.planTemporaries(m.forward().nodes(), List.of(result));
+        body.planReleases(m.forward().nodes(), List.of(result));
         for (Node n : m.forward().nodes()) body.emit(n);
         CodeBlock value = results(body, List.of(result), externals(m.forward().nodes())).get(0);
         body.statement("return $L", value);
@@ -137,6 +138,7 @@ public final class CompanionWriter {
         BodyWriter body = newBody(m, g);
         Node value = g.roots().get(0);
         body.planTemporaries(g.nodes(), g.roots(), Gates.of(g.nodes()));
+        body.planReleases(g.nodes(), g.roots());
         checkScalarAfter(body, value, g.nodes(), m);
         List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
         body.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
@@ -206,6 +208,7 @@ public final class CompanionWriter {
 
         BodyWriter fwd = newBody(m, v);
         fwd.planTemporaries(forwardNodes, kept);
+        fwd.planReleases(forwardNodes, kept);
         for (Node n : forwardNodes) fwd.emit(n);
         List<CodeBlock> fieldValues = new ArrayList<>();
         TypeSpec.Builder type = TypeSpec.classBuilder(vjpType)
@@ -249,6 +252,7 @@ public final class CompanionWriter {
         pullExternal.removeAll(layoutOnly); // shapes, not arrays: nothing to alias
         if (seed != null) pullExternal.add(seed);
         pull.planTemporaries(backwardNodes, v.roots(), Gates.of(backwardNodes));
+        pull.planReleases(backwardNodes, v.roots());
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
         // The value is the kept field itself; the gradient components must not share its buffer either.
         List<CodeBlock> args = new ArrayList<>();
@@ -344,7 +348,7 @@ public final class CompanionWriter {
     private List<CodeBlock> results(BodyWriter body, List<Node> roots, Set<Node> external) {
         List<CodeBlock> out = new ArrayList<>();
         Set<Node> taken = new LinkedHashSet<>();
-        for (Node e : external) if (e.kind() == Kind.TENSOR) taken.addAll(aliasSources(e));
+        for (Node e : external) if (e.kind() == Kind.TENSOR) taken.addAll(Aliasing.sourcesOf(e));
         List<CodeBlock> others = new ArrayList<>();
         for (Node e : external) if (e.kind() == Kind.TENSOR) others.add(body.ref(e));
         for (Node r : roots) {
@@ -353,7 +357,7 @@ public final class CompanionWriter {
                 out.add(ref);
                 continue;
             }
-            Set<Node> sources = aliasSources(r);
+            Set<Node> sources = Aliasing.sourcesOf(r);
             if (taken.contains(r)) { // it is an argument or an earlier result: always a copy
                 body.count(1, 1);
                 out.add(CodeBlock.of("$L.dup()", ref));
@@ -374,15 +378,6 @@ public final class CompanionWriter {
         all.add(first);
         for (CodeBlock c : rest) if (!c.equals(first)) all.add(c);
         return all;
-    }
-
-    /** {@code n} and every node whose buffer it may be (following ops that may return their operand). */
-    private static Set<Node> aliasSources(Node n) {
-        Set<Node> s = new LinkedHashSet<>();
-        for (Node x = n; ; x = x.in(0)) {
-            s.add(x);
-            if (!x.op().mayAliasFirstOperand() || x.in(0).kind() != Kind.TENSOR) return s;
-        }
     }
 
     private static Set<Node> externals(List<Node> nodes) {

@@ -353,6 +353,17 @@ public final class Kernels {
     // ---- results ------------------------------------------------------------------------------
 
     /**
+     * Frees temporaries the generated code no longer reads, so that their off-heap memory is reused
+     * at once instead of when the garbage collector finds them. Arrays attached to a workspace, or
+     * otherwise not closeable, are left alone.
+     */
+    public static void release(INDArray... arrays) {
+        for (INDArray x : arrays) {
+            if (x != null && !x.wasClosed() && x.closeable()) x.close();
+        }
+    }
+
+    /**
      * {@code x} itself, or a copy when it shares its buffer with any of {@code others} (an
      * argument, another result): results never alias what the caller holds.
      */
