@@ -4,6 +4,16 @@ package dev.tapeless.benchmarks;
 final class Agreement {
     private Agreement() {}
 
+    /** Arrays agree elementwise to 1e-9 relative (and in shape). */
+    static void require(String what, org.nd4j.linalg.api.ndarray.INDArray generated,
+            org.nd4j.linalg.api.ndarray.INDArray other) {
+        if (!java.util.Arrays.equals(generated.shape(), other.shape())) {
+            throw new IllegalStateException(what + ": shapes " + java.util.Arrays.toString(generated.shape())
+                    + " and " + java.util.Arrays.toString(other.shape()));
+        }
+        for (long i = 0; i < generated.length(); i++) require(what + "[" + i + "]", generated.getDouble(i), other.getDouble(i));
+    }
+
     static void require(String what, double generated, double handWritten) {
         if (!(Math.abs(generated - handWritten) <= 1e-9 * Math.max(1, Math.abs(generated)))) {
             throw new IllegalStateException(what + ": generated " + generated + ", hand-written " + handWritten);
