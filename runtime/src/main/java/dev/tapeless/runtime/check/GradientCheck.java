@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Compares a generated gradient three ways: against the runtime tape running the annotated method
@@ -121,13 +122,9 @@ public final class GradientCheck {
         for (int k = 0; k < n; k++) indices[k] = k * length / n;
         double[] fd = FiniteDifferences.partials(value, inputs, eps, input, indices);
         INDArray flat = generated.dup('c').reshape(length);
-        double worst = 0;
-        for (int k = 0; k < n; k++) {
-            double d = Math.abs(flat.getDouble(indices[k]) - fd[k]) / Math.max(1, Math.abs(fd[k]));
-            if (Double.isNaN(d)) return Double.NaN;
-            worst = Math.max(worst, d);
-        }
-        return worst;
+        double[] sampled = new double[n];
+        for (int k = 0; k < n; k++) sampled[k] = flat.getDouble(indices[k]);
+        return FiniteDifferences.maxRelDiff(Nd4j.createFromArray(sampled), Nd4j.createFromArray(fd));
     }
 
     private static double valueOnTape(Function<List<Variable>, Variable> f, List<INDArray> x, List<String> names) {
