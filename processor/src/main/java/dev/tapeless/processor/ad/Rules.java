@@ -84,8 +84,10 @@ public final class Rules {
         rule(COSH, (y, g, b) -> b.mul(g, b.op(SINH, y.in(0))));
         rule(TANH, (y, g, b) -> b.mul(g, b.sub(b.c(1), b.square(y))));
         rule(SIGMOID, (y, g, b) -> b.mul(g, b.mul(y, b.sub(b.c(1), y))));
-        rule(ATAN2, (y, g, b) -> b.div(b.mul(g, y.in(1)), hypotSquared(y, b)),          // atan2(u, v):  g v / (u²+v²)
-                    (y, g, b) -> b.neg(b.div(b.mul(g, y.in(0)), hypotSquared(y, b))));  //              -g u / (u²+v²)
+        // atan2(u, v): g v / (u²+v²) and -g u / (u²+v²), as g (v/h)/h and -g (u/h)/h with h = hypot(u, v):
+        // u² + v² overflows from |u| ≈ 1e154 and underflows below 1e-162, where h and these quotients do not.
+        rule(ATAN2, (y, g, b) -> b.mul(g, b.div(b.div(y.in(1), hypot(y, b)), hypot(y, b))),
+                    (y, g, b) -> b.neg(b.mul(g, b.div(b.div(y.in(0), hypot(y, b)), hypot(y, b)))));
         rule(HYPOT, (y, g, b) -> b.mul(g, b.div(y.in(0), y)),
                     (y, g, b) -> b.mul(g, b.div(y.in(1), y)));
         // c ? a : b: the adjoint goes to the operand taken; the condition has none (it is a boolean).
@@ -116,8 +118,8 @@ public final class Rules {
         });
     }
 
-    private static Node hypotSquared(Node y, Algebra b) {
-        return b.add(b.square(y.in(0)), b.square(y.in(1)));
+    private static Node hypot(Node y, Algebra b) {
+        return b.op(HYPOT, y.in(0), y.in(1));
     }
 
     private Rules() {}

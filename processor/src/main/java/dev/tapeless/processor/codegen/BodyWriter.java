@@ -182,7 +182,7 @@ final class BodyWriter {
     CodeBlock ref(Node n) {
         CodeBlock r = refs.get(n);
         if (r != null) return r;
-        if (n.op() == Op.CONST) return Emitter.literal(n.attrs().number(), n.kind());
+        if (n.op() == Op.CONST) return Emitter.literal(n);
         if (n.op() == Op.FIELD) {
             String q = n.attrs().text();
             int dot = q.lastIndexOf('.');
@@ -233,7 +233,7 @@ final class BodyWriter {
         for (Node m : block.members) {
             if (!readAfterBlock.contains(m)) continue;
             String name = names.fresh(m.name());
-            code.addStatement("$T $N = $L", javaType(m.kind()), name, Emitter.literal(0, m.kind()));
+            code.addStatement("$T $N = $L", javaType(m.kind()), name, Emitter.zero(m.kind()));
             declared.put(m, name);
             refs.put(m, CodeBlock.of("$N", name));
         }

@@ -295,8 +295,13 @@ public final class CompanionWriter {
         return out;
     }
 
+    /**
+     * Whether the pullback must read {@code n} from what the forward pass kept: everything but
+     * constants and its own upstream. A static field is kept too, as the forward pass read it: the
+     * program may assign it between {@code fVjp} and {@code pullback}.
+     */
     private static boolean needsStorage(Node n) {
-        return n.op() != Op.CONST && n.op() != Op.FIELD && n.op() != Op.SEED;
+        return n.op() != Op.CONST && n.op() != Op.SEED;
     }
 
     private static Set<Node> dependsOnSeed(List<Node> nodes) {

@@ -147,6 +147,8 @@ final class Emitter {
             case DIV: return Emission.java(mul, "$L / $L", o(a, mul), o(b, Emission.UNARY));
             case NEG: return Emission.java(Emission.UNARY, "-$L", o(a, Emission.PRIMARY));
             case TO_DOUBLE: return Emission.java(Emission.UNARY, "(double) $L", o(a, Emission.PRIMARY));
+            case TO_LONG: return Emission.java(Emission.UNARY, "(long) $L", o(a, Emission.PRIMARY));
+            case TO_INT: return Emission.java(Emission.UNARY, "(int) $L", o(a, Emission.PRIMARY));
             case ELEMENT: return Emission.java(Emission.PRIMARY, "$L.getDouble(0)", o(a, Emission.PRIMARY));
             case GE: return Emission.java(Emission.RELATIONAL, "$L >= $L", o(a, add), o(b, add));
             case GT: return Emission.java(Emission.RELATIONAL, "$L > $L", o(a, add), o(b, add));
@@ -187,21 +189,38 @@ final class Emitter {
         return values.stream().map(v -> ", " + v + "L").collect(Collectors.joining());
     }
 
-    /** A literal for a constant of the given kind, as Java source. */
-    static CodeBlock literal(double value, Kind kind) {
-        return switch (kind) {
-            case INT -> CodeBlock.of("$L", (int) value);
-            case LONG -> CodeBlock.of("$LL", (long) value);
-            case BOOL -> CodeBlock.of("$L", value != 0);
-            default -> {
-                if (Double.isNaN(value)) yield CodeBlock.of("Double.NaN");
-                if (value == Double.POSITIVE_INFINITY) yield CodeBlock.of("Double.POSITIVE_INFINITY");
-                if (value == Double.NEGATIVE_INFINITY) yield CodeBlock.of("Double.NEGATIVE_INFINITY");
-                if (value == Math.PI) yield CodeBlock.of("Math.PI");
-                if (value == Math.E) yield CodeBlock.of("Math.E");
-                String s = Double.toString(value);
-                yield CodeBlock.of("$L", value < 0 ? "(" + s + ")" : s);
+    /** The Java literal of a constant node, exactly its value; negative numbers in parentheses. */
+    static CodeBlock literal(Node constant) {
+        long integer = constant.attrs().integer();
+        return switch (constant.kind()) {
+            case INT, LONG -> {
+                String s = integer + (constant.kind() == Kind.LONG ? "L" : "");
+                yield CodeBlock.of("$L", integer < 0 ? "(" + s + ")" : s);
             }
+            case BOOL -> CodeBlock.of("$L", integer != 0);
+            default -> literal(constant.attrs().number());
         };
+    }
+
+    /** The zero of a kind, as a Java literal. */
+    static CodeBlock zero(Kind kind) {
+        return switch (kind) {
+            case INT -> CodeBlock.of("0");
+            case LONG -> CodeBlock.of("0L");
+            case BOOL -> CodeBlock.of("false");
+            default -> CodeBlock.of("0.0");
+        };
+    }
+
+    /** A double literal, as Java source. */
+    static CodeBlock literal(double value) {
+        if (Double.isNaN(value)) return CodeBlock.of("Double.NaN");
+        if (value == Double.POSITIVE_INFINITY) return CodeBlock.of("Double.POSITIVE_INFINITY");
+        if (value == Double.NEGATIVE_INFINITY) return CodeBlock.of("Double.NEGATIVE_INFINITY");
+        if (value == Math.PI) return CodeBlock.of("Math.PI");
+        if (value == Math.E) return CodeBlock.of("Math.E");
+        String s = Double.toString(value);
+        // Negative values, -0.0 included, in parentheses: "- -0.0" and "(double) -1.0" read badly, "--0.0" is not Java.
+        return CodeBlock.of("$L", Double.doubleToRawLongBits(value) < 0 ? "(" + s + ")" : s);
     }
 }

@@ -35,7 +35,8 @@ public enum Message {
     FIELD_TYPE("static field ''{0}'' has type {1}; only double, int, long, boolean and INDArray fields can be read"),
     OPERATOR_ON_TENSOR("operator ''{0}'' does not apply to a Variable; call {1} instead"),
     OPERATOR("operator ''{0}'' is not differentiable or not supported; use + - * / on double values"),
-    CAST("cast to {0} is not supported; only (double) casts of int or long values"),
+    CAST("cast to {0} is not supported; cast numbers to double, long or int"),
+    NARROWING_NOT_DIFFERENTIABLE("this conversion of a double to {0} depends on a differentiable parameter, and its derivative is zero almost everywhere, so Tapeless rejects it rather than silently dropping the gradient; compute the {0} outside the @Differentiable method and pass it in as data"),
     INCREMENT("''{0}'' is not supported in a @Differentiable method; write {1}"),
     CONDITION_OPERATOR("operator ''{0}'' is not supported in a @Differentiable method; a condition is one comparison of two numbers with < <= > >=, used as c ? a : b"),
     CONDITIONAL_ON_TENSOR("''{0}'' applies to double values, not to a Variable; choosing between arrays is not supported yet: pass the chosen array in as an argument"),
@@ -56,6 +57,7 @@ public enum Message {
     CALL_ARGUMENTS("call to ''{0}'' with {1} argument(s); it takes {2}"),
     CALL_INTO_ERROR("cannot inline ''{0}'': its body has an error, reported there ({1})"),
     CALL_UNRESOLVED("cannot resolve the method ''{0}''"),
+    CALL_NO_OVERLOAD("no single method ''{0}'' takes arguments of types {1}; candidates: {2}"),
     KIND_MISMATCH("{0} needs a {1}, but this is a {2}"),
 
     // Internal failures, reported instead of thrown.

@@ -206,7 +206,8 @@ final class BodyReader {
             if (local.value == null) throw error(c.getVariable(), Message.UNINITIALIZED, c.getVariable());
             Node rhs = expression(c.getExpression());
             requireNumber(rhs, c.getExpression(), TreeText.operatorText(c.getKind()));
-            // Java's compound assignment casts back to the variable's type.
+            requireNumber(local.value, c.getVariable(), TreeText.operatorText(c.getKind()));
+            // Java's compound assignment casts back to the variable's type (JLS 15.26.2).
             Node value = castTo(graph.apply(op, local.value, rhs), local.kind, c);
             graph.name(value, c.getVariable().toString());
             local.value = value;
@@ -240,13 +241,13 @@ final class BodyReader {
             case PARENTHESIZED:
                 return expression(((ParenthesizedTree) e).getExpression());
             case INT_LITERAL:
-                return graph.constant(((Number) ((LiteralTree) e).getValue()).intValue(), Kind.INT);
+                return graph.integer(((Number) ((LiteralTree) e).getValue()).intValue(), Kind.INT);
             case LONG_LITERAL:
-                return graph.constant(((Number) ((LiteralTree) e).getValue()).longValue(), Kind.LONG);
+                return graph.integer(((Number) ((LiteralTree) e).getValue()).longValue(), Kind.LONG);
             case DOUBLE_LITERAL:
                 return graph.scalar(((Number) ((LiteralTree) e).getValue()).doubleValue());
             case BOOLEAN_LITERAL:
-                return graph.constant(Boolean.TRUE.equals(((LiteralTree) e).getValue()) ? 1 : 0, Kind.BOOL);
+                return graph.integer(Boolean.TRUE.equals(((LiteralTree) e).getValue()) ? 1 : 0, Kind.BOOL);
             case FLOAT_LITERAL:
                 throw error(e, Message.LITERAL, "float");
             case IDENTIFIER:
@@ -257,8 +258,11 @@ final class BodyReader {
                 Node x = expression(((UnaryTree) e).getExpression());
                 if (x.kind() == Kind.TENSOR) throw error(e, Message.OPERATOR_ON_TENSOR, "-", "neg()");
                 requireNumber(x, e, "-");
-                // A negative literal stays a constant, so it can be a dimension.
-                if (x.op() == Op.CONST) return graph.constant(-x.attrs().number(), x.kind());
+                // A negative literal stays a constant, so it can be a dimension; an int wraps as in Java.
+                if (x.op() == Op.CONST) {
+                    return x.kind() == Kind.SCALAR ? graph.scalar(-x.attrs().number())
+                            : graph.integer(-x.attrs().integer(), x.kind());
+                }
                 return graph.apply(Op.NEG, x);
             }
             case UNARY_PLUS: {
@@ -342,8 +346,11 @@ final class BodyReader {
         };
         if (kind == null) throw error(at, Message.FIELD_TYPE, f.getSimpleName(), f.asType());
         Object constant = f.getConstantValue();
-        if (constant instanceof Number n && kind != Kind.TENSOR) return graph.constant(n.doubleValue(), kind);
-        if (constant instanceof Boolean b) return graph.constant(b ? 1 : 0, Kind.BOOL);
+        if (constant instanceof Double d && kind == Kind.SCALAR) return graph.scalar(d);
+        if ((constant instanceof Integer || constant instanceof Long) && (kind == Kind.INT || kind == Kind.LONG)) {
+            return graph.integer(((Number) constant).longValue(), kind);
+        }
+        if (constant instanceof Boolean b) return graph.integer(b ? 1 : 0, Kind.BOOL);
         TypeElement owner = (TypeElement) f.getEnclosingElement();
         if (f.getModifiers().contains(Modifier.PRIVATE)) {
             throw error(at, Message.FIELD_PRIVATE, f.getSimpleName(), owner.getSimpleName());
@@ -410,8 +417,14 @@ final class BodyReader {
     private Node cast(TypeCastTree c) {
         Node x = expression(c.getExpression());
         Tree type = c.getType();
-        if (type instanceof PrimitiveTypeTree p && p.getPrimitiveTypeKind() == TypeKind.DOUBLE && x.kind().isNumber()) {
-            return x.kind() == Kind.SCALAR ? x : graph.apply(Op.TO_DOUBLE, x);
+        if (type instanceof PrimitiveTypeTree p && x.kind().isNumber()) {
+            Kind target = switch (p.getPrimitiveTypeKind()) {
+                case DOUBLE -> Kind.SCALAR;
+                case LONG -> Kind.LONG;
+                case INT -> Kind.INT;
+                default -> null;
+            };
+            if (target != null) return castTo(x, target, c);
         }
         throw error(c, Message.CAST, type);
     }
@@ -437,7 +450,19 @@ final class BodyReader {
             }
             return TensorOps.read(this, call, name, self);
         }
-        return Calls.inline(this, call, name, symbols.staticMethods(name));
+        List<ExecutableElement> methods = symbols.staticMethods(name);
+        // import static java.lang.Math.*: sin(x) is Math.sin(x).
+        if (!methods.isEmpty() && methods.stream().allMatch(m -> isMathMember(m))) {
+            boolean strict = ((TypeElement) methods.get(0).getEnclosingElement()).getQualifiedName()
+                    .contentEquals(Vocabulary.STRICT_MATH);
+            return Calls.math(this, call, name, strict);
+        }
+        return Calls.inline(this, call, name, methods);
+    }
+
+    private static boolean isMathMember(ExecutableElement m) {
+        return m.getEnclosingElement() instanceof TypeElement t
+                && Vocabulary.MATH.contains(t.getQualifiedName().toString());
     }
 
     // ---- helpers shared with TensorOps and Calls ----------------------------------------------
@@ -468,20 +493,41 @@ final class BodyReader {
         if (kind == Kind.SCALAR && (value.kind() == Kind.INT || value.kind() == Kind.LONG)) {
             return graph.apply(Op.TO_DOUBLE, value);
         }
-        if (kind == Kind.LONG && value.kind() == Kind.INT) return value;
+        if (kind == Kind.LONG && value.kind() == Kind.INT) return graph.apply(Op.TO_LONG, value);
         throw error(at, Message.KIND_MISMATCH, "this", kind.javaName(), value.kind().javaName());
     }
 
+    /**
+     * {@code value} cast to a number {@code kind} as Java's {@code (kind)} does: widening, or
+     * narrowing (a double or long to int, a double to long). Narrowing a double that depends on a
+     * differentiable parameter is an error, as {@code Math.floor} is: its derivative is zero.
+     */
     private Node castTo(Node value, Kind kind, Tree at) {
         if (value.kind() == kind) return value;
-        if (kind == Kind.SCALAR) return convert(value, kind, at);
-        throw error(at, Message.CAST, kind.javaName());
+        if (!value.kind().isNumber()) throw error(at, Message.CAST, kind.javaName());
+        if (kind == Kind.SCALAR || kind == Kind.LONG && value.kind() == Kind.INT) return convert(value, kind, at);
+        if (value.kind() == Kind.SCALAR && dependsOnDoubleParameter(value)) {
+            throw error(at, Message.NARROWING_NOT_DIFFERENTIABLE, kind.javaName());
+        }
+        return graph.apply(kind == Kind.INT ? Op.TO_INT : Op.TO_LONG, value);
+    }
+
+    private final Map<Node, Boolean> dependsOnDouble = new HashMap<>();
+
+    private boolean dependsOnDoubleParameter(Node n) {
+        if (n.op() == Op.PARAM) return n.kind() == Kind.SCALAR;
+        Boolean known = dependsOnDouble.get(n);
+        if (known != null) return known;
+        boolean d = false;
+        for (Node in : n.inputs()) d |= in.kind() == Kind.SCALAR && dependsOnDoubleParameter(in);
+        dependsOnDouble.put(n, d);
+        return d;
     }
 
     /** A compile-time constant argument: a literal, a negated literal, a static final field. */
     Number constantArgument(ExpressionTree e, String what, String op) {
         Node n = expression(e);
-        if (n.op() == Op.CONST) return n.attrs().number();
+        if (n.op() == Op.CONST) return n.kind() == Kind.SCALAR ? (Number) n.attrs().number() : (Number) n.attrs().integer();
         throw error(e, Message.CONSTANT_ARGUMENT, what, op);
     }
 

@@ -70,14 +70,24 @@ final class Calls {
             throw r.errorAt(call, Message.CALL_ARGUMENTS, name, call.getArguments().size(),
                     candidates.get(0).getParameters().size());
         }
-        ExecutableElement callee = sameArity.get(0);
+        List<Node> args = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) args.add(r.expression(a));
+        Overloads.Choice choice = Overloads.choose(sameArity, args.stream().map(Node::kind).toList());
+        ExecutableElement callee = choice.method();
+        if (callee == null) {
+            throw r.errorAt(call, Message.CALL_NO_OVERLOAD, name,
+                    args.stream().map(n -> n.kind().javaName()).toList(),
+                    (choice.applicable().isEmpty() ? sameArity : choice.applicable()).stream()
+                            .map(m -> m.getSimpleName() + m.getParameters().stream()
+                                    .map(p -> p.asType().toString()).toList().toString()
+                                    .replace('[', '(').replace(']', ')'))
+                            .toList());
+        }
         if (!Frontend.isDifferentiable(callee) || !callee.getModifiers().contains(Modifier.STATIC)) {
             throw r.errorAt(call, Message.CALL_NOT_DIFFERENTIABLE, name);
         }
         if (r.inlining().contains(callee)) throw r.errorAt(call, Message.CALL_RECURSIVE, name);
         if (!r.frontend().hasSource(callee)) throw r.errorAt(call, Message.CALL_NO_SOURCE, name);
-        List<Node> args = new ArrayList<>();
-        for (ExpressionTree a : call.getArguments()) args.add(r.expression(a));
         Origin here = r.graph().origin();
         Node result;
         try {

@@ -103,20 +103,30 @@ final class Symbols {
         return null;
     }
 
-    /** A static field of {@code type} or its superclasses. */
+    /** A static field of {@code type}, its superclasses or its superinterfaces (whose fields are constants). */
     VariableElement staticField(TypeElement type, String name) {
-        for (TypeElement t = type; t != null; t = superclass(t)) {
-            for (Element e : t.getEnclosedElements()) {
-                if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)
-                        && e.getModifiers().contains(Modifier.STATIC)) {
-                    return (VariableElement) e;
-                }
+        if (type == null) return null;
+        for (Element e : type.getEnclosedElements()) {
+            if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)
+                    && e.getModifiers().contains(Modifier.STATIC)) {
+                return (VariableElement) e;
+            }
+        }
+        VariableElement inherited = staticField(superclass(type), name);
+        if (inherited != null) return inherited;
+        for (TypeMirror i : type.getInterfaces()) {
+            if (i instanceof DeclaredType d && d.asElement() instanceof TypeElement it) {
+                VariableElement f = staticField(it, name);
+                if (f != null) return f;
             }
         }
         return null;
     }
 
-    /** Static methods visible by a simple name, enclosing classes first. */
+    /**
+     * The methods a simple name can call (JLS 15.12.1): those of the innermost enclosing class that
+     * has a method of that name, else the statically imported ones.
+     */
     List<ExecutableElement> staticMethods(String name) {
         for (TypeElement t = owner; t != null; t = enclosingType(t)) {
             List<ExecutableElement> found = staticMethods(t, name);
@@ -129,16 +139,32 @@ final class Symbols {
         return List.of();
     }
 
+    /**
+     * The methods named {@code name} that are members of {@code type}: its own and those it
+     * inherits from its superclasses, a subclass's method hiding one of the same parameter types.
+     * (Static methods of interfaces are not inherited.)
+     */
     List<ExecutableElement> staticMethods(TypeElement type, String name) {
         List<ExecutableElement> out = new ArrayList<>();
-        for (TypeElement t = type; t != null && out.isEmpty(); t = superclass(t)) {
+        for (TypeElement t = type; t != null; t = superclass(t)) {
             for (Element e : t.getEnclosedElements()) {
-                if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)) {
+                if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)
+                        && out.stream().noneMatch(m -> sameParameterTypes(m, (ExecutableElement) e))) {
                     out.add((ExecutableElement) e);
                 }
             }
         }
         return out;
+    }
+
+    private static boolean sameParameterTypes(ExecutableElement a, ExecutableElement b) {
+        if (a.getParameters().size() != b.getParameters().size()) return false;
+        for (int i = 0; i < a.getParameters().size(); i++) {
+            if (!a.getParameters().get(i).asType().toString().equals(b.getParameters().get(i).asType().toString())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<TypeElement> staticImportsOf(String name) {

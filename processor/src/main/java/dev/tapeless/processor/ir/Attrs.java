@@ -6,28 +6,37 @@ import java.util.List;
  * The compile-time attributes of a node: a number for constants, dimensions for reductions and
  * shapes, a name for parameters and fields. Compared by value, which is what CSE needs.
  */
-public record Attrs(double number, List<Integer> ints, boolean keepDims, List<Long> longs, String text) {
+public record Attrs(double number, long integer, List<Integer> ints, boolean keepDims, List<Long> longs, String text) {
 
-    public static final Attrs NONE = new Attrs(0, List.of(), false, List.of(), "");
+    public static final Attrs NONE = new Attrs(0, 0, List.of(), false, List.of(), "");
 
+    /** The value of a {@code double} constant. */
     public static Attrs number(double value) {
-        return new Attrs(value, List.of(), false, List.of(), "");
+        return new Attrs(value, 0, List.of(), false, List.of(), "");
+    }
+
+    /**
+     * The value of an {@code int}, {@code long} or {@code boolean} (0 or 1) constant, exactly:
+     * {@link #integer()}; {@link #number()} holds it converted to double, as Java's promotion would.
+     */
+    public static Attrs integer(long value) {
+        return new Attrs((double) value, value, List.of(), false, List.of(), "");
     }
 
     public static Attrs text(String text) {
-        return new Attrs(0, List.of(), false, List.of(), text);
+        return new Attrs(0, 0, List.of(), false, List.of(), text);
     }
 
     public static Attrs dims(List<Integer> dims, boolean keepDims) {
-        return new Attrs(0, List.copyOf(dims), keepDims, List.of(), "");
+        return new Attrs(0, 0, List.copyOf(dims), keepDims, List.of(), "");
     }
 
     public static Attrs shape(List<Long> shape) {
-        return new Attrs(0, List.of(), false, List.copyOf(shape), "");
+        return new Attrs(0, 0, List.of(), false, List.copyOf(shape), "");
     }
 
     public Attrs withText(String newText) {
-        return new Attrs(number, ints, keepDims, longs, newText);
+        return new Attrs(number, integer, ints, keepDims, longs, newText);
     }
 
     @Override
@@ -35,6 +44,7 @@ public record Attrs(double number, List<Integer> ints, boolean keepDims, List<Lo
         // -0.0 and 0.0 differ, NaN equals itself: Double.compare semantics.
         return o instanceof Attrs a
                 && Double.compare(number, a.number) == 0
+                && integer == a.integer
                 && ints.equals(a.ints)
                 && keepDims == a.keepDims
                 && longs.equals(a.longs)
@@ -43,7 +53,13 @@ public record Attrs(double number, List<Integer> ints, boolean keepDims, List<Lo
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(Double.hashCode(number), ints, keepDims, longs, text);
+        return java.util.Objects.hash(Double.hashCode(number), integer, ints, keepDims, longs, text);
+    }
+
+    /** Attribute text for printing a node of {@code kind}, empty when there is none. */
+    public String describe(Op op, Kind kind) {
+        if (op == Op.CONST && kind != Kind.SCALAR && kind != Kind.TENSOR) return Long.toString(integer);
+        return describe(op);
     }
 
     /** Attribute text for printing, empty when there is none. */

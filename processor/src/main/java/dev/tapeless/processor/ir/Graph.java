@@ -34,12 +34,27 @@ public final class Graph {
         return add(Op.SEED, List.of(), Attrs.NONE, kind, "upstream");
     }
 
-    public Node constant(double value, Kind kind) {
-        return add(Op.CONST, List.of(), Attrs.number(value), kind, "$c");
+    /** A {@code double} constant. */
+    public Node scalar(double value) {
+        return add(Op.CONST, List.of(), Attrs.number(value), Kind.SCALAR, "$c");
     }
 
-    public Node scalar(double value) {
-        return constant(value, Kind.SCALAR);
+    /**
+     * An {@code int}, {@code long} or {@code boolean} (0 or 1) constant, held exactly; an int
+     * constant is {@code value} as Java's {@code (int)} cast would make it.
+     */
+    public Node integer(long value, Kind kind) {
+        return add(Op.CONST, List.of(), Attrs.integer(normalize(value, kind)), kind, "$c");
+    }
+
+    /** {@code value} as a constant of {@code kind} holds it: ints wrap, booleans are 0 or 1. */
+    public static long normalize(long value, Kind kind) {
+        return switch (kind) {
+            case INT -> (int) value;
+            case LONG -> value;
+            case BOOL -> value != 0 ? 1 : 0;
+            default -> throw new IllegalArgumentException("not an integer kind: " + kind);
+        };
     }
 
     public Node field(String qualifiedName, Kind kind) {
@@ -81,6 +96,8 @@ public final class Graph {
             case SELECT -> Kind.promote(in[1].kind(), in[2].kind());
             case SUM_TO -> in[1].kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR;
             case COUNT, TO_DOUBLE, ELEMENT -> Kind.SCALAR;
+            case TO_LONG -> Kind.LONG;
+            case TO_INT -> Kind.INT;
             case SUM, MEAN, MMUL, TRANSPOSE, RESHAPE, EXPAND, SOFTMAX, LOG_SOFTMAX, EXPAND_LIKE,
                     UNREDUCE, RESHAPE_LIKE, MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT, ZEROS_LIKE, AS_ARRAY_LIKE -> Kind.TENSOR;
             case PARAM, CONST, FIELD, SEED -> throw new IllegalArgumentException("leaf " + op + " has no inputs");

@@ -40,8 +40,11 @@ public final class Node {
         if (name.isEmpty() || name.startsWith("$")) name = sourceName;
     }
 
+    /** Whether this is a constant equal to {@code value}: a double's bits, or an integer's value. */
     public boolean isConst(double value) {
-        return op == Op.CONST && Double.compare(attrs.number(), value) == 0;
+        if (op != Op.CONST) return false;
+        if (kind == Kind.SCALAR || kind == Kind.TENSOR) return Double.compare(attrs.number(), value) == 0;
+        return value == Math.rint(value) && attrs.integer() == (long) value;
     }
 
     /** Structural identity: same op, same inputs (by reference), same attributes. */

@@ -8,7 +8,10 @@ public enum Op {
     // Leaves.
     /** A parameter of the method; {@code attrs.text()} is its name. */
     PARAM(0),
-    /** A numeric literal or compile-time constant; {@code attrs.number()} is its value. */
+    /**
+     * A numeric literal or compile-time constant: {@code attrs.number()} is a double's value,
+     * {@code attrs.integer()} an int's, long's or boolean's (exactly).
+     */
     CONST(0),
     /** A static field read at run time; {@code attrs.text()} is {@code pkg.Class.FIELD}. */
     FIELD(0),
@@ -30,6 +33,10 @@ public enum Op {
     STEP(1),
     /** A Java int or long widened to double. */
     TO_DOUBLE(1),
+    /** Java's {@code (long)}: an int widened, or a double narrowed (toward zero, saturating, NaN to 0). */
+    TO_LONG(1),
+    /** Java's {@code (int)}: a long narrowed (low 32 bits), or a double narrowed (toward zero, saturating, NaN to 0). */
+    TO_INT(1),
     /** The one element of a one-element array, as a double. */
     ELEMENT(1),
 

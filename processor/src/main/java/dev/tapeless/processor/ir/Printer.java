@@ -17,7 +17,7 @@ public final class Printer {
     }
 
     public static String line(Node n) {
-        String attrs = n.attrs().describe(n.op());
+        String attrs = n.attrs().describe(n.op(), n.kind());
         String args = n.inputs().stream().map(Node::toString).collect(Collectors.joining(", "));
         StringBuilder s = new StringBuilder();
         s.append(n).append(" : ").append(n.kind().name().toLowerCase(java.util.Locale.ROOT))

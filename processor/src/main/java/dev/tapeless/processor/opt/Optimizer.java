@@ -58,9 +58,15 @@ public final class Optimizer {
 
     /** Makes {@code op(inputs)} in its simplest form, reusing an identical node when there is one. */
     Node make(Op op, Attrs attrs, Node... inputs) {
-        Node simpler = Simplify.rewrite(this, op, attrs, inputs);
-        if (simpler != null) return simpler;
         Kind kind = Graph.kindOf(op, attrs, inputs);
+        Node simpler = Simplify.rewrite(this, op, attrs, inputs);
+        if (simpler != null) {
+            // A rewrite that changed a value's kind would change what Java computes with it.
+            if (simpler.kind() != kind) {
+                throw new IllegalStateException("rewrite of " + op + " changed kind " + kind + " to " + simpler.kind());
+            }
+            return simpler;
+        }
         return intern(op, attrs, kind, "$" + op.displayName(), List.of(inputs));
     }
 
@@ -73,12 +79,14 @@ public final class Optimizer {
         return make(op, Attrs.NONE, inputs);
     }
 
+    /** A {@code double} constant. */
     Node constant(double value) {
-        return constant(value, Kind.SCALAR);
+        return intern(Op.CONST, Attrs.number(value), Kind.SCALAR, "$c", List.of());
     }
 
-    Node constant(double value, Kind kind) {
-        return intern(Op.CONST, Attrs.number(value), kind, "$c", List.of());
+    /** An {@code int}, {@code long} or {@code boolean} constant, as {@link Graph#integer} makes it. */
+    Node integer(long value, Kind kind) {
+        return intern(Op.CONST, Attrs.integer(Graph.normalize(value, kind)), kind, "$c", List.of());
     }
 
     private Node intern(Op op, Attrs attrs, Kind kind, String name, List<Node> inputs) {

@@ -35,20 +35,17 @@ final class Simplify {
                 // A broadcast scalar times x is the product broadcast: shapes agree by construction.
                 if (isBroadcastScalar(in[0])) return o.make(EXPAND_LIKE, o.make(MUL, in[1], in[0].in(0)), in[0].in(1));
                 if (isBroadcastScalar(in[1])) return o.make(EXPAND_LIKE, o.make(MUL, in[0], in[1].in(0)), in[1].in(1));
-                if (in[0].op() == NEG && in[1].op() == NEG) return o.make(MUL, in[0].in(0), in[1].in(0));
+                // (-a)(-b) is ab, exactly, when both negations are in the product's kind: an int
+                // negated before its promotion to double may have wrapped (-MIN_VALUE is MIN_VALUE).
+                if (in[0].op() == NEG && in[1].op() == NEG && in[0].kind() == kind && in[1].kind() == kind) {
+                    return o.make(MUL, in[0].in(0), in[1].in(0));
+                }
                 return null;
             case DIV:
                 if (in[1].isConst(1) && in[0].kind() == kind) return in[0];
                 if (isBroadcastScalar(in[0])) return o.make(EXPAND_LIKE, o.make(DIV, in[0].in(0), in[1]), in[0].in(1));
                 return null;
             case ADD:
-                // p q + p q is p (q + q), exactly (doubling is exact): with q the operand known
-                // first, the doubling is off the critical path (the adjoint of x * x is g (x + x)).
-                if (in[0] == in[1] && in[0].op() == MUL && kind == Kind.SCALAR && in[0].kind() == kind) {
-                    Node p = in[0].in(0).id() > in[0].in(1).id() ? in[0].in(0) : in[0].in(1);
-                    Node q = p == in[0].in(0) ? in[0].in(1) : in[0].in(0);
-                    if (p.kind() == kind && q.kind() == kind) return o.make(MUL, p, o.make(ADD, q, q));
-                }
                 if (isAdditiveIdentity(in[1], zeroSignFree) && in[0].kind() == kind) return in[0];
                 if (isAdditiveIdentity(in[0], zeroSignFree) && in[1].kind() == kind) return in[1];
                 // Negating an int or long can overflow before its promotion: only same-kind negations fold.
@@ -92,7 +89,7 @@ final class Simplify {
 
     /** {@code x + c} is {@code x} for every x when c is -0.0; for c = +0.0 all but x = -0.0. */
     private static boolean isAdditiveIdentity(Node c, boolean zeroSignFree) {
-        return c.isConst(-0.0) || c.isConst(0) && zeroSignFree;
+        return c.kind() != Kind.INT && c.kind() != Kind.LONG && c.isConst(-0.0) || c.isConst(0) && zeroSignFree;
     }
 
     /** {@code EXPAND_LIKE(s, like)} for a Java number {@code s}: a filled array. */
@@ -101,37 +98,58 @@ final class Simplify {
     }
 
     /**
-     * Evaluates an op on constants at compile time, exactly as Java would at run time: doubles
-     * with {@code java.lang.Math}, ints and longs with Java's wrapping arithmetic (a division by
-     * zero is left to throw at run time), comparisons and selections on any of them.
+     * Evaluates an op on constants at compile time, exactly as Java would at run time: ints and
+     * longs with Java's wrapping arithmetic (a division by zero is left to throw at run time),
+     * mixed operands promoted as Java promotes them, doubles only by the operations whose result
+     * Java specifies to the bit (arithmetic, {@code sqrt}, {@code abs}, {@code min}, {@code max},
+     * {@code signum}; {@code Math.sin} and the like may differ by an ulp between JVMs, so they run
+     * where the source's would), comparisons and selections on any of them.
      */
     private static Node fold(Optimizer o, Op op, Attrs attrs, Kind kind, Node... in) {
         if (in.length == 0) return null;
         for (Node n : in) if (n.op() != CONST || n.kind() == Kind.TENSOR) return null;
-        if (op == SELECT) return in[0].attrs().number() != 0 ? in[1] : in[2];
+        if (op == SELECT) return convert(o, in[0].attrs().integer() != 0 ? in[1] : in[2], kind);
         if (!attrs.text().isEmpty()) return null; // StrictMath: left to run time, where it is exact by definition
-        double a = in[0].attrs().number();
-        double b = in.length > 1 ? in[1].attrs().number() : 0;
+        Node a = in[0];
+        Node b = in.length > 1 ? in[1] : null;
         return switch (kind) {
             case SCALAR -> {
-                Double v = foldDouble(op, a, b);
+                Double v = foldDouble(op, a.attrs().number(), b == null ? 0 : b.attrs().number());
                 yield v == null ? null : o.constant(v);
             }
-            case BOOL -> switch (op) {
-                case GE -> o.constant(a >= b ? 1 : 0, Kind.BOOL);
-                case GT -> o.constant(a > b ? 1 : 0, Kind.BOOL);
-                default -> null;
-            };
+            case BOOL -> {
+                if (op != GE && op != GT) yield null;
+                // Binary numeric promotion: two integers compare as longs, anything else as doubles.
+                int c = isInteger(a) && isInteger(b)
+                        ? Long.compare(a.attrs().integer(), b.attrs().integer())
+                        : Double.isNaN(a.attrs().number()) || Double.isNaN(b.attrs().number()) ? -2
+                        : a.attrs().number() < b.attrs().number() ? -1 : a.attrs().number() > b.attrs().number() ? 1 : 0;
+                yield o.integer(op == GE ? (c >= 0 ? 1 : 0) : (c > 0 ? 1 : 0), Kind.BOOL);
+            }
             case INT -> {
-                Long v = foldLong(op, (int) a, (int) b);
-                yield v == null ? null : o.constant((int) v.longValue(), Kind.INT);
+                if (op == TO_INT) yield o.integer(a.kind() == Kind.SCALAR ? (int) a.attrs().number() : (int) a.attrs().integer(), kind);
+                Long v = foldInt(op, (int) a.attrs().integer(), b == null ? 0 : (int) b.attrs().integer());
+                yield v == null ? null : o.integer(v, kind);
             }
             case LONG -> {
-                Long v = foldLong(op, (long) a, (long) b);
-                yield v == null ? null : o.constant(v, Kind.LONG);
+                if (op == TO_LONG) yield o.integer(a.kind() == Kind.SCALAR ? (long) a.attrs().number() : a.attrs().integer(), kind);
+                Long v = foldLong(op, a.attrs().integer(), b == null ? 0 : b.attrs().integer());
+                yield v == null ? null : o.integer(v, kind);
             }
             default -> null;
         };
+    }
+
+    private static boolean isInteger(Node n) {
+        return n.kind() == Kind.INT || n.kind() == Kind.LONG;
+    }
+
+    /** A constant as a constant of {@code kind} by Java's widening; null if that is not one. */
+    private static Node convert(Optimizer o, Node c, Kind kind) {
+        if (c.kind() == kind) return c;
+        if (kind == Kind.SCALAR && isInteger(c)) return o.constant(c.attrs().number()); // (double) of the exact value
+        if (kind == Kind.LONG && c.kind() == Kind.INT) return o.integer(c.attrs().integer(), Kind.LONG);
+        return null;
     }
 
     private static Double foldDouble(Op op, double a, double b) {
@@ -141,36 +159,18 @@ final class Simplify {
             case MUL -> a * b;
             case DIV -> a / b;
             case NEG -> -a;
-            case TO_DOUBLE -> a;
-            case POW -> Math.pow(a, b);
-            case ATAN2 -> Math.atan2(a, b);
-            case HYPOT -> Math.hypot(a, b);
+            case TO_DOUBLE -> a; // the constant's number is already its (double) conversion
             case MIN -> Math.min(a, b);
             case MAX -> Math.max(a, b);
-            case EXP -> Math.exp(a);
-            case EXPM1 -> Math.expm1(a);
-            case LOG -> Math.log(a);
-            case LOG10 -> Math.log10(a);
-            case LOG1P -> Math.log1p(a);
             case SQRT -> Math.sqrt(a);
-            case CBRT -> Math.cbrt(a);
-            case SIN -> Math.sin(a);
-            case COS -> Math.cos(a);
-            case TAN -> Math.tan(a);
-            case ASIN -> Math.asin(a);
-            case ACOS -> Math.acos(a);
-            case ATAN -> Math.atan(a);
-            case SINH -> Math.sinh(a);
-            case COSH -> Math.cosh(a);
-            case TANH -> Math.tanh(a);
             case ABS -> Math.abs(a);
             case SIGN -> Math.signum(a);
             default -> null;
         };
     }
 
-    /** Int arithmetic is done on ints by the caller's casts, so it wraps as Java's does. */
-    private static Long foldLong(Op op, int a, int b) {
+    /** Int arithmetic on ints, so that it wraps as Java's does. */
+    private static Long foldInt(Op op, int a, int b) {
         return switch (op) {
             case ADD -> (long) (a + b);
             case SUB -> (long) (a - b);
