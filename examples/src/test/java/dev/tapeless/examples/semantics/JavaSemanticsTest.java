@@ -134,6 +134,23 @@ class JavaSemanticsTest {
     }
 
     @Test
+    void aStaticFieldsArrayIsNeverReturnedItself() {
+        JavaSemantics.weights = Nd4j.createFromArray(1.0, 2.0, 3.0);
+        INDArray x = Nd4j.createFromArray(0.5, 0.25, 4.0);
+        INDArray[] results = {
+            JavaSemanticsDerivatives.fieldReturned(x),
+            JavaSemanticsDerivatives.fieldReturnedVjp(x).value(),
+            JavaSemanticsDerivatives.fieldReturnedVjp(x).pullback(Nd4j.ones(DataType.DOUBLE, 3)).value(),
+        };
+        for (INDArray r : results) {
+            assertEquals(java.util.List.of(1.0, 2.0, 3.0), java.util.Arrays.stream(r.toDoubleVector()).boxed().toList());
+            r.addi(10); // the caller owns what it is given
+            assertEquals(java.util.List.of(1.0, 2.0, 3.0),
+                    java.util.Arrays.stream(JavaSemantics.weights.toDoubleVector()).boxed().toList(), "the field is untouched");
+        }
+    }
+
+    @Test
     void callsResolveToTheOverloadJavacChooses() {
         for (double x : new double[] {1.5, -2.25, 1e154}) {
             assertSameDouble(JavaSemantics.callsTheDoubleOverload(x), JavaSemanticsDerivatives.callsTheDoubleOverload(x), "h(x) + 1");

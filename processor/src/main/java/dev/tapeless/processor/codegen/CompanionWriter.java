@@ -385,9 +385,10 @@ public final class CompanionWriter {
         return all;
     }
 
+    /** Arrays the generated code did not make: arguments, and static fields (which the program may still write). */
     private static Set<Node> externals(List<Node> nodes) {
         Set<Node> s = new LinkedHashSet<>();
-        for (Node n : nodes) if (n.op() == Op.PARAM) s.add(n);
+        for (Node n : nodes) if (n.op() == Op.PARAM || n.op() == Op.FIELD) s.add(n);
         return s;
     }
 
