@@ -32,7 +32,9 @@ import dev.tapeless.processor.ir.Op;
 import dev.tapeless.processor.ir.Origin;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -512,16 +514,17 @@ final class BodyReader {
         return graph.apply(kind == Kind.INT ? Op.TO_INT : Op.TO_LONG, value);
     }
 
-    private final Map<Node, Boolean> dependsOnDouble = new HashMap<>();
-
-    private boolean dependsOnDoubleParameter(Node n) {
-        if (n.op() == Op.PARAM) return n.kind() == Kind.SCALAR;
-        Boolean known = dependsOnDouble.get(n);
-        if (known != null) return known;
-        boolean d = false;
-        for (Node in : n.inputs()) d |= in.kind() == Kind.SCALAR && dependsOnDoubleParameter(in);
-        dependsOnDouble.put(n, d);
-        return d;
+    /** Whether {@code n} is computed from a {@code double} parameter through {@code double} values. */
+    private static boolean dependsOnDoubleParameter(Node n) {
+        ArrayDeque<Node> work = new ArrayDeque<>(List.of(n));
+        Set<Node> seen = new HashSet<>();
+        while (!work.isEmpty()) {
+            Node x = work.pop();
+            if (x.kind() != Kind.SCALAR || !seen.add(x)) continue;
+            if (x.op() == Op.PARAM) return true;
+            work.addAll(x.inputs());
+        }
+        return false;
     }
 
     /** A compile-time constant argument: a literal, a negated literal, a static final field. */
