@@ -126,7 +126,37 @@ public final class Rules {
 
     /** The partials of {@code op}, or null when it has no derivative to propagate. */
     static Partial[] of(Op op) {
-        return TABLE.get(op);
+        Partial[] partials = TABLE.get(op);
+        Broken b = broken;
+        if (b == null || b.op != op || partials == null) return partials;
+        Partial[] mutated = partials.clone();
+        Partial right = partials[b.operand];
+        mutated[b.operand] = (y, g, alg) -> alg.mul(right.adjoint(y, g, alg), alg.c(b.factor));
+        return mutated;
+    }
+
+    /** Every op that has a rule, with its number of operands. */
+    public static Map<Op, Integer> table() {
+        Map<Op, Integer> out = new EnumMap<>(Op.class);
+        TABLE.forEach((op, partials) -> out.put(op, partials.length));
+        return out;
+    }
+
+    private record Broken(Op op, int operand, double factor) {}
+
+    private static volatile Broken broken;
+
+    /**
+     * For the tests that break each rule on purpose and check that a gradient check catches it:
+     * until the returned handle is closed, the adjoint of {@code op}'s operand {@code operand} is
+     * multiplied by {@code factor} in every method the processor differentiates (in this JVM).
+     */
+    public static AutoCloseable breakForTesting(Op op, int operand, double factor) {
+        if (!TABLE.containsKey(op) || operand < 0 || operand >= TABLE.get(op).length) {
+            throw new IllegalArgumentException("no rule for operand " + operand + " of " + op);
+        }
+        broken = new Broken(op, operand, factor);
+        return () -> broken = null;
     }
 
     /** Whether {@code op} has a rule (a forward op the frontend may emit on a differentiated path). */
