@@ -1,5 +1,6 @@
 package dev.tapeless.examples;
 
+import static dev.tapeless.examples.Exact.assertExact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,8 +64,8 @@ class MlpTest {
         var g = MlpDerivatives.lossGradient(w.get(0), w.get(1), w.get(2), w.get(3), p.x(), p.labels());
         var pulled = MlpDerivatives.lossVjp(w.get(0), w.get(1), w.get(2), w.get(3), p.x(), p.labels())
                 .pullback(Nd4j.scalar(1.0));
-        assertEquals(g.w1(), pulled.w1());
-        assertEquals(g.b2(), pulled.b2());
+        assertExact(g.w1(), pulled.w1());
+        assertExact(g.b2(), pulled.b2());
         Tape.reset();
         INDArray onTape = Mlp.logits(Variable.constant(w.get(0)), Variable.constant(w.get(1)),
                 Variable.constant(w.get(2)), Variable.constant(w.get(3)), p.x()).value();

@@ -114,6 +114,27 @@ class DiagnosticsTest {
                         """, "x.sum(axis)", "the dimension of sum must be a compile-time constant"),
                 Arguments.of("""
                         @Differentiable
+                        static Variable meanOverOneAxisTwice(Variable x) {
+                            return x.mean(1,
+                                          1);
+                        }
+                        """, "1);", "Variable.mean names dimension 1 twice; name each axis once"),
+                Arguments.of("""
+                        @Differentiable
+                        static Variable keptSumOverOneAxisTwice(Variable x) {
+                            return x.sum(true, -2, -2).sum();
+                        }
+                        """, "x.sum(true, -2, -2)", "Variable.sum names dimension -2 twice; name each axis once"),
+                Arguments.of("""
+                        static final int AXIS = 0;
+
+                        @Differentiable
+                        static Variable sumOverAFieldAxisAndItsValue(Variable x) {
+                            return x.sum(AXIS, 0);
+                        }
+                        """, "x.sum(AXIS, 0)", "Variable.sum names dimension 0 twice; name each axis once"),
+                Arguments.of("""
+                        @Differentiable
                         static Variable wrapsExpression(Variable x) {
                             return Variable.constant(x.value()).sum();
                         }
@@ -195,6 +216,16 @@ class DiagnosticsTest {
         assertThat(c).failed();
         assertThat(c).hadErrorCount(1);
         assertThat(c).hadErrorContaining(message).inFile(source).onLineContaining(line);
+    }
+
+    /** (0, -1) names two axes on every rank it applies to; (0, -2) names one axis twice on rank 2 only, found at run time. */
+    @Test
+    void dimsOfOppositeSignsCompile() {
+        Compilation c = Sources.compile(Sources.classT("""
+                @Differentiable
+                static Variable f(Variable x) { return x.sum(0, -1).add(x.mean(true, 0, -2).sum()).sum(); }
+                """));
+        assertThat(c).succeededWithoutWarnings();
     }
 
     @Test

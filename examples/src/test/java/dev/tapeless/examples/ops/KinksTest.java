@@ -1,5 +1,6 @@
 package dev.tapeless.examples.ops;
 
+import static dev.tapeless.examples.Exact.assertExact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tapeless.runtime.Tape;
@@ -43,31 +44,31 @@ class KinksTest {
     @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"}, mode = Mode.INCLUDE)
     void reluHasDerivativeZeroAtZero(DataType type) {
         INDArray g = OpsDerivatives.reluWGradient(xs(type), ones(type)).x();
-        assertEquals(expected(type, 0, 0, 1, 0, 1), g);
-        assertEquals(onTape(OpCatalogue.op("relu"), xs(type), ones(type)), g);
+        assertExact(expected(type, 0, 0, 1, 0, 1), g);
+        assertExact(onTape(OpCatalogue.op("relu"), xs(type), ones(type)), g);
     }
 
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"}, mode = Mode.INCLUDE)
     void absHasDerivativeZeroAtZero(DataType type) {
         INDArray g = OpsDerivatives.absWGradient(xs(type), ones(type)).x();
-        assertEquals(expected(type, -1, 0, 1, 0, 1), g);
-        assertEquals(onTape(OpCatalogue.op("abs"), xs(type), ones(type)), g);
+        assertExact(expected(type, -1, 0, 1, 0, 1), g);
+        assertExact(onTape(OpCatalogue.op("abs"), xs(type), ones(type)), g);
     }
 
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"}, mode = Mode.INCLUDE)
     void powerZeroHasDerivativeZeroEverywhereZeroIncluded(DataType type) {
         INDArray g = OpsDerivatives.pow0WGradient(xs(type), ones(type)).x();
-        assertEquals(expected(type, 0, 0, 0, 0, 0), g);
-        assertEquals(onTape(OpCatalogue.op("pow0"), xs(type), ones(type)), g);
+        assertExact(expected(type, 0, 0, 0, 0, 0), g);
+        assertExact(onTape(OpCatalogue.op("pow0"), xs(type), ones(type)), g);
     }
 
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"}, mode = Mode.INCLUDE)
     void powerOneHasDerivativeOneAtZero(DataType type) {
         INDArray g = OpsDerivatives.pow1WGradient(xs(type), ones(type)).x();
-        assertEquals(expected(type, 1, 1, 1, 1, 1), g);
-        assertEquals(onTape(OpCatalogue.op("pow1"), xs(type), ones(type)), g);
+        assertExact(expected(type, 1, 1, 1, 1, 1), g);
+        assertExact(onTape(OpCatalogue.op("pow1"), xs(type), ones(type)), g);
     }
 }

@@ -110,6 +110,9 @@ public final class Ops {
     @Differentiable public static Variable mean0Keep(Variable x) { return x.mean(true, 0); }
     @Differentiable public static Variable mean1Keep(Variable x) { return x.mean(true, 1); }
     @Differentiable public static Variable meanLastKeep(Variable x) { return x.mean(true, -1); }
+    /** Two axes on rank 3 and more, one axis twice on rank 2: an error there, at run time. */
+    @Differentiable public static Variable sum0Minus2(Variable x) { return x.sum(0, -2); }
+    @Differentiable public static Variable meanMinus1And1Keep(Variable x) { return x.mean(true, -1, 1).sum(); }
 
     @Differentiable public static Variable sumAllW(Variable x, INDArray w) { return sumAll(x).mul(Variable.constant(w)).sum(); }
     @Differentiable public static Variable sumAllKeepW(Variable x, INDArray w) { return sumAllKeep(x).mul(Variable.constant(w)).sum(); }

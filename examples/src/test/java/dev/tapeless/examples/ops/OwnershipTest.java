@@ -1,5 +1,6 @@
 package dev.tapeless.examples.ops;
 
+import static dev.tapeless.examples.Exact.assertExact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -29,8 +30,8 @@ class OwnershipTest {
             var r = OpsDerivatives.addSumGradient(a, b);
             return List.of(r.value(), r.a(), r.b());
         });
-        assertEquals(Nd4j.ones(a.dataType(), a.shape()), g.get(1));
-        assertEquals(Nd4j.ones(b.dataType(), b.shape()), g.get(2));
+        assertExact(Nd4j.ones(a.dataType(), a.shape()), g.get(1));
+        assertExact(Nd4j.ones(b.dataType(), b.shape()), g.get(2));
     }
 
     @Test
@@ -41,15 +42,15 @@ class OwnershipTest {
             var r = OpsDerivatives.reshapeSumGradient(a, b);
             return List.of(r.value(), r.a(), r.b());
         });
-        assertEquals(Nd4j.ones(a.dataType(), a.shape()), g.get(1));
-        assertEquals(Nd4j.ones(b.dataType(), b.shape()), g.get(2));
+        assertExact(Nd4j.ones(a.dataType(), a.shape()), g.get(1));
+        assertExact(Nd4j.ones(b.dataType(), b.shape()), g.get(2));
     }
 
     @Test
     void aValueEqualToAnArgumentIsACopy() {
         INDArray a = x(2, 3);
         List<INDArray> forward = Verify.ownedResults("timesOne", List.of(a), () -> List.of(OpsDerivatives.timesOne(a)));
-        assertEquals(a, forward.get(0));
+        assertExact(a, forward.get(0));
         INDArray u = x(2, 3);
         Verify.ownedResults("timesOne pullback", List.of(a, u), () -> {
             var r = OpsDerivatives.timesOneVjp(a).pullback(u);
@@ -69,9 +70,9 @@ class OwnershipTest {
         first.a().assign(-7.0);
         first.b().assign(-7.0);
         var second = vjp.pullback(u);
-        assertEquals(da, second.a());
-        assertEquals(db, second.b());
-        assertEquals(u.mul(b), second.a());
-        assertEquals(u.mul(a).sum(0), second.b());
+        assertExact(da, second.a());
+        assertExact(db, second.b());
+        assertExact(u.mul(b), second.a());
+        assertExact(u.mul(a).sum(0), second.b());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tapeless.examples.ops;
 
+import static dev.tapeless.examples.Exact.assertExact;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -137,17 +138,17 @@ final class Verify {
         List<INDArray> before = callers.stream().map(INDArray::dup).toList();
         List<INDArray> results = f.get();
         for (int i = 0; i < callers.size(); i++) {
-            assertEquals(before.get(i), callers.get(i), label + ": wrote into argument " + i);
+            assertExact(before.get(i), callers.get(i), label + ": wrote into argument " + i);
         }
         List<INDArray> snapshot = results.stream().map(INDArray::dup).toList();
         for (int r = 0; r < results.size(); r++) {
             results.get(r).assign(12345.0);
             for (int i = 0; i < callers.size(); i++) {
-                assertEquals(before.get(i), callers.get(i), label + ": result " + r + " shares a buffer with argument " + i);
+                assertExact(before.get(i), callers.get(i), label + ": result " + r + " shares a buffer with argument " + i);
             }
             for (int o = 0; o < results.size(); o++) {
                 if (o != r) {
-                    assertEquals(snapshot.get(o), results.get(o), label + ": results " + r + " and " + o + " share a buffer");
+                    assertExact(snapshot.get(o), results.get(o), label + ": results " + r + " and " + o + " share a buffer");
                 }
             }
             results.get(r).assign(snapshot.get(r));

@@ -1,9 +1,12 @@
 package dev.tapeless.examples.ops;
 
+import static dev.tapeless.examples.Exact.assertExact;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapeless.runtime.check.FiniteDifferences;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -94,15 +97,18 @@ class ViewsTest {
         INDArray w = Inputs.array(rng, DataType.DOUBLE, Verify.onTape(op, copies).shape(), Inputs.Domain.ANY);
         INDArray wView = view.of(w);
 
-        assertEquals(op.forward().apply(copies), op.forward().apply(views), "forward");
+        assertExact(op.forward().apply(copies), op.forward().apply(views), "forward");
         List<INDArray> expected = op.weightedGradient().apply(copies, w);
         List<INDArray> actual = Verify.ownedResults(name + " on views", Verify.with(views, wView),
                 () -> op.weightedGradient().apply(views, wView));
-        for (int i = 0; i < expected.size(); i++) {
+        // The value is a sum over the whole result, which ND4J adds in the order of the view's
+        // memory: it may differ in the last bit. Every gradient element is exact.
+        assertTrue(FiniteDifferences.maxRelDiff(actual.get(0), expected.get(0)) <= 4 * Math.ulp(1.0), "value");
+        for (int i = 1; i < expected.size(); i++) {
             assertArrayEquals(expected.get(i).shape(), actual.get(i).shape());
-            assertEquals(expected.get(i), actual.get(i), "result " + i);
+            assertExact(expected.get(i), actual.get(i), "result " + i);
         }
         List<INDArray> pulled = op.pullback(views, wView);
-        for (int i = 1; i < expected.size(); i++) assertEquals(expected.get(i), pulled.get(i), "pullback " + i);
+        for (int i = 1; i < expected.size(); i++) assertExact(expected.get(i), pulled.get(i), "pullback " + i);
     }
 }

@@ -100,7 +100,7 @@ final class Emitter {
                 return Emission.op("$T.softmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
             }
             case LOG_SOFTMAX -> {
-                return Emission.guarded(1, 6, "$T.logSoftmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
+                return Emission.guarded(4, 4, "$T.logSoftmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
             }
             case SUM_TO -> {
                 if (a.kind() != TENSOR) return Emission.op("$T.filled($L, $L)", KERNELS, r(a), r(b));

@@ -44,6 +44,7 @@ public enum Message {
     VARIABLE_METHOD("Variable.{0} is not an op Tapeless can differentiate; ops: {1}"),
     VARIABLE_METHOD_ARGS("Variable.{0} takes {1}"),
     CONSTANT_ARGUMENT("the {0} of {1} must be a compile-time constant (a literal or a static final field)"),
+    REPEATED_DIMENSION("Variable.{0} names dimension {1} twice; name each axis once"),
     VARIABLE_CONSTANT_ARG("Variable.constant takes an INDArray parameter, local or static field; create other arrays outside the method and pass them in"),
     TENSOR_ARG_EXPECTED("{0} takes a Variable here, but the argument is a {1}"),
     NUMBER_ARG_EXPECTED("{0} takes a number here, but the argument is a {1}"),

@@ -65,7 +65,11 @@ final class TensorOps {
                 }
                 List<Integer> dims = new ArrayList<>();
                 for (int i = first; i < args.size(); i++) {
-                    dims.add(r.constantArgument(args.get(i), "dimension", name).intValue());
+                    int dim = r.constantArgument(args.get(i), "dimension", name).intValue();
+                    // Equal dims name one axis twice on any rank; (0, -2) does on rank 2 only,
+                    // which Kernels rejects at run time, as the tape does.
+                    if (dims.contains(dim)) throw r.errorAt(args.get(i), Message.REPEATED_DIMENSION, name, dim);
+                    dims.add(dim);
                 }
                 return g.apply(name.equals("sum") ? Op.SUM : Op.MEAN, Attrs.dims(dims, keep), self);
             }

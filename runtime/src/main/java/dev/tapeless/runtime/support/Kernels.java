@@ -2,8 +2,8 @@ package dev.tapeless.runtime.support;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.custom.LogSumExp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * What generated companions call where ND4J alone would be wrong or unclear: broadcasting checked
@@ -105,17 +105,17 @@ public final class Kernels {
 
     /** Sum over {@code dims} (negative counts from the end; none means all), keeping them if asked. */
     public static INDArray sum(INDArray x, boolean keepDims, int... dims) {
-        int[] d = normalize(dims.length == 0 && keepDims ? allAxes(x) : dims, x.rank(), "sum");
+        int[] d = normalize(dims.length == 0 && keepDims ? allAxes(x.rank()) : dims, x.shape(), "sum");
         return d.length == 0 ? x.sum() : x.sum(keepDims, d);
     }
 
     public static INDArray mean(INDArray x, boolean keepDims, int... dims) {
-        int[] d = normalize(dims.length == 0 && keepDims ? allAxes(x) : dims, x.rank(), "mean");
+        int[] d = normalize(dims.length == 0 && keepDims ? allAxes(x.rank()) : dims, x.shape(), "mean");
         return d.length == 0 ? x.mean() : x.mean(keepDims, d);
     }
 
-    private static int[] allAxes(INDArray x) {
-        int[] all = new int[x.rank()];
+    private static int[] allAxes(int rank) {
+        int[] all = new int[rank];
         for (int i = 0; i < all.length; i++) all[i] = i;
         return all;
     }
@@ -128,18 +128,30 @@ public final class Kernels {
     public static double count(Layout like, int... dims) {
         if (dims.length == 0) return like.length();
         long n = 1;
-        for (int d : normalize(dims, like.rank(), "mean")) n *= like.shape()[d];
+        for (int d : normalize(dims, like.shape(), "mean")) n *= like.shape()[d];
         return n;
     }
 
-    /** All dims, non-negative and sorted; an empty array when {@code dims} covers every axis. */
-    static int[] normalize(int[] dims, int rank, String op) {
+    /**
+     * All dims, non-negative and sorted; an empty array when {@code dims} is empty. A dim out of
+     * range, or one axis named twice ({@code (1, 1)}, or {@code (0, -2)} on rank 2), is an error
+     * worded as the tape words it.
+     */
+    static int[] normalize(int[] dims, long[] shape, String op) {
         if (dims.length == 0) return dims;
+        int rank = shape.length;
         int[] out = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
             int d = dims[i] < 0 ? dims[i] + rank : dims[i];
             if (d < 0 || d >= rank) {
-                throw new IllegalArgumentException(op + ": dimension " + dims[i] + " is out of range for rank " + rank);
+                throw new IllegalArgumentException(op + ": dim " + dims[i] + " is out of range for shape "
+                        + Arrays.toString(shape));
+            }
+            for (int j = 0; j < i; j++) {
+                if (out[j] == d) {
+                    throw new IllegalArgumentException(op + ": dim " + dims[i] + " is repeated in "
+                            + Arrays.toString(dims) + " for shape " + Arrays.toString(shape));
+                }
             }
             out[i] = d;
         }
@@ -316,14 +328,18 @@ public final class Kernels {
         return g.length() == 1 ? g.getDouble(0) : g.sumNumber().doubleValue();
     }
 
-    /** Undoes a reduction over {@code dims}: {@code g} spread back over {@code like}'s shape. */
+    /**
+     * Undoes a reduction over {@code dims} (none: every axis, as for {@code sum()}): {@code g}
+     * spread back over {@code like}'s shape.
+     */
     public static INDArray unreduce(INDArray g, INDArray like, boolean keepDims, int... dims) {
         return unreduce(g, Layout.of(like), keepDims, dims);
     }
 
     public static INDArray unreduce(INDArray g, Layout like, boolean keepDims, int... dims) {
         long[] keptShape = like.shape().clone();
-        for (int d : normalize(dims, like.rank(), "sum")) keptShape[d] = 1;
+        int[] reduced = dims.length == 0 ? allAxes(like.rank()) : normalize(dims, like.shape(), "sum");
+        for (int d : reduced) keptShape[d] = 1;
         INDArray kept = keepDims || Arrays.equals(g.shape(), keptShape) ? g : g.reshape(keptShape);
         return broadcastTo(kept, like.shape());
     }
@@ -338,16 +354,31 @@ public final class Kernels {
 
     // ---- softmax ------------------------------------------------------------------------------
 
+    /** Softmax along {@code dim} (negative counts from the end); ND4J's op subtracts the maximum first. */
     public static INDArray softmax(INDArray x, int dim) {
-        return Nd4j.nn.softmax(x, normalize(new int[] {dim}, x.rank(), "softmax")[0]);
+        return Nd4j.nn.softmax(x, normalize(new int[] {dim}, x.shape(), "softmax")[0]);
     }
 
-    /** Log-softmax along any dim (ND4J's own ignores its dim argument and uses the last). */
+    /**
+     * Log-softmax along {@code dim} (negative counts from the end), as {@code s - log Σ exp(s)}
+     * with {@code s = x - max(x)}: finite wherever the logits are, however far apart. (ND4J's own
+     * is {@code log(softmax(x))}, -∞ wherever a softmax element underflows, as in
+     * {@code [0, 800]}; and it ignores its dim argument.) Four ops on every axis: max, the shift,
+     * ND4J's log-sum-exp of {@code s} (each slice of {@code s} has maximum 0, so its sum of
+     * exponentials lies in {@code [1, n]}, whatever shift the op applies inside), and the
+     * subtraction, in place.
+     */
     public static INDArray logSoftmax(INDArray x, int dim) {
-        int d = normalize(new int[] {dim}, x.rank(), "logSoftmax")[0];
-        if (d == x.rank() - 1) return Nd4j.nn.logSoftmax(x, d);
-        INDArray shifted = x.sub(x.max(true, d));
-        return shifted.sub(Transforms.log(Transforms.exp(shifted).sum(true, d), false));
+        int d = normalize(new int[] {dim}, x.shape(), "logSoftmax")[0];
+        long[] kept = x.shape().clone();
+        kept[d] = 1;
+        INDArray max = x.max(true, d);
+        INDArray shifted = x.sub(max.reshape(kept));
+        if (!sharesBuffer(max, x)) release(max);
+        INDArray logSum = Nd4j.getExecutioner().exec(new LogSumExp(shifted, true, d))[0];
+        shifted.subi(logSum.reshape(kept));
+        if (!sharesBuffer(logSum, shifted)) release(logSum);
+        return shifted;
     }
 
     // ---- results ------------------------------------------------------------------------------

@@ -61,10 +61,40 @@ class GradientCheckHarnessTest {
         assertTrue(r.rows().get(0).vsFiniteDifferences() < 1e-7, r.toString());
     }
 
+    /**
+     * With 4 samples of the 12 elements of {@code a} (elements 0, 3, 6 and 9), finite differences
+     * must be taken, and the generated gradient read, at each sampled element: a gradient wrong
+     * only at element 6 is caught, and a right one passes (d/da = b² differs at each sampled element).
+     */
+    @Test
+    void sampledFiniteDifferencesReadEverySampledCoordinate() {
+        Function<List<INDArray>, List<INDArray>> wrongAtSix = x -> {
+            List<INDArray> g = byHand(x, 0);
+            g.get(1).putScalar(6, g.get(1).getDouble(6L) + 1e-3);
+            return g;
+        };
+        GradientCheck.Report wrong = GradientCheck.of(GradientCheckHarnessTest::f, wrongAtSix, List.of("a", "b"),
+                List.of(A, B), 1e-6, 4);
+        assertTrue(wrong.rows().get(0).vsFiniteDifferences() > 1e-4, wrong.toString());
+
+        GradientCheck.Report right = GradientCheck.of(GradientCheckHarnessTest::f, x -> byHand(x, 0),
+                List.of("a", "b"), List.of(A, B), 1e-6, 4);
+        assertTrue(right.rows().get(0).vsFiniteDifferences() < 1e-7, right.toString());
+        assertTrue(right.rows().get(1).vsFiniteDifferences() < 1e-7, right.toString());
+    }
+
     @Test
     void generatedCodeThatWritesIntoItsArgumentIsCaught() {
         assertThrows(AssertionError.class, () -> GradientCheck.of(GradientCheckHarnessTest::f, x -> {
             x.get(0).addi(1);
+            return byHand(x, 0);
+        }, List.of("a", "b"), List.of(A, B)));
+    }
+
+    @Test
+    void aWriteTooSmallForINDArrayEqualsIsCaughtToo() {
+        assertThrows(AssertionError.class, () -> GradientCheck.of(GradientCheckHarnessTest::f, x -> {
+            x.get(0).putScalar(5, x.get(0).getDouble(5L) + 1e-9);
             return byHand(x, 0);
         }, List.of("a", "b"), List.of(A, B)));
     }
