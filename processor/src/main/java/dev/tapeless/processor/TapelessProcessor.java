@@ -171,7 +171,8 @@ public final class TapelessProcessor extends AbstractProcessor {
         ClassName source = ClassName.get(type);
         JavaFile file;
         try {
-            file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type);
+            file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type,
+                    processingEnv.getElementUtils());
         } catch (CompanionWriter.MethodFailure e) {
             ExecutableElement at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method()))
                     .findFirst().orElse(methods.get(0));

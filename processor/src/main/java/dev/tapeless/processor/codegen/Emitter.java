@@ -24,6 +24,11 @@ final class Emitter {
     static final ClassName KERNELS = ClassName.get("dev.tapeless.runtime.support", "Kernels");
     static final ClassName TRANSFORMS = ClassName.get("org.nd4j.linalg.ops.transforms", "Transforms");
     static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
+    // java.lang's classes go through $T too: the companion qualifies them when its package has a
+    // class of the same name (which would otherwise be what a simple name means there).
+    static final ClassName MATH = ClassName.get("java.lang", "Math");
+    static final ClassName STRICT_MATH = ClassName.get("java.lang", "StrictMath");
+    static final ClassName DOUBLE = ClassName.get("java.lang", "Double");
 
     private final Function<Node, CodeBlock> ref;
     private final ToIntFunction<Node> precedence;
@@ -154,13 +159,13 @@ final class Emitter {
                 return Emission.java(Emission.CONDITIONAL, "$L ? $L : $L",
                         o(a, Emission.RELATIONAL), o(b, add), o(in.get(2), add));
             case STEP: return Emission.java(Emission.CONDITIONAL, "$L > 0 ? 1.0 : 0.0", o(a, add));
-            case SIGN: return Emission.java("Math.signum($L)", r(a));
-            case SIGMOID: return Emission.java(mul, "1.0 / (1.0 + Math.exp(-$L))", o(a, Emission.PRIMARY));
-            case RELU: return Emission.java("Math.max($L, 0.0)", r(a));
+            case SIGN: return Emission.java("$T.signum($L)", MATH, r(a));
+            case SIGMOID: return Emission.java(mul, "1.0 / (1.0 + $T.exp(-$L))", MATH, o(a, Emission.PRIMARY));
+            case RELU: return Emission.java("$T.max($L, 0.0)", MATH, r(a));
             case POW, ATAN2, HYPOT, MIN, MAX:
-                return Emission.java("$L.$L($L, $L)", mathClass(n), n.op().displayName(), r(a), r(b));
+                return Emission.java("$T.$L($L, $L)", mathClass(n), n.op().displayName(), r(a), r(b));
             case EXP, LOG, SQRT, ABS, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, EXPM1, LOG10, LOG1P, CBRT:
-                return Emission.java("$L.$L($L)", mathClass(n), n.op().displayName(), r(a));
+                return Emission.java("$T.$L($L)", mathClass(n), n.op().displayName(), r(a));
             case SUM_TO:
                 if (n.kind() == SCALAR && a.kind() == TENSOR) {
                     return Emission.guarded(0, 1, "$T.sumToScalar($L)", KERNELS, r(a));
@@ -175,8 +180,8 @@ final class Emitter {
     }
 
     /** {@code StrictMath} where the source called it (the frontend marks those nodes), else {@code Math}. */
-    private static String mathClass(Node n) {
-        return n.attrs().text().equals("StrictMath") ? "StrictMath" : "Math";
+    private static ClassName mathClass(Node n) {
+        return n.attrs().text().equals("StrictMath") ? STRICT_MATH : MATH;
     }
 
     private static String ints(List<Integer> values) {
@@ -194,11 +199,11 @@ final class Emitter {
             case LONG -> CodeBlock.of("$LL", (long) value);
             case BOOL -> CodeBlock.of("$L", value != 0);
             default -> {
-                if (Double.isNaN(value)) yield CodeBlock.of("Double.NaN");
-                if (value == Double.POSITIVE_INFINITY) yield CodeBlock.of("Double.POSITIVE_INFINITY");
-                if (value == Double.NEGATIVE_INFINITY) yield CodeBlock.of("Double.NEGATIVE_INFINITY");
-                if (value == Math.PI) yield CodeBlock.of("Math.PI");
-                if (value == Math.E) yield CodeBlock.of("Math.E");
+                if (Double.isNaN(value)) yield CodeBlock.of("$T.NaN", DOUBLE);
+                if (value == Double.POSITIVE_INFINITY) yield CodeBlock.of("$T.POSITIVE_INFINITY", DOUBLE);
+                if (value == Double.NEGATIVE_INFINITY) yield CodeBlock.of("$T.NEGATIVE_INFINITY", DOUBLE);
+                if (value == Math.PI) yield CodeBlock.of("$T.PI", MATH);
+                if (value == Math.E) yield CodeBlock.of("$T.E", MATH);
                 String s = Double.toString(value);
                 yield CodeBlock.of("$L", value < 0 ? "(" + s + ")" : s);
             }
