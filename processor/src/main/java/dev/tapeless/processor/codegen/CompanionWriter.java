@@ -120,10 +120,35 @@ public final class CompanionWriter {
         return ClassName.get(source.packageName(), String.join("_", source.simpleNames()) + "Derivatives");
     }
 
+    /** A member of the companion: its kind ("method", "nested class", "constant") and name. */
+    public record Member(String kind, String name) {
+        /** Equal for members that cannot coexist: same kind and name, nested classes without case. */
+        public String key() {
+            return kind + ":" + (kind.equals("nested class") ? name.toLowerCase(Locale.ROOT) : name);
+        }
+    }
+
+    /** The members the companion gets for method {@code method} (the constant only if it uses arrays). */
+    public static List<Member> members(String method, boolean usesArrays) {
+        List<Member> out = new ArrayList<>(List.of(new Member("method", method),
+                new Member("method", method + "Gradient"), new Member("method", method + "Vjp"),
+                new Member("nested class", nestedName(method, "Gradient")),
+                new Member("nested class", nestedName(method, "Vjp"))));
+        if (usesArrays) out.add(new Member("constant", opsName(method)));
+        return out;
+    }
+
+    private static String nestedName(String method, String suffix) {
+        return Character.toUpperCase(method.charAt(0)) + method.substring(1) + suffix;
+    }
+
+    private static String opsName(String method) {
+        return upperSnake(method) + "_OPS";
+    }
+
     private void add(TypeSpec.Builder type, MethodPlan m) {
-        String cap = Character.toUpperCase(m.name().charAt(0)) + m.name().substring(1);
-        ClassName gradientType = companion.nestedClass(cap + "Gradient");
-        ClassName vjpType = companion.nestedClass(cap + "Vjp");
+        ClassName gradientType = companion.nestedClass(nestedName(m.name(), "Gradient"));
+        ClassName vjpType = companion.nestedClass(nestedName(m.name(), "Vjp"));
 
         Counted forward = forwardMethod(m);
         Counted gradient = gradientMethod(m, gradientType);
@@ -465,7 +490,7 @@ public final class CompanionWriter {
     }
 
     private FieldSpec opCounts(MethodPlan m, Counted f, Counted g, VjpParts v) {
-        String constant = upperSnake(m.name()) + "_OPS";
+        String constant = opsName(m.name());
         return FieldSpec.builder(OP_COUNTS, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("ND4J ops per call of each entry point for {@link $T#$L}: the fewest (shapes agree,\n"
                         + "no broadcasting to undo) and the most (every shape guard takes its slow path).\n",

@@ -61,6 +61,22 @@ final class Calls {
         return r.graph().apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
     }
 
+    /** {@code Double.max}: a library method as a message names it. */
+    private static String libraryName(ExecutableElement m) {
+        return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName();
+    }
+
+    /** What to do instead of calling a library method: a supported equivalent where there is one. */
+    private static String libraryAdvice(ExecutableElement m) {
+        String owner = ((javax.lang.model.element.TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+        String name = m.getSimpleName().toString();
+        if (owner.equals("java.lang.Double") && (name.equals("max") || name.equals("min"))) {
+            return "use Math." + name + ", which Tapeless differentiates";
+        }
+        if (owner.equals("java.lang.Double") && name.equals("sum")) return "use +";
+        return "compute its result outside the @Differentiable method and pass it in as a parameter, or use a supported op";
+    }
+
     /** A call to another {@code @Differentiable} method: its body, read with the arguments bound. */
     static Node inline(BodyReader r, MethodInvocationTree call, String name, List<ExecutableElement> candidates) {
         if (candidates.isEmpty()) throw r.errorAt(call, Message.CALL_UNRESOLVED, name);
@@ -71,6 +87,9 @@ final class Calls {
                     candidates.get(0).getParameters().size());
         }
         ExecutableElement callee = sameArity.get(0);
+        if (!Frontend.isDifferentiable(callee) && !r.frontend().hasSource(callee)) {
+            throw r.errorAt(call, Message.CALL_LIBRARY, libraryName(callee), libraryAdvice(callee));
+        }
         if (!Frontend.isDifferentiable(callee) || !callee.getModifiers().contains(Modifier.STATIC)) {
             throw r.errorAt(call, Message.CALL_NOT_DIFFERENTIABLE, name);
         }
@@ -81,8 +100,11 @@ final class Calls {
         Origin here = r.graph().origin();
         Node result;
         try {
-            result = r.frontend().inline(callee, args, r.graph(), r.inlining());
+            result = r.frontend().inline(callee, args, r.graph(), r.inlining(), r.companionPackage());
         } catch (CompileError inCallee) {
+            // A field the caller's companion cannot read (which the callee's own companion may well
+            // read) is an error of this inlining only: reported at the read, naming the caller's package.
+            if (inCallee.message() == Message.FIELD_INACCESSIBLE) throw inCallee;
             // The callee is @Differentiable and in this compilation, so its own processing reports
             // the error where it is; here the caller learns why its call cannot be inlined.
             throw r.errorAt(call, Message.CALL_INTO_ERROR, name, inCallee.getMessage());
