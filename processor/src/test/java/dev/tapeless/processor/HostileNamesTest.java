@@ -208,4 +208,41 @@ class HostileNamesTest {
         assertEquals(2 * 3.0 + 5 * 9.0 + 7, (double) Sources.call(d, "f", 3.0));
         assertEquals(2 + 5 * 6.0, (double) Sources.component(Sources.call(d, "fGradient", 3.0), "x"));
     }
+
+    @Test
+    void sourceClassesNamedLikeTheCompanionsClassesReadTheirOwnFields() throws ReflectiveOperationException {
+        JavaFileObject kernels = source("p.Kernels", """
+                package p;
+                import dev.tapeless.Differentiable;
+                import dev.tapeless.runtime.Variable;
+                public class Kernels {
+                    static double scale = 3;
+                    @Differentiable
+                    static Variable f(Variable x) {
+                        return x.exp().mul(scale).sum();
+                    }
+                }
+                """);
+        JavaFileObject math = source("p.Math", """
+                package p;
+                import dev.tapeless.Differentiable;
+                public class Math {
+                    static double scale = 3;
+                    @Differentiable
+                    static double g(double x) {
+                        return java.lang.Math.sin(x) * scale;
+                    }
+                }
+                """);
+        Compilation c = Sources.compile(kernels, math);
+        assertThat(c).succeededWithoutWarnings();
+        Class<?> d = Sources.load(c, "p.KernelsDerivatives");
+        Method gradient = d.getDeclaredMethod("fGradient", INDArray.class);
+        gradient.setAccessible(true);
+        INDArray x = Nd4j.createFromArray(0.5, -1.0);
+        INDArray dx = (INDArray) Sources.component(gradient.invoke(null, x), "x");
+        assertEquals(3 * java.lang.Math.exp(-1.0), dx.getDouble(1), 1e-12);
+        Class<?> m = Sources.load(c, "p.MathDerivatives");
+        assertEquals(3 * java.lang.Math.cos(0.5), (double) Sources.component(Sources.call(m, "gGradient", 0.5), "x"));
+    }
 }
