@@ -66,7 +66,7 @@ class ReadmeErrorsTest {
 
     @Test
     void renderingShowsPlaceholdersAndQuotes() {
-        assertEquals("Math.… takes … arguments", rendered(Message.MATH_ARITY));
+        assertEquals("… takes … arguments", rendered(Message.MATH_ARITY));
         assertEquals("wrt names '…' twice; name each parameter once", rendered(Message.WRT_DUPLICATE));
     }
 }

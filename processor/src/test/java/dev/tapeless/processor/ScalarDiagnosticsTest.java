@@ -68,6 +68,7 @@ class ScalarDiagnosticsTest {
                         "a for loop is not supported yet"),
                 Arguments.of("return Math.fma(x, y, 1.0);", "Math.fma", "Math.fma is not supported; use one of "),
                 Arguments.of("return Math.sin(x, y);", "Math.sin(x, y)", "Math.sin takes one argument"),
+                Arguments.of("return StrictMath.floor(x);", "StrictMath.floor(x)", "StrictMath.floor has no useful derivative"),
                 Arguments.of("return (int) x * y;", "(int) x", "cast to int is not supported"),
                 Arguments.of("return plain(x) * y;", "plain(x)", "call to 'plain', which is not @Differentiable"),
                 Arguments.of("return hidden * x;", "hidden * x", "static field 'hidden' is private, so the generated companion, in package p, cannot read it at run time; make it package-private"),

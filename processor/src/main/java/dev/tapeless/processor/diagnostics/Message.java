@@ -53,16 +53,16 @@ public enum Message {
     VARIABLE_CONSTANT_ARG("Variable.constant takes an INDArray parameter, local or static field; create other arrays outside the method and pass them in"),
     TENSOR_ARG_EXPECTED("{0} takes a Variable here, but the argument is {1}"),
     NUMBER_ARG_EXPECTED("{0} takes a number here, but the argument is {1}"),
-    MATH_FUNCTION("Math.{0} is not supported; use one of {1}, or compute the value outside the method and pass it in"),
-    MATH_NOT_DIFFERENTIABLE("Math.{0} has no useful derivative (zero or undefined almost everywhere), so Tapeless rejects it rather than silently dropping the gradient; compute it outside the @Differentiable method and pass the result in as data"),
-    MATH_ARITY("Math.{0} takes {1,choice,1#one argument|1<{1} arguments}"),
-    MATH_ON_TENSOR("Math.{0} takes double values, not a Variable; use the Variable method instead"),
+    MATH_FUNCTION("{0} is not supported; use one of {1}, or compute the value outside the method and pass it in"),
+    MATH_NOT_DIFFERENTIABLE("{0} has no useful derivative (zero or undefined almost everywhere), so Tapeless rejects it rather than silently dropping the gradient; compute it outside the @Differentiable method and pass the result in as data"),
+    MATH_ARITY("{0} takes {1,choice,1#one argument|1<{1} arguments}"),
+    MATH_ON_TENSOR("{0} takes double values, not a Variable; use the Variable method instead"),
     CALL_NOT_DIFFERENTIABLE("call to ''{0}'', which is not @Differentiable; annotate it with @Differentiable (it is in this compilation), or write its computation in this method"),
     CALL_LIBRARY("call to {0}, whose source is not in this compilation, so Tapeless cannot differentiate through it; {1}"),
     CALL_NO_SOURCE("call to @Differentiable method ''{0}'' whose source is not in this compilation; Tapeless inlines callees and needs their source: compile them together, or call it outside and pass its result in"),
     CALL_RECURSIVE("recursive call to ''{0}''; @Differentiable methods are inlined and cannot recurse: write the computation without recursion"),
     CALL_ARGUMENTS("call to ''{0}'' with {1,choice,0#no arguments|1#one argument|1<{1} arguments}; it takes {2}"),
-    CALL_INTO_ERROR("cannot inline ''{0}'': its body has an error, reported there ({1})"),
+    CALL_INTO_ERROR("cannot inline ''{0}'': its body has an error, reported there ({1}); fix that error first"),
     CALL_UNRESOLVED("cannot resolve the method ''{0}''; call a @Differentiable method, a Math function or a Variable op"),
     KIND_MISMATCH("this is {1}, but {0} is needed here (the type of the local, parameter or result it goes to); change that type, or compute {0}"),
     CONDITION_KIND("the condition of ?: is {0}; write one comparison of two numbers, such as x > y"),
@@ -70,7 +70,7 @@ public enum Message {
     // Internal failures, reported instead of thrown.
     INTERNAL("Tapeless failed on ''{0}'' (a bug in Tapeless; please report it with this method): {1}"),
     NO_TREES("Tapeless needs javac''s tree API (com.sun.source) to read method bodies, and this compiler does not provide it ({0}); build with javac"),
-    WRITE_FAILED("could not write {0}: {1}");
+    WRITE_FAILED("could not write {0}: {1}; check that the generated-sources directory is writable and that nothing else writes that class");
 
     private final String pattern;
 

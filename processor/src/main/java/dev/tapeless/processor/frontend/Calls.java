@@ -41,8 +41,9 @@ final class Calls {
     /** {@code Math.f(...)}; a {@code StrictMath} call stays one (its results are the same on every platform). */
     static Node math(BodyReader r, MethodInvocationTree call, String name, boolean strict) {
         List<? extends ExpressionTree> args = call.getArguments();
+        String shown = (strict ? "StrictMath." : "Math.") + name;
         if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
-            throw r.errorAt(call, Message.MATH_NOT_DIFFERENTIABLE, name);
+            throw r.errorAt(call, Message.MATH_NOT_DIFFERENTIABLE, shown);
         }
         Op op = Vocabulary.MATH_UNARY.get(name);
         int arity = 1;
@@ -50,13 +51,13 @@ final class Calls {
             op = Vocabulary.MATH_BINARY.get(name);
             arity = 2;
         }
-        if (op == null) throw r.errorAt(call, Message.MATH_FUNCTION, name, Vocabulary.mathFunctions());
-        if (args.size() != arity) throw r.errorAt(call, Message.MATH_ARITY, name, arity);
+        if (op == null) throw r.errorAt(call, Message.MATH_FUNCTION, shown, Vocabulary.mathFunctions());
+        if (args.size() != arity) throw r.errorAt(call, Message.MATH_ARITY, shown, arity);
         Node[] in = new Node[arity];
         for (int i = 0; i < arity; i++) {
             in[i] = r.expression(args.get(i));
-            if (in[i].kind() == Kind.TENSOR) throw r.errorAt(args.get(i), Message.MATH_ON_TENSOR, name);
-            r.requireNumber(in[i], args.get(i), "Math." + name);
+            if (in[i].kind() == Kind.TENSOR) throw r.errorAt(args.get(i), Message.MATH_ON_TENSOR, shown);
+            r.requireNumber(in[i], args.get(i), shown);
         }
         return r.graph().apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
     }
