@@ -3,6 +3,8 @@ package dev.tapeless.processor;
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.tapeless.processor.codegen.CompanionWriter;
 import dev.tapeless.processor.codegen.MethodPlan;
@@ -10,6 +12,7 @@ import dev.tapeless.processor.diagnostics.CompileError;
 import dev.tapeless.processor.diagnostics.Message;
 import dev.tapeless.processor.diagnostics.Reporter;
 import dev.tapeless.processor.frontend.Frontend;
+import dev.tapeless.processor.frontend.HiddenMethods;
 import dev.tapeless.processor.ir.Printer;
 
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +51,20 @@ public final class TapelessProcessor extends AbstractProcessor {
 
     private Trees trees;
     private String treesProblem;
+    /** Compilation units already searched for {@link HiddenMethods}. */
+    private final Set<CompilationUnitTree> scanned = new HashSet<>();
+    /** The class each companion written so far belongs to, by the companion's name. */
+    private final Map<String, TypeElement> companions = new HashMap<>();
 
+    /**
+     * Every annotation, not only {@code @Differentiable}: javac does not count annotations of
+     * methods in local and anonymous classes, and would not run the processor for a compilation
+     * whose only {@code @Differentiable} methods are there, which must be errors. The processor
+     * claims nothing ({@link #process} returns false), so other processors see every annotation.
+     */
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(ANNOTATION);
+        return Set.of("*");
     }
 
     @Override
@@ -111,9 +125,10 @@ public final class TapelessProcessor extends AbstractProcessor {
         try {
             TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ANNOTATION);
             if (annotation == null) return false;
+            Reporter reporter = new Reporter(processingEnv.getMessager(), trees);
+            if (trees != null) reportHiddenMethods(round, reporter);
             Set<? extends Element> marked = round.getElementsAnnotatedWith(annotation);
             if (marked.isEmpty()) return false;
-            Reporter reporter = new Reporter(processingEnv.getMessager(), trees);
             if (trees == null) {
                 for (Element e : marked) reporter.error(e, Message.NO_TREES, treesProblem);
                 return false;
@@ -128,6 +143,15 @@ public final class TapelessProcessor extends AbstractProcessor {
         return false;
     }
 
+    /** Errors for the {@code @Differentiable} methods that the round does not list ({@link HiddenMethods}). */
+    private void reportHiddenMethods(RoundEnvironment round, Reporter reporter) {
+        for (Element root : round.getRootElements()) {
+            TreePath path = trees.getPath(root);
+            if (path == null || !scanned.add(path.getCompilationUnit())) continue;
+            for (CompileError e : HiddenMethods.in(path.getCompilationUnit())) reporter.error(e, root);
+        }
+    }
+
     private static Map<TypeElement, List<ExecutableElement>> byClass(Set<? extends Element> marked) {
         Map<TypeElement, List<ExecutableElement>> out = new LinkedHashMap<>();
         for (Element e : marked) {
@@ -139,20 +163,31 @@ public final class TapelessProcessor extends AbstractProcessor {
 
     private void processClass(TypeElement type, List<ExecutableElement> methods, Reporter reporter) {
         int errorsBefore = reporter.errorCount();
-        if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS
-                || !type.getTypeParameters().isEmpty()) {
-            for (ExecutableElement m : methods) reporter.error(m, Message.NESTED_IN_GENERIC, m.getSimpleName());
+        if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
+            // Not listed by javac today (HiddenMethods finds them), but should a compiler list them:
+            for (ExecutableElement m : methods) {
+                reporter.error(m, Message.UNREACHABLE_CLASS, m.getSimpleName(),
+                        type.getNestingKind() == NestingKind.LOCAL ? "a local class" : "an anonymous class");
+            }
             return;
         }
+        if (!type.getTypeParameters().isEmpty()) {
+            for (ExecutableElement m : methods) reporter.error(m, Message.GENERIC_CLASS, m.getSimpleName(), type.getSimpleName());
+            return;
+        }
+        ClassName source = ClassName.get(type);
+        if (!companionNameIsFree(type, CompanionWriter.companionOf(source), reporter)) return;
         Map<String, Integer> names = new HashMap<>();
         for (ExecutableElement m : methods) names.merge(m.getSimpleName().toString(), 1, Integer::sum);
         Frontend frontend = new Frontend(trees, processingEnv.getElementUtils());
         List<MethodPlan> plans = new ArrayList<>();
+        Map<String, Claim> members = new HashMap<>();
         for (ExecutableElement m : methods) {
             if (names.get(m.getSimpleName().toString()) > 1) {
                 reporter.error(m, Message.OVERLOADED, m.getSimpleName());
                 continue;
             }
+            if (!membersAreFree(m, members, reporter)) continue;
             try {
                 MethodPlan plan = Pipeline.plan(frontend.read(m));
                 plans.add(plan);
@@ -168,10 +203,10 @@ public final class TapelessProcessor extends AbstractProcessor {
             }
         }
         if (reporter.errorCount() > errorsBefore) return; // no half-written companion
-        ClassName source = ClassName.get(type);
         JavaFile file;
         try {
-            file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type);
+            file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type,
+                    processingEnv.getElementUtils());
         } catch (CompanionWriter.MethodFailure e) {
             ExecutableElement at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method()))
                     .findFirst().orElse(methods.get(0));
@@ -186,6 +221,69 @@ public final class TapelessProcessor extends AbstractProcessor {
         } catch (IOException | RuntimeException e) {
             reporter.error(type, Message.WRITE_FAILED, CompanionWriter.companionOf(source), e.getMessage());
         }
+    }
+
+    /** A companion member, and the method it is generated for. */
+    private record Claim(CompanionWriter.Member member, ExecutableElement method) {}
+
+    /**
+     * Whether the members that {@code m} needs in the companion are free, and if so claims them;
+     * if not, reports which one clashes with which other method's. Nested classes compare without
+     * case: their class files would clash on macOS's and Windows' file systems.
+     */
+    private boolean membersAreFree(ExecutableElement m, Map<String, Claim> members, Reporter reporter) {
+        List<CompanionWriter.Member> needed = CompanionWriter.members(m.getSimpleName().toString(), usesArrays(m));
+        for (CompanionWriter.Member n : needed) {
+            Claim other = members.get(n.key());
+            if (other == null) continue;
+            String sameCase = other.member().name().equals(n.name()) ? ""
+                    : " as '" + other.member().name() + "' (class files whose names differ only in case clash on"
+                            + " case-insensitive file systems)";
+            reporter.error(m, Message.MEMBER_CLASH, m.getSimpleName(), n.kind(), n.name(),
+                    other.method().getSimpleName(), sameCase);
+            return false;
+        }
+        for (CompanionWriter.Member n : needed) members.put(n.key(), new Claim(n, m));
+        return true;
+    }
+
+    private static boolean usesArrays(ExecutableElement m) {
+        List<javax.lang.model.type.TypeMirror> types = new ArrayList<>();
+        types.add(m.getReturnType());
+        for (javax.lang.model.element.VariableElement p : m.getParameters()) types.add(p.asType());
+        for (javax.lang.model.type.TypeMirror t : types) {
+            String name = t.toString();
+            if (name.equals("dev.tapeless.runtime.Variable") || name.equals("org.nd4j.linalg.api.ndarray.INDArray")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code companion} can be written for {@code type}: not the companion of another class
+     * already, and not the name of a class of the sources (one Tapeless wrote itself, left over
+     * from an earlier build, is the filer's business).
+     */
+    private boolean companionNameIsFree(TypeElement type, ClassName companion, Reporter reporter) {
+        TypeElement earlier = companions.get(companion.canonicalName());
+        if (earlier != null && !earlier.equals(type)) {
+            reporter.error(type, Message.COMPANION_CLASH, type.getQualifiedName(), companion.canonicalName(),
+                    earlier.getQualifiedName());
+            return false;
+        }
+        TypeElement existing = processingEnv.getElementUtils().getTypeElement(companion.canonicalName());
+        if (earlier == null && existing != null && trees.getPath(existing) != null && !writtenByTapeless(existing)) {
+            reporter.error(type, Message.COMPANION_EXISTS, companion.canonicalName(), type.getQualifiedName());
+            return false;
+        }
+        companions.put(companion.canonicalName(), type);
+        return true;
+    }
+
+    private static boolean writtenByTapeless(TypeElement t) {
+        return t.getAnnotationMirrors().stream().anyMatch(a -> a.getAnnotationType().toString()
+                .equals("javax.annotation.processing.Generated") && a.toString().contains(TapelessProcessor.class.getName()));
     }
 
     private static String stackTrace(Throwable t) {

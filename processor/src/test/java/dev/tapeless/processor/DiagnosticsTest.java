@@ -23,7 +23,7 @@ class DiagnosticsTest {
                 Arguments.of("""
                         @Differentiable
                         Variable notStatic(Variable x) { return x.sum(); }
-                        """, "Variable notStatic", "applies to static methods; make 'notStatic' static"),
+                        """, "Variable notStatic", "@Differentiable method 'notStatic' is not static; make it static"),
                 Arguments.of("""
                         @Differentiable
                         static int returnsInt(Variable x) { return 1; }
@@ -45,7 +45,7 @@ class DiagnosticsTest {
                 Arguments.of("""
                         @Differentiable(wrt = "data")
                         static Variable dataWrt(Variable x, INDArray data) { return x.sum(); }
-                        """, "wrt = \"data\"", "a org.nd4j.linalg.api.ndarray.INDArray parameter, which is data"),
+                        """, "wrt = \"data\"", "wrt names 'data', an INDArray parameter, which is data"),
                 Arguments.of("""
                         @Differentiable(wrt = {"x", "x"})
                         static Variable twice(Variable x) { return x.sum(); }
@@ -198,7 +198,7 @@ class DiagnosticsTest {
                             int k = n % 2;
                             return x.sum();
                         }
-                        """, "n % 2", "operator '%' is not differentiable or not supported"),
+                        """, "n % 2", "operator '%' is not supported in a @Differentiable method; use + - * /"),
                 Arguments.of("""
                         @Differentiable
                         static Variable increments(Variable x, int n) {

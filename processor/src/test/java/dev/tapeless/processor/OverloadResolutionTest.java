@@ -70,4 +70,24 @@ class OverloadResolutionTest {
                 """);
         assertThat(compile(s)).succeededWithoutWarnings();
     }
+
+    @Test
+    void anOverloadTapelessCannotTellApartIsAnErrorThatNamesTheCandidates() {
+        JavaFileObject s = JavaFileObjects.forSourceString("p.T", """
+                package p;
+                import dev.tapeless.Differentiable;
+                import dev.tapeless.runtime.Variable;
+                class T {
+                    @Differentiable
+                    static double g(double x) { return x * x; }
+                    static <A> double g(A anything) { return 1; }
+                    @Differentiable
+                    static Variable f(Variable v) { return v.mul(g(v)); }
+                }
+                """);
+        Compilation c = compile(s);
+        assertThat(c).hadErrorContaining("Tapeless cannot tell which method 'g' a call with arguments (INDArray) means among g(double), g(A)")
+                .inFile(s).onLineContaining("g(v)");
+        assertThat(c).hadErrorCount(1);
+    }
 }

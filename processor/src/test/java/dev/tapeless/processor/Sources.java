@@ -1,8 +1,20 @@
 package dev.tapeless.processor;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import javax.tools.JavaFileObject;
 
 /** Helpers for compiling small sources with the processor. */
@@ -26,6 +38,72 @@ final class Sources {
 
     static Compilation compile(JavaFileObject... files) {
         return Compiler.javac().withProcessors(new TapelessProcessor()).compile(files);
+    }
+
+    /**
+     * The class {@code name} as compiled in {@code c} (sources and generated companions), loaded in
+     * a fresh class loader whose parent sees the test classpath (the runtime, ND4J).
+     */
+    static Class<?> load(Compilation c, String name) {
+        assertThat(c).succeeded();
+        Map<String, byte[]> classes = new HashMap<>();
+        for (JavaFileObject f : c.generatedFiles()) {
+            if (f.getKind() != JavaFileObject.Kind.CLASS) continue;
+            String path = f.toUri().getPath();
+            String binary = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length(),
+                    path.length() - ".class".length()).replace('/', '.');
+            try (InputStream in = f.openInputStream()) {
+                classes.put(binary, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        ClassLoader loader = new ClassLoader(Sources.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String binaryName) throws ClassNotFoundException {
+                byte[] b = classes.get(binaryName);
+                if (b == null) throw new ClassNotFoundException(binaryName);
+                return defineClass(binaryName, b, 0, b.length);
+            }
+        };
+        try {
+            return loader.loadClass(name);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(name + " not among " + classes.keySet(), e);
+        }
+    }
+
+    /** Calls the static method {@code name} of {@code type} whose parameters are all {@code double}. */
+    static Object call(Class<?> type, String name, double... args) {
+        Class<?>[] types = new Class<?>[args.length];
+        Arrays.fill(types, double.class);
+        Object[] boxed = new Object[args.length];
+        for (int i = 0; i < args.length; i++) boxed[i] = args[i];
+        try {
+            Method m = type.getDeclaredMethod(name, types);
+            m.setAccessible(true);
+            return m.invoke(null, boxed);
+        } catch (InvocationTargetException e) {
+            throw new AssertionError(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The record component {@code component} of {@code record}. */
+    static Object component(Object record, String component) {
+        try {
+            for (RecordComponent rc : record.getClass().getRecordComponents()) {
+                if (rc.getName().equals(component)) {
+                    Method m = rc.getAccessor();
+                    m.setAccessible(true);
+                    return m.invoke(record);
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError(record.getClass() + " has no component " + component);
     }
 
     /** The 1-based line of the first line of {@code file}'s text that contains {@code fragment}. */

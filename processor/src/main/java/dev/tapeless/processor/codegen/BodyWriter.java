@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Writes IR nodes as Java statements, one per primitive, each group under a comment with the
@@ -37,6 +38,7 @@ import java.util.Set;
  */
 final class BodyWriter {
     private final Names names;
+    private final Function<String, ClassName> classNamed;
     private final Map<Node, CodeBlock> refs = new HashMap<>();
     private final Map<Node, Integer> precedences = new HashMap<>();
     private Set<Node> writtenIntoUse = Set.of();
@@ -50,8 +52,13 @@ final class BodyWriter {
     private int fewest;
     private int most;
 
-    BodyWriter(Names names) {
+    /**
+     * @param names      the identifiers this body may declare
+     * @param classNamed the class of a canonical name (the owner of a static field read)
+     */
+    BodyWriter(Names names, Function<String, ClassName> classNamed) {
         this.names = names;
+        this.classNamed = classNamed;
     }
 
     /** Makes {@code n} available under an existing name (a parameter, a field). */
@@ -186,7 +193,7 @@ final class BodyWriter {
         if (n.op() == Op.FIELD) {
             String q = n.attrs().text();
             int dot = q.lastIndexOf('.');
-            return CodeBlock.of("$T.$N", ClassName.bestGuess(q.substring(0, dot)), q.substring(dot + 1));
+            return CodeBlock.of("$T.$N", classNamed.apply(q.substring(0, dot)), q.substring(dot + 1));
         }
         throw new IllegalStateException("node used before it is defined: " + n);
     }

@@ -17,12 +17,17 @@ import dev.tapeless.processor.opt.Gates;
 import dev.tapeless.processor.opt.Optimizer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
 
 /**
  * Writes the companion class {@code CDerivatives}: for each method {@code f}, the forward pass
@@ -38,18 +43,36 @@ public final class CompanionWriter {
     private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
     private static final String UPSTREAM = "upstream";
 
+    /** The java.lang classes generated code names: a same-package class of the same name would hide them. */
+    private static final List<ClassName> JAVA_LANG = List.of(Emitter.MATH, Emitter.STRICT_MATH, Emitter.DOUBLE);
+
     private final ClassName source;
     private final ClassName companion;
+    private final Function<String, ClassName> classNamed;
+    /** Simple names that no generated parameter, local or field may take ({@link #reservedNames}). */
+    private final Set<String> reserved;
 
-    private CompanionWriter(ClassName source, ClassName companion) {
+    private CompanionWriter(ClassName source, ClassName companion, Function<String, ClassName> classNamed,
+            Set<String> reserved) {
         this.source = source;
         this.companion = companion;
+        this.classNamed = classNamed;
+        this.reserved = reserved;
     }
 
+    /**
+     * The companion of {@code source}. {@code elements} tells which classes exist: the owners of
+     * static fields read, and classes of the companion's package that would hide {@code java.lang}'s.
+     */
     public static JavaFile write(ClassName source, List<MethodPlan> methods, String processorName,
-            javax.lang.model.element.Element originatingElement) {
+            javax.lang.model.element.Element originatingElement, Elements elements) {
         ClassName companion = companionOf(source);
-        CompanionWriter w = new CompanionWriter(source, companion);
+        Function<String, ClassName> classNamed = canonical -> {
+            TypeElement t = elements.getTypeElement(canonical);
+            return t != null ? ClassName.get(t) : ClassName.bestGuess(canonical);
+        };
+        CompanionWriter w = new CompanionWriter(source, companion, classNamed,
+                reservedNames(source, companion, methods, classNamed));
         TypeSpec.Builder type = TypeSpec.classBuilder(companion)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addAnnotation(AnnotationSpec.builder(GENERATED)
@@ -60,6 +83,11 @@ public final class CompanionWriter {
                         + "time by Tapeless: straight-line forward and reverse passes, no tape.\n", source)
                 .addOriginatingElement(originatingElement)
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        for (ClassName c : JAVA_LANG) {
+            String samePackage = companion.packageName().isEmpty() ? c.simpleName()
+                    : companion.packageName() + "." + c.simpleName();
+            if (elements.getTypeElement(samePackage) != null) type.alwaysQualify(c.simpleName());
+        }
         for (MethodPlan m : methods) {
             try {
                 w.add(type, m);
@@ -92,10 +120,35 @@ public final class CompanionWriter {
         return ClassName.get(source.packageName(), String.join("_", source.simpleNames()) + "Derivatives");
     }
 
+    /** A member of the companion: its kind ("method", "nested class", "constant") and name. */
+    public record Member(String kind, String name) {
+        /** Equal for members that cannot coexist: same kind and name, nested classes without case. */
+        public String key() {
+            return kind + ":" + (kind.equals("nested class") ? name.toLowerCase(Locale.ROOT) : name);
+        }
+    }
+
+    /** The members the companion gets for method {@code method} (the constant only if it uses arrays). */
+    public static List<Member> members(String method, boolean usesArrays) {
+        List<Member> out = new ArrayList<>(List.of(new Member("method", method),
+                new Member("method", method + "Gradient"), new Member("method", method + "Vjp"),
+                new Member("nested class", nestedName(method, "Gradient")),
+                new Member("nested class", nestedName(method, "Vjp"))));
+        if (usesArrays) out.add(new Member("constant", opsName(method)));
+        return out;
+    }
+
+    private static String nestedName(String method, String suffix) {
+        return Character.toUpperCase(method.charAt(0)) + method.substring(1) + suffix;
+    }
+
+    private static String opsName(String method) {
+        return upperSnake(method) + "_OPS";
+    }
+
     private void add(TypeSpec.Builder type, MethodPlan m) {
-        String cap = Character.toUpperCase(m.name().charAt(0)) + m.name().substring(1);
-        ClassName gradientType = companion.nestedClass(cap + "Gradient");
-        ClassName vjpType = companion.nestedClass(cap + "Vjp");
+        ClassName gradientType = companion.nestedClass(nestedName(m.name(), "Gradient"));
+        ClassName vjpType = companion.nestedClass(nestedName(m.name(), "Vjp"));
 
         Counted forward = forwardMethod(m);
         Counted gradient = gradientMethod(m, gradientType);
@@ -216,8 +269,10 @@ public final class CompanionWriter {
                 .addJavadoc("The forward pass of {@link $T#$L}, keeping exactly what its pullback reads.\n",
                         source, m.javadocLink());
         MethodSpec.Builder ctor = MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE);
-        Names fieldNames = new Names(List.of(UPSTREAM));
-        BodyWriter pull = new BodyWriter(fieldNames);
+        List<String> takenFields = new ArrayList<>(reserved);
+        takenFields.add(UPSTREAM);
+        Names fieldNames = new Names(takenFields);
+        BodyWriter pull = new BodyWriter(fieldNames, classNamed);
         List<String> fieldOrder = new ArrayList<>();
         for (Node k : kept) {
             boolean layout = layoutOnly.contains(k);
@@ -322,16 +377,61 @@ public final class CompanionWriter {
 
     private record Counted(MethodSpec method, int fewest, int most) {}
 
+    /**
+     * The simple names through which generated code reaches classes and packages: the top-level
+     * class and the first package name of every class it names. A parameter, local or field of
+     * that name would obscure them ({@code double Math} makes {@code Math.sin(x)} a field access on
+     * a double, JLS 6.4.2), so generated code never declares one, and renames such parameters.
+     */
+    private static Set<String> reservedNames(ClassName source, ClassName companion, List<MethodPlan> methods,
+            Function<String, ClassName> classNamed) {
+        List<ClassName> used = new ArrayList<>(List.of(Emitter.KERNELS, Emitter.TRANSFORMS, Emitter.INDARRAY,
+                OP_COUNTS, OP_COUNT, LAYOUT, GENERATED, source, companion));
+        used.addAll(JAVA_LANG);
+        for (MethodPlan m : methods) {
+            for (Optimizer.Optimized g : List.of(m.forward(), m.gradient(), m.vjp())) {
+                for (Node n : g.nodes()) {
+                    if (n.op() != Op.FIELD) continue;
+                    String q = n.attrs().text();
+                    used.add(classNamed.apply(q.substring(0, q.lastIndexOf('.'))));
+                }
+            }
+        }
+        Set<String> out = new HashSet<>();
+        for (ClassName c : used) {
+            out.add(c.topLevelClassName().simpleName());
+            if (!c.packageName().isEmpty()) out.add(c.packageName().split("\\.")[0]);
+        }
+        return out;
+    }
+
+    /**
+     * The name of each parameter in the generated methods: the source's, unless it is
+     * {@link #reserved}, then a fresh one ({@code Math_2}). Parameter names of generated methods are
+     * not part of the contract; the record components keep the source's names.
+     */
+    private Map<String, String> parameterNames(MethodPlan m) {
+        Set<String> taken = new HashSet<>(reserved);
+        for (Param p : m.params()) taken.add(p.name());
+        Names names = new Names(taken);
+        Map<String, String> out = new HashMap<>();
+        for (Param p : m.params()) out.put(p.name(), reserved.contains(p.name()) ? names.fresh(p.name()) : p.name());
+        return out;
+    }
+
     private BodyWriter newBody(MethodPlan m, Optimizer.Optimized graph) {
-        List<String> reserved = new ArrayList<>();
-        for (Param p : m.params()) reserved.add(p.name());
-        reserved.add(UPSTREAM);
-        BodyWriter body = new BodyWriter(new Names(reserved));
+        Map<String, String> parameters = parameterNames(m);
+        List<String> taken = new ArrayList<>(parameters.values());
+        taken.add(UPSTREAM);
+        taken.addAll(reserved);
+        BodyWriter body = new BodyWriter(new Names(taken), classNamed);
         for (Node n : graph.nodes()) {
-            if (n.op() == Op.PARAM) body.define(n, n.attrs().text());
+            if (n.op() == Op.PARAM) body.define(n, parameters.get(n.attrs().text()));
         }
         for (Param p : m.params()) {
-            if (p.kind() == Kind.TENSOR) body.statement("$T.requireArgument($N, $S)", Emitter.KERNELS, p.name(), p.name());
+            if (p.kind() == Kind.TENSOR) {
+                body.statement("$T.requireArgument($N, $S)", Emitter.KERNELS, parameters.get(p.name()), p.name());
+            }
         }
         return body;
     }
@@ -340,7 +440,10 @@ public final class CompanionWriter {
         MethodSpec.Builder b = MethodSpec.methodBuilder(name)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
                 .returns(returns);
-        for (Param p : m.params()) b.addParameter(ParameterSpec.builder(BodyWriter.javaType(p.kind()), p.name()).build());
+        Map<String, String> parameters = parameterNames(m);
+        for (Param p : m.params()) {
+            b.addParameter(ParameterSpec.builder(BodyWriter.javaType(p.kind()), parameters.get(p.name())).build());
+        }
         return b;
     }
 
@@ -393,7 +496,7 @@ public final class CompanionWriter {
     }
 
     private FieldSpec opCounts(MethodPlan m, Counted f, Counted g, VjpParts v) {
-        String constant = upperSnake(m.name()) + "_OPS";
+        String constant = opsName(m.name());
         return FieldSpec.builder(OP_COUNTS, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("ND4J ops per call of each entry point for {@link $T#$L}: the fewest (shapes agree,\n"
                         + "no broadcasting to undo) and the most (every shape guard takes its slow path).\n",

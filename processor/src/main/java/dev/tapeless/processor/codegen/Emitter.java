@@ -24,6 +24,11 @@ final class Emitter {
     static final ClassName KERNELS = ClassName.get("dev.tapeless.runtime.support", "Kernels");
     static final ClassName TRANSFORMS = ClassName.get("org.nd4j.linalg.ops.transforms", "Transforms");
     static final ClassName INDARRAY = ClassName.get("org.nd4j.linalg.api.ndarray", "INDArray");
+    // java.lang's classes go through $T too: the companion qualifies them when its package has a
+    // class of the same name (which would otherwise be what a simple name means there).
+    static final ClassName MATH = ClassName.get("java.lang", "Math");
+    static final ClassName STRICT_MATH = ClassName.get("java.lang", "StrictMath");
+    static final ClassName DOUBLE = ClassName.get("java.lang", "Double");
 
     private final Function<Node, CodeBlock> ref;
     private final ToIntFunction<Node> precedence;
@@ -156,13 +161,13 @@ final class Emitter {
                 return Emission.java(Emission.CONDITIONAL, "$L ? $L : $L",
                         o(a, Emission.RELATIONAL), o(b, add), o(in.get(2), add));
             case STEP: return Emission.java(Emission.CONDITIONAL, "$L > 0 ? 1.0 : 0.0", o(a, add));
-            case SIGN: return Emission.java("Math.signum($L)", r(a));
-            case SIGMOID: return Emission.java(mul, "1.0 / (1.0 + Math.exp(-$L))", o(a, Emission.PRIMARY));
-            case RELU: return Emission.java("Math.max($L, 0.0)", r(a));
+            case SIGN: return Emission.java("$T.signum($L)", MATH, r(a));
+            case SIGMOID: return Emission.java(mul, "1.0 / (1.0 + $T.exp(-$L))", MATH, o(a, Emission.PRIMARY));
+            case RELU: return Emission.java("$T.max($L, 0.0)", MATH, r(a));
             case POW, ATAN2, HYPOT, MIN, MAX:
-                return Emission.java("$L.$L($L, $L)", mathClass(n), n.op().displayName(), r(a), r(b));
+                return Emission.java("$T.$L($L, $L)", mathClass(n), n.op().displayName(), r(a), r(b));
             case EXP, LOG, SQRT, ABS, SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, TANH, EXPM1, LOG10, LOG1P, CBRT:
-                return Emission.java("$L.$L($L)", mathClass(n), n.op().displayName(), r(a));
+                return Emission.java("$T.$L($L)", mathClass(n), n.op().displayName(), r(a));
             case SUM_TO:
                 if (n.kind() == SCALAR && a.kind() == TENSOR) {
                     return Emission.guarded(0, 1, "$T.sumToScalar($L)", KERNELS, r(a));
@@ -177,8 +182,8 @@ final class Emitter {
     }
 
     /** {@code StrictMath} where the source called it (the frontend marks those nodes), else {@code Math}. */
-    private static String mathClass(Node n) {
-        return n.attrs().text().equals("StrictMath") ? "StrictMath" : "Math";
+    private static ClassName mathClass(Node n) {
+        return n.attrs().text().equals("StrictMath") ? STRICT_MATH : MATH;
     }
 
     private static String ints(List<Integer> values) {
@@ -214,11 +219,11 @@ final class Emitter {
 
     /** A double literal, as Java source. */
     static CodeBlock literal(double value) {
-        if (Double.isNaN(value)) return CodeBlock.of("Double.NaN");
-        if (value == Double.POSITIVE_INFINITY) return CodeBlock.of("Double.POSITIVE_INFINITY");
-        if (value == Double.NEGATIVE_INFINITY) return CodeBlock.of("Double.NEGATIVE_INFINITY");
-        if (value == Math.PI) return CodeBlock.of("Math.PI");
-        if (value == Math.E) return CodeBlock.of("Math.E");
+        if (Double.isNaN(value)) return CodeBlock.of("$T.NaN", DOUBLE);
+        if (value == Double.POSITIVE_INFINITY) return CodeBlock.of("$T.POSITIVE_INFINITY", DOUBLE);
+        if (value == Double.NEGATIVE_INFINITY) return CodeBlock.of("$T.NEGATIVE_INFINITY", DOUBLE);
+        if (value == Math.PI) return CodeBlock.of("$T.PI", MATH);
+        if (value == Math.E) return CodeBlock.of("$T.E", MATH);
         String s = Double.toString(value);
         // Negative values, -0.0 included, in parentheses: "- -0.0" and "(double) -1.0" read badly, "--0.0" is not Java.
         return CodeBlock.of("$L", Double.doubleToRawLongBits(value) < 0 ? "(" + s + ")" : s);

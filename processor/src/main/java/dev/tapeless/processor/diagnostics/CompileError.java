@@ -10,11 +10,18 @@ import com.sun.source.tree.Tree;
 public final class CompileError extends RuntimeException {
     private final transient Tree tree;
     private final transient CompilationUnitTree unit;
+    private final Message message;
 
     public CompileError(Tree tree, CompilationUnitTree unit, Message message, Object... args) {
         super(message.format(args), null, false, false);
         this.tree = tree;
         this.unit = unit;
+        this.message = message;
+    }
+
+    /** Which message of the catalogue this is. */
+    public Message message() {
+        return message;
     }
 
     public Tree tree() {

@@ -6,36 +6,43 @@ package dev.tapeless.processor.diagnostics;
  */
 public enum Message {
     // The method and its annotation.
-    NOT_STATIC("@Differentiable applies to static methods; make ''{0}'' static"),
-    ABSTRACT("@Differentiable method ''{0}'' has no body to differentiate"),
+    NOT_STATIC("@Differentiable method ''{0}'' is not static; make it static (the companion calls it without an object)"),
+    ABSTRACT("@Differentiable method ''{0}'' has no body to differentiate; give it one, or remove @Differentiable"),
     OVERLOADED("@Differentiable method ''{0}'' is overloaded; give each overload its own name (the companion names its entry points after the method)"),
+    MEMBER_CLASH("@Differentiable method ''{0}'' needs the {1} ''{2}'' in the companion, which method ''{3}'' needs too{4}; rename one of the two methods"),
     RESULT_TYPE("@Differentiable method ''{0}'' returns {1}; return Variable or double"),
     PARAMETER_TYPE("parameter ''{0}'' has type {1}, which Tapeless cannot read; use Variable or double (differentiable) or INDArray, int, long, boolean (data)"),
-    PARAMETER_NAME_CLASH("parameter ''{0}'' clashes with the component {1}() of the generated record; rename the parameter"),
+    PARAMETER_NAME_CLASH("parameter ''{0}'' clashes with the component value() of the generated record {1}, which holds the method''s value; rename the parameter"),
+    PARAMETER_NAME_RESERVED("parameter ''{0}'' would name a component of the generated record {1}, and Java forbids a record component named ''{0}'' (its accessor would clash with Object.{0}()); rename the parameter"),
     WRT_UNKNOWN("wrt names ''{0}'', which is not a parameter of ''{1}''; parameters: {2}"),
-    WRT_NOT_DIFFERENTIABLE("wrt names ''{0}'', a {1} parameter, which is data; only Variable and double parameters can be differentiated"),
-    WRT_DUPLICATE("wrt names ''{0}'' twice"),
-    NESTED_IN_GENERIC("@Differentiable method ''{0}'' is in a generic or local class; move it to a top-level or static nested class"),
+    WRT_NOT_DIFFERENTIABLE("wrt names ''{0}'', {1} parameter, which is data; only Variable and double parameters can be differentiated"),
+    WRT_DUPLICATE("wrt names ''{0}'' twice; name each parameter once"),
+    GENERIC_CLASS("@Differentiable method ''{0}'' is in the generic class {1}; move it to a class without type parameters"),
+    UNREACHABLE_CLASS("@Differentiable method ''{0}'' is in {1}, which generated code cannot name; move the method to a top-level class or a static nested class"),
+    COMPANION_EXISTS("class {0} already exists, and Tapeless writes the companion of {1} under that name; rename one of the two classes"),
+    COMPANION_CLASH("the companion of {0} would be {1}, which is already the companion of {2}; rename one of the two classes"),
 
     // Statements.
     UNSUPPORTED_STATEMENT("{0} is not supported in a @Differentiable method; write straight-line code: local declarations, assignments and one return"),
     CONTROL_FLOW("{0} is not supported yet in a @Differentiable method; write the computation without it (straight-line code)"),
-    MISSING_RETURN("@Differentiable method ''{0}'' must end with a return statement"),
-    RETURN_NOT_LAST("return must be the last statement of a @Differentiable method"),
+    MISSING_RETURN("@Differentiable method ''{0}'' must end with a return statement that returns its value"),
+    RETURN_NOT_LAST("return must be the last statement of a @Differentiable method; compute the value in locals and return it at the end"),
     LOCAL_TYPE("local ''{0}'' has type {1}; locals can be Variable, double, int, long, boolean or INDArray (or var)"),
-    UNINITIALIZED("local ''{0}'' is read before it is assigned"),
-    ASSIGN_TARGET("only local variables can be assigned in a @Differentiable method; ''{0}'' is not one"),
+    UNINITIALIZED("local ''{0}'' is read before it is assigned; assign it first"),
+    ASSIGN_TARGET("''{0}'' is not a local variable, and only locals can be assigned in a @Differentiable method; assign a local and return the result"),
     COMPOUND_ON_TENSOR("''{0}'' on a Variable is not Java; write {1}"),
-    TAPE_CALL("Tape.{0}() cannot be used inside a @Differentiable method; only Tape.reset() as a statement, which the generated code drops"),
+    TAPE_CALL("Tape.{0}() cannot be used inside a @Differentiable method, whose generated code records no tape; only Tape.reset() is allowed, as a statement (the generated code drops it)"),
 
     // Expressions.
-    UNSUPPORTED_EXPRESSION("{0} is not supported in a @Differentiable method"),
+    UNSUPPORTED_EXPRESSION("{0} is not supported in a @Differentiable method; compute it outside the method and pass the result in as a parameter"),
     UNKNOWN_NAME("cannot resolve ''{0}'': use a parameter, a local, or a static field"),
-    FIELD_PRIVATE("static field ''{0}'' is private to {1}, and the generated companion reads it at run time; make it package-private, or a compile-time constant"),
-    FIELD_TYPE("static field ''{0}'' has type {1}; only double, int, long, boolean and INDArray fields can be read"),
+    NO_THIS("''{0}'' does not exist in a @Differentiable method, which is static; use its parameters, locals and static fields"),
+    DATA_METHOD("''{0}'' is an INDArray, which is data in a @Differentiable method, so Tapeless does not call its methods; compute {1} outside the method and pass the result in, or wrap the array with Variable.constant({0}) to use Variable''s ops"),
+    FIELD_INACCESSIBLE("static field ''{0}'' {1}, so the generated companion, in package {2}, cannot read it at run time; {3}, or make the field a compile-time constant (static final with a constant value), or pass its value in as a parameter"),
+    FIELD_TYPE("static field ''{0}'' has type {1}; only double, int, long, boolean and INDArray fields can be read: pass its value in as a parameter instead"),
     OPERATOR_ON_TENSOR("operator ''{0}'' does not apply to a Variable; call {1} instead"),
-    OPERATOR("operator ''{0}'' is not differentiable or not supported; use + - * / on double values"),
-    CAST("cast to {0} is not supported; cast numbers to double, long or int"),
+    OPERATOR("operator ''{0}'' is not supported in a @Differentiable method; use + - * / and unary -, or compute the value outside the method and pass it in"),
+    CAST("cast to {0} is not supported in a @Differentiable method; cast numbers to double, long or int, or compute the value outside the method and pass it in"),
     NARROWING_NOT_DIFFERENTIABLE("this conversion of a double to {0} depends on a differentiable parameter, and its derivative is zero almost everywhere, so Tapeless rejects it rather than silently dropping the gradient; compute the {0} outside the @Differentiable method and pass it in as data"),
     INCREMENT("''{0}'' is not supported in a @Differentiable method; write {1}"),
     CONDITION_OPERATOR("operator ''{0}'' is not supported in a @Differentiable method; a condition is one comparison of two numbers with < <= > >=, used as c ? a : b"),
@@ -46,25 +53,27 @@ public enum Message {
     CONSTANT_ARGUMENT("the {0} of {1} must be a compile-time constant (a literal or a static final field)"),
     REPEATED_DIMENSION("Variable.{0} names dimension {1} twice; name each axis once"),
     VARIABLE_CONSTANT_ARG("Variable.constant takes an INDArray parameter, local or static field; create other arrays outside the method and pass them in"),
-    TENSOR_ARG_EXPECTED("{0} takes a Variable here, but the argument is a {1}"),
-    NUMBER_ARG_EXPECTED("{0} takes a number here, but the argument is a {1}"),
-    MATH_FUNCTION("Math.{0} is not supported; supported: {1}"),
-    MATH_NOT_DIFFERENTIABLE("Math.{0} has no useful derivative (zero or undefined almost everywhere), so Tapeless rejects it rather than silently dropping the gradient; compute it outside the @Differentiable method and pass the result in as data"),
-    MATH_ARITY("Math.{0} takes {1} argument(s)"),
-    MATH_ON_TENSOR("Math.{0} takes double values, not a Variable; use the Variable method instead"),
-    CALL_NOT_DIFFERENTIABLE("call to ''{0}'', which is not @Differentiable; annotate it with @Differentiable (its source must be in this compilation) or inline it"),
-    CALL_NO_SOURCE("call to @Differentiable method ''{0}'' whose source is not in this compilation; Tapeless inlines callees and needs their source"),
-    CALL_RECURSIVE("recursive call to ''{0}''; @Differentiable methods are inlined and cannot recurse"),
-    CALL_ARGUMENTS("call to ''{0}'' with {1} argument(s); it takes {2}"),
-    CALL_INTO_ERROR("cannot inline ''{0}'': its body has an error, reported there ({1})"),
-    CALL_UNRESOLVED("cannot resolve the method ''{0}''"),
-    CALL_NO_OVERLOAD("no single method ''{0}'' takes arguments of types {1}; candidates: {2}"),
-    KIND_MISMATCH("{0} needs a {1}, but this is a {2}"),
+    TENSOR_ARG_EXPECTED("{0} takes a Variable here, but the argument is {1}"),
+    NUMBER_ARG_EXPECTED("{0} takes a number here, but the argument is {1}"),
+    MATH_FUNCTION("{0} is not supported; use one of {1}, or compute the value outside the method and pass it in"),
+    MATH_NOT_DIFFERENTIABLE("{0} has no useful derivative (zero or undefined almost everywhere), so Tapeless rejects it rather than silently dropping the gradient; compute it outside the @Differentiable method and pass the result in as data"),
+    MATH_ARITY("{0} takes {1,choice,1#one argument|1<{1} arguments}"),
+    MATH_ON_TENSOR("{0} takes double values, not a Variable; use the Variable method instead"),
+    CALL_NOT_DIFFERENTIABLE("call to ''{0}'', which is not @Differentiable; annotate it with @Differentiable (it is in this compilation), or write its computation in this method"),
+    CALL_LIBRARY("call to {0}, whose source is not in this compilation, so Tapeless cannot differentiate through it; {1}"),
+    CALL_NO_SOURCE("call to @Differentiable method ''{0}'' whose source is not in this compilation; Tapeless inlines callees and needs their source: compile them together, or call it outside and pass its result in"),
+    CALL_RECURSIVE("recursive call to ''{0}''; @Differentiable methods are inlined and cannot recurse: write the computation without recursion"),
+    CALL_ARGUMENTS("call to ''{0}'' with {1,choice,0#no arguments|1#one argument|1<{1} arguments}; it takes {2}"),
+    CALL_INTO_ERROR("cannot inline ''{0}'': its body has an error, reported there ({1}); fix that error first"),
+    CALL_NO_OVERLOAD("Tapeless cannot tell which method ''{0}'' a call with arguments ({1}) means among {2}; give the @Differentiable method its own name"),
+    CALL_UNRESOLVED("cannot resolve the method ''{0}''; call a @Differentiable method, a Math function or a Variable op"),
+    KIND_MISMATCH("this is {1}, but {0} is needed here (the type of the local, parameter or result it goes to); change that type, or compute {0}"),
+    CONDITION_KIND("the condition of ?: is {0}; write one comparison of two numbers, such as x > y"),
 
     // Internal failures, reported instead of thrown.
     INTERNAL("Tapeless failed on ''{0}'' (a bug in Tapeless; please report it with this method): {1}"),
     NO_TREES("Tapeless needs javac''s tree API (com.sun.source) to read method bodies, and this compiler does not provide it ({0}); build with javac"),
-    WRITE_FAILED("could not write {0}: {1}");
+    WRITE_FAILED("could not write {0}: {1}; check that the generated-sources directory is writable and that nothing else writes that class");
 
     private final String pattern;
 
@@ -74,5 +83,19 @@ public enum Message {
 
     public String format(Object... args) {
         return new java.text.MessageFormat(pattern, java.util.Locale.ROOT).format(args);
+    }
+
+    /** The text with {@code {n}} where arguments go, as the README's list of errors shows it. */
+    public String pattern() {
+        return pattern;
+    }
+
+    /** {@code "an int"}, {@code "a double"}: a noun with its indefinite article, for messages. */
+    public static String a(String noun) {
+        if (noun.isEmpty()) return noun;
+        char c = Character.toLowerCase(noun.charAt(0));
+        boolean vowelSound = "aeio".indexOf(c) >= 0
+                || (c == 'u' && !noun.toLowerCase(java.util.Locale.ROOT).matches("u(n[aiy]|s[eu]|ti).*"));
+        return (vowelSound ? "an " : "a ") + noun;
     }
 }

@@ -57,23 +57,37 @@ final class BodyReader {
     private final CompilationUnitTree unit;
     private final Symbols symbols;
     private final Set<ExecutableElement> inlining;
+    private final String companionPackage;
     private final Map<String, Local> scope = new HashMap<>();
     private final String fileName;
     private final CharSequence source;
 
-    /** A local or parameter: its declared kind and its current value (null before assignment). */
+    /**
+     * A local or parameter: its declared kind and its current value (null before assignment);
+     * {@code data} for an {@code INDArray} (a Variable is the same kind, but not data).
+     */
     private static final class Local {
         final Kind kind;
+        final boolean data;
         Node value;
 
         Local(Kind kind, Node value) {
+            this(kind, value, false);
+        }
+
+        Local(Kind kind, Node value, boolean data) {
             this.kind = kind;
             this.value = value;
+            this.data = data;
         }
     }
 
+    /**
+     * @param companionPackage the package of the companion that will contain this body's code
+     *                         (the caller's, when this is an inlined callee): what it can access
+     */
     BodyReader(Frontend frontend, Graph graph, ExecutableElement method, MethodTree tree, CompilationUnitTree unit,
-            Map<String, Node> parameters, Set<ExecutableElement> inlining) {
+            Map<String, Node> parameters, Set<ExecutableElement> inlining, String companionPackage) {
         this.frontend = frontend;
         this.graph = graph;
         this.method = method;
@@ -81,7 +95,11 @@ final class BodyReader {
         this.unit = unit;
         this.symbols = frontend.symbols(unit, (TypeElement) method.getEnclosingElement());
         this.inlining = inlining;
+        this.companionPackage = companionPackage;
         this.scope.putAll(wrap(parameters));
+        for (VariableElement p : method.getParameters()) {
+            if (Frontend.qualifiedName(p.asType()).equals(Vocabulary.INDARRAY)) markData(p.getSimpleName().toString());
+        }
         String path = unit.getSourceFile().getName();
         this.fileName = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
         CharSequence text;
@@ -114,7 +132,13 @@ final class BodyReader {
     }
 
     void bind(String name, Node value) {
-        scope.put(name, new Local(value.kind(), value));
+        Local old = scope.get(name);
+        scope.put(name, new Local(value.kind(), value, old != null && old.data));
+    }
+
+    private void markData(String name) {
+        Local l = scope.get(name);
+        scope.put(name, new Local(l == null ? Kind.TENSOR : l.kind, l == null ? null : l.value, true));
     }
 
     private Node block(List<? extends StatementTree> statements, boolean outermost) {
@@ -151,16 +175,18 @@ final class BodyReader {
     private void declaration(VariableTree v) {
         String name = v.getName().toString();
         Kind declared = localKind(v);
+        boolean data = declared == Kind.TENSOR && isIndArrayType(v.getType())
+                || declared == null && v.getInitializer() != null && dataName(v.getInitializer()) != null;
         if (v.getInitializer() == null) {
             if (declared == null) throw error(v, Message.LOCAL_TYPE, name, "var");
-            scope.put(name, new Local(declared, null));
+            scope.put(name, new Local(declared, null, data));
             return;
         }
         Node value = expression(v.getInitializer());
         Kind kind = declared == null ? value.kind() : declared;
         value = convert(value, kind, v.getInitializer());
         graph.name(value, name);
-        scope.put(name, new Local(kind, value));
+        scope.put(name, new Local(kind, value, data));
     }
 
     /** The kind of a local's declared type; null for {@code var}. */
@@ -182,6 +208,36 @@ final class BodyReader {
             if (q.equals(Vocabulary.VARIABLE) || q.equals(Vocabulary.INDARRAY)) return Kind.TENSOR;
         }
         throw error(type, Message.LOCAL_TYPE, v.getName(), type);
+    }
+
+    private boolean isIndArrayType(Tree type) {
+        TypeElement t = type instanceof PrimitiveTypeTree ? null : symbols.type(type);
+        return t != null && t.getQualifiedName().contentEquals(Vocabulary.INDARRAY);
+    }
+
+    /**
+     * The name of an {@code INDArray}, data in a method, that {@code e} denotes: a parameter or
+     * local declared {@code INDArray}, or a static field of that type; null for anything else.
+     */
+    private String dataName(ExpressionTree e) {
+        if (e instanceof ParenthesizedTree p) return dataName(p.getExpression());
+        if (e instanceof IdentifierTree id) {
+            String name = id.getName().toString();
+            Local l = scope.get(name);
+            if (l != null) return l.data ? name : null;
+            VariableElement f = symbols.staticField(name);
+            return f != null && Frontend.qualifiedName(f.asType()).equals(Vocabulary.INDARRAY) ? name : null;
+        }
+        if (e instanceof MemberSelectTree sel && !isExpressionName(sel.getExpression())) {
+            TypeElement owner = symbols.type(sel.getExpression());
+            VariableElement f = owner == null ? null : symbols.staticField(owner, sel.getIdentifier().toString());
+            return f != null && Frontend.qualifiedName(f.asType()).equals(Vocabulary.INDARRAY) ? sel.toString() : null;
+        }
+        return null;
+    }
+
+    private static boolean isThisOrSuper(ExpressionTree e) {
+        return e instanceof IdentifierTree id && (id.getName().contentEquals("this") || id.getName().contentEquals("super"));
     }
 
     private void expressionStatement(ExpressionTree e) {
@@ -308,6 +364,7 @@ final class BodyReader {
 
     private Node identifier(IdentifierTree id) {
         String name = id.getName().toString();
+        if (isThisOrSuper(id)) throw error(id, Message.NO_THIS, name);
         Local l = scope.get(name);
         if (l != null) {
             if (l.value == null) throw error(id, Message.UNINITIALIZED, name);
@@ -319,6 +376,7 @@ final class BodyReader {
     }
 
     private Node memberSelect(MemberSelectTree sel) {
+        if (isThisOrSuper(sel.getExpression())) throw error(sel, Message.NO_THIS, sel.getExpression());
         TypeElement owner = isExpressionName(sel.getExpression()) ? null : symbols.type(sel.getExpression());
         if (owner != null) {
             String member = sel.getIdentifier().toString();
@@ -354,10 +412,38 @@ final class BodyReader {
         }
         if (constant instanceof Boolean b) return graph.integer(b ? 1 : 0, Kind.BOOL);
         TypeElement owner = (TypeElement) f.getEnclosingElement();
-        if (f.getModifiers().contains(Modifier.PRIVATE)) {
-            throw error(at, Message.FIELD_PRIVATE, f.getSimpleName(), owner.getSimpleName());
+        String[] denied = inaccessible(f);
+        if (denied != null) {
+            throw error(at, Message.FIELD_INACCESSIBLE, f.getSimpleName(), denied[0],
+                    companionPackage.isEmpty() ? "(the unnamed package)" : companionPackage, denied[1]);
         }
         return graph.field(owner.getQualifiedName() + "." + f.getSimpleName(), kind);
+    }
+
+    /**
+     * Why the companion, a class of {@link #companionPackage}, cannot read field {@code f} (a
+     * phrase for {@link Message#FIELD_INACCESSIBLE}, and what to make the field or class), or null
+     * if it can: the field and every class around it must be public, or not private and in the
+     * companion's package (protected members of other packages are for subclasses only).
+     */
+    private String[] inaccessible(VariableElement f) {
+        for (javax.lang.model.element.Element e = f; e instanceof VariableElement || e instanceof TypeElement;
+                e = e.getEnclosingElement()) {
+            Set<Modifier> mods = e.getModifiers();
+            if (mods.contains(Modifier.PUBLIC)) continue;
+            String pkg = symbols.packageOf(e);
+            boolean samePackage = pkg.equals(companionPackage);
+            if (samePackage && !mods.contains(Modifier.PRIVATE)) continue;
+            String access = mods.contains(Modifier.PRIVATE) ? "private"
+                    : mods.contains(Modifier.PROTECTED) ? "protected" : "package-private";
+            String where = samePackage ? "" : " in package " + (pkg.isEmpty() ? "(the unnamed package)" : pkg);
+            String what = e == f ? "is " + access + where
+                    : "is in the " + access + " class " + ((TypeElement) e).getQualifiedName()
+                            + (samePackage ? "" : " (package " + pkg + ")");
+            String fix = "make " + (e == f ? "it " : "class " + e.getSimpleName() + " ") + (samePackage ? "package-private" : "public");
+            return new String[] {what, fix};
+        }
+        return null;
     }
 
     private Node binary(BinaryTree b) {
@@ -396,8 +482,7 @@ final class BodyReader {
     private Node conditional(ConditionalExpressionTree c) {
         Node condition = expression(c.getCondition());
         if (condition.kind() != Kind.BOOL) {
-            throw error(c.getCondition(), Message.KIND_MISMATCH, "the condition of ?:", "boolean",
-                    condition.kind().javaName());
+            throw error(c.getCondition(), Message.CONDITION_KIND, describe(condition.kind()));
         }
         Node a = expression(c.getTrueExpression());
         Node b = expression(c.getFalseExpression());
@@ -446,9 +531,12 @@ final class BodyReader {
                 if (q.equals(Vocabulary.TAPE)) throw error(call, Message.TAPE_CALL, name);
                 return Calls.inline(this, call, name, symbols.staticMethods(type, name));
             }
+            if (isThisOrSuper(receiver)) throw error(receiver, Message.NO_THIS, receiver);
+            String data = dataName(receiver);
+            if (data != null) throw error(call, Message.DATA_METHOD, data, call);
             Node self = expression(receiver);
             if (self.kind() != Kind.TENSOR) {
-                throw error(call, Message.UNSUPPORTED_EXPRESSION, "a method call on a " + self.kind().javaName());
+                throw error(call, Message.UNSUPPORTED_EXPRESSION, "a method call on " + describe(self.kind()));
             }
             return TensorOps.read(this, call, name, self);
         }
@@ -473,6 +561,15 @@ final class BodyReader {
         return frontend;
     }
 
+    String companionPackage() {
+        return companionPackage;
+    }
+
+    /** A kind as messages name it, with its article: "an int", "an array". */
+    static String describe(Kind kind) {
+        return kind == Kind.TENSOR ? "an array (a Variable or INDArray)" : Message.a(kind.javaName());
+    }
+
     Set<ExecutableElement> inlining() {
         return inlining;
     }
@@ -486,7 +583,7 @@ final class BodyReader {
     }
 
     void requireNumber(Node n, Tree at, String what) {
-        if (!n.kind().isNumber()) throw error(at, Message.NUMBER_ARG_EXPECTED, what, n.kind().javaName());
+        if (!n.kind().isNumber()) throw error(at, Message.NUMBER_ARG_EXPECTED, what, describe(n.kind()));
     }
 
     /** {@code value} as a {@code kind}, by Java's widening; anything else is an error at {@code at}. */
@@ -496,7 +593,7 @@ final class BodyReader {
             return graph.apply(Op.TO_DOUBLE, value);
         }
         if (kind == Kind.LONG && value.kind() == Kind.INT) return graph.apply(Op.TO_LONG, value);
-        throw error(at, Message.KIND_MISMATCH, "this", kind.javaName(), value.kind().javaName());
+        throw error(at, Message.KIND_MISMATCH, describe(kind), describe(value.kind()));
     }
 
     /**

@@ -41,8 +41,9 @@ final class Calls {
     /** {@code Math.f(...)}; a {@code StrictMath} call stays one (its results are the same on every platform). */
     static Node math(BodyReader r, MethodInvocationTree call, String name, boolean strict) {
         List<? extends ExpressionTree> args = call.getArguments();
+        String shown = (strict ? "StrictMath." : "Math.") + name;
         if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
-            throw r.errorAt(call, Message.MATH_NOT_DIFFERENTIABLE, name);
+            throw r.errorAt(call, Message.MATH_NOT_DIFFERENTIABLE, shown);
         }
         Op op = Vocabulary.MATH_UNARY.get(name);
         int arity = 1;
@@ -50,15 +51,31 @@ final class Calls {
             op = Vocabulary.MATH_BINARY.get(name);
             arity = 2;
         }
-        if (op == null) throw r.errorAt(call, Message.MATH_FUNCTION, name, Vocabulary.mathFunctions());
-        if (args.size() != arity) throw r.errorAt(call, Message.MATH_ARITY, name, arity);
+        if (op == null) throw r.errorAt(call, Message.MATH_FUNCTION, shown, Vocabulary.mathFunctions());
+        if (args.size() != arity) throw r.errorAt(call, Message.MATH_ARITY, shown, arity);
         Node[] in = new Node[arity];
         for (int i = 0; i < arity; i++) {
             in[i] = r.expression(args.get(i));
-            if (in[i].kind() == Kind.TENSOR) throw r.errorAt(args.get(i), Message.MATH_ON_TENSOR, name);
-            r.requireNumber(in[i], args.get(i), "Math." + name);
+            if (in[i].kind() == Kind.TENSOR) throw r.errorAt(args.get(i), Message.MATH_ON_TENSOR, shown);
+            r.requireNumber(in[i], args.get(i), shown);
         }
         return r.graph().apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
+    }
+
+    /** {@code Double.max}: a library method as a message names it. */
+    private static String libraryName(ExecutableElement m) {
+        return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName();
+    }
+
+    /** What to do instead of calling a library method: a supported equivalent where there is one. */
+    private static String libraryAdvice(ExecutableElement m) {
+        String owner = ((javax.lang.model.element.TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+        String name = m.getSimpleName().toString();
+        if (owner.equals("java.lang.Double") && (name.equals("max") || name.equals("min"))) {
+            return "use Math." + name + ", which Tapeless differentiates";
+        }
+        if (owner.equals("java.lang.Double") && name.equals("sum")) return "use +";
+        return "compute its result outside the @Differentiable method and pass it in as a parameter, or use a supported op";
     }
 
     /** A call to another {@code @Differentiable} method: its body, read with the arguments bound. */
@@ -75,13 +92,21 @@ final class Calls {
         Overloads.Choice choice = Overloads.choose(sameArity, args.stream().map(Node::kind).toList());
         ExecutableElement callee = choice.method();
         if (callee == null) {
-            throw r.errorAt(call, Message.CALL_NO_OVERLOAD, name,
-                    args.stream().map(n -> n.kind().javaName()).toList(),
-                    (choice.applicable().isEmpty() ? sameArity : choice.applicable()).stream()
-                            .map(m -> m.getSimpleName() + m.getParameters().stream()
-                                    .map(p -> p.asType().toString()).toList().toString()
-                                    .replace('[', '(').replace(']', ')'))
-                            .toList());
+            // Overloads none of which is @Differentiable cannot be inlined whichever javac chooses
+            // (generic and varargs ones, which the kinds of the arguments do not decide, included).
+            if (sameArity.stream().noneMatch(Frontend::isDifferentiable)) {
+                callee = sameArity.get(0);
+            } else {
+                throw r.errorAt(call, Message.CALL_NO_OVERLOAD, name,
+                        String.join(", ", args.stream().map(n -> n.kind().javaName()).toList()),
+                        String.join(", ", (choice.applicable().isEmpty() ? sameArity : choice.applicable()).stream()
+                                .map(m -> m.getSimpleName() + "(" + String.join(", ", m.getParameters().stream()
+                                        .map(p -> p.asType().toString()).toList()) + ")")
+                                .toList()));
+            }
+        }
+        if (!Frontend.isDifferentiable(callee) && !r.frontend().hasSource(callee)) {
+            throw r.errorAt(call, Message.CALL_LIBRARY, libraryName(callee), libraryAdvice(callee));
         }
         if (!Frontend.isDifferentiable(callee) || !callee.getModifiers().contains(Modifier.STATIC)) {
             throw r.errorAt(call, Message.CALL_NOT_DIFFERENTIABLE, name);
@@ -91,8 +116,11 @@ final class Calls {
         Origin here = r.graph().origin();
         Node result;
         try {
-            result = r.frontend().inline(callee, args, r.graph(), r.inlining());
+            result = r.frontend().inline(callee, args, r.graph(), r.inlining(), r.companionPackage());
         } catch (CompileError inCallee) {
+            // A field the caller's companion cannot read (which the callee's own companion may well
+            // read) is an error of this inlining only: reported at the read, naming the caller's package.
+            if (inCallee.message() == Message.FIELD_INACCESSIBLE) throw inCallee;
             // The callee is @Differentiable and in this compilation, so its own processing reports
             // the error where it is; here the caller learns why its call cannot be inlined.
             throw r.errorAt(call, Message.CALL_INTO_ERROR, name, inCallee.getMessage());

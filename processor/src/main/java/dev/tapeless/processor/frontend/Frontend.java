@@ -76,8 +76,10 @@ public final class Frontend {
         Map<String, Node> bound = new LinkedHashMap<>();
         List<Node> params = new ArrayList<>();
         List<Node> wrtNodes = new ArrayList<>();
-        for (ParamType p : types) {
+        for (int i = 0; i < types.size(); i++) {
+            ParamType p = types.get(i);
             boolean in = p.differentiable && (wrt.isEmpty() || wrt.contains(p.name));
+            if (in) checkComponentName(method, tree.getParameters().get(i), unit, p.name);
             parameters.add(new Parameter(p.name, p.kind, p.differentiable, in));
             Node n = graph.param(p.name, p.kind);
             bound.put(p.name, n);
@@ -86,7 +88,7 @@ public final class Frontend {
         }
         Set<ExecutableElement> inlining = new HashSet<>();
         inlining.add(method);
-        BodyReader body = new BodyReader(this, graph, method, tree, unit, bound, inlining);
+        BodyReader body = new BodyReader(this, graph, method, tree, unit, bound, inlining, packageOf(method));
         Node result = body.read();
         if (result.kind() != resultKind) {
             result = body.convert(result, resultKind, tree);
@@ -95,8 +97,31 @@ public final class Frontend {
         return new Reading(f, parameters, resultKind);
     }
 
-    /** Reads a callee's body with its parameters bound to the caller's arguments. */
-    Node inline(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining) {
+    /**
+     * Names that {@code Object} gives a no-argument method to: a record component cannot take them
+     * (JLS 8.10.3), and the companion's {@code FGradient} has one component per differentiated parameter.
+     */
+    private static final Set<String> OBJECT_METHODS = Set.of(
+            "clone", "finalize", "getClass", "hashCode", "notify", "notifyAll", "toString", "wait");
+
+    private static void checkComponentName(ExecutableElement method, Tree at, CompilationUnitTree unit, String name) {
+        String m = method.getSimpleName().toString();
+        String record = Character.toUpperCase(m.charAt(0)) + m.substring(1) + "Gradient";
+        if (name.equals("value")) throw new CompileError(at, unit, Message.PARAMETER_NAME_CLASH, name, record);
+        if (OBJECT_METHODS.contains(name)) throw new CompileError(at, unit, Message.PARAMETER_NAME_RESERVED, name, record);
+    }
+
+    /** The package of the companion that reads {@code method}: its class's. */
+    private String packageOf(ExecutableElement method) {
+        return elements.getPackageOf(method).getQualifiedName().toString();
+    }
+
+    /**
+     * Reads a callee's body with its parameters bound to the caller's arguments, for the companion
+     * of a class of {@code companionPackage}.
+     */
+    Node inline(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining,
+            String companionPackage) {
         TreePath path = trees.getPath(callee);
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
@@ -104,7 +129,7 @@ public final class Frontend {
         Map<String, Node> bound = new LinkedHashMap<>();
         Set<ExecutableElement> nested = new HashSet<>(inlining);
         nested.add(callee);
-        BodyReader body = new BodyReader(this, graph, callee, tree, unit, bound, nested);
+        BodyReader body = new BodyReader(this, graph, callee, tree, unit, bound, nested, companionPackage);
         for (int i = 0; i < types.size(); i++) {
             body.bind(types.get(i).name, body.convert(args.get(i), types.get(i).kind, tree.getParameters().get(i)));
         }
@@ -155,9 +180,6 @@ public final class Frontend {
             if (pt == null) {
                 throw new CompileError(tree.getParameters().get(i), unit, Message.PARAMETER_TYPE, name, t);
             }
-            if (pt.differentiable && name.equals("value")) {
-                throw new CompileError(tree.getParameters().get(i), unit, Message.PARAMETER_NAME_CLASH, name, "value");
-            }
             out.add(pt);
         }
         return out;
@@ -167,6 +189,12 @@ public final class Frontend {
         if (t.getKind() == TypeKind.DOUBLE) return Kind.SCALAR;
         if (t.getKind() == TypeKind.DECLARED && qualifiedName(t).equals(Vocabulary.VARIABLE)) return Kind.TENSOR;
         return null;
+    }
+
+    /** {@code INDArray} for {@code org.nd4j.linalg.api.ndarray.INDArray}; primitives and arrays as written. */
+    static String simpleTypeName(TypeMirror t) {
+        if (t instanceof DeclaredType d && d.asElement() instanceof TypeElement te) return te.getSimpleName().toString();
+        return t.toString();
     }
 
     static String qualifiedName(TypeMirror t) {
@@ -191,8 +219,8 @@ public final class Frontend {
             }
             if (!p.differentiable) {
                 throw new CompileError(at, unit, Message.WRT_NOT_DIFFERENTIABLE, n,
-                        method.getParameters().stream().filter(q -> q.getSimpleName().contentEquals(n))
-                                .findFirst().map(q -> q.asType().toString()).orElse("data"));
+                        Message.a(method.getParameters().stream().filter(q -> q.getSimpleName().contentEquals(n))
+                                .findFirst().map(q -> simpleTypeName(q.asType())).orElse("data")));
             }
             if (!out.add(n)) throw new CompileError(at, unit, Message.WRT_DUPLICATE, n);
         }

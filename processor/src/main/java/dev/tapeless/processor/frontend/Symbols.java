@@ -189,7 +189,7 @@ final class Symbols {
         return e instanceof TypeElement te && !te.getQualifiedName().contentEquals("java.lang.Object") ? te : null;
     }
 
-    String packageOf(TypeElement t) {
+    String packageOf(Element t) {
         PackageElement p = elements.getPackageOf(t);
         return p.getQualifiedName().toString();
     }

@@ -29,7 +29,7 @@ final class TensorOps {
             arity(r, call, name, 1, "one argument, a Variable or a double");
             Node other = r.expression(args.get(0));
             if (other.kind() == Kind.BOOL) {
-                throw r.errorAt(args.get(0), Message.NUMBER_ARG_EXPECTED, "Variable." + name, "boolean");
+                throw r.errorAt(args.get(0), Message.NUMBER_ARG_EXPECTED, "Variable." + name, "a boolean");
             }
             boolean reversed = name.startsWith("r");
             return reversed ? g.apply(binary, other, self) : g.apply(binary, self, other);
@@ -45,7 +45,7 @@ final class TensorOps {
                 arity(r, call, name, 1, "one argument, a Variable");
                 Node other = r.expression(args.get(0));
                 if (other.kind() != Kind.TENSOR) {
-                    throw r.errorAt(args.get(0), Message.TENSOR_ARG_EXPECTED, "Variable.mmul", other.kind().javaName());
+                    throw r.errorAt(args.get(0), Message.TENSOR_ARG_EXPECTED, "Variable.mmul", BodyReader.describe(other.kind()));
                 }
                 return g.apply(Op.MMUL, self, other);
             }
