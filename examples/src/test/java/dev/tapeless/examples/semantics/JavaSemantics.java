@@ -136,6 +136,18 @@ final class JavaSemantics implements Physics {
         return Variable.constant(weights);
     }
 
+    @Differentiable
+    static double unusedDivision(double x, int n) {
+        int q = 10 / n; // throws for n = 0, used or not
+        long r = 10L / n;
+        return x;
+    }
+
+    @Differentiable
+    static Variable arrayScaledByLong(Variable x, long n) {
+        return x.mul(n).add(n).sum();
+    }
+
     // ---- names resolved as javac resolves them --------------------------------------------------
 
     static double h(int n) {

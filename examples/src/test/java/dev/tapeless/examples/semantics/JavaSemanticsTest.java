@@ -151,6 +151,45 @@ class JavaSemanticsTest {
     }
 
     @Test
+    void anUnusedIntegerDivisionByZeroThrowsAsInJava() {
+        org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class, () -> JavaSemantics.unusedDivision(1.5, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class, () -> JavaSemanticsDerivatives.unusedDivision(1.5, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class,
+                () -> JavaSemanticsDerivatives.unusedDivisionGradient(1.5, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class, () -> JavaSemanticsDerivatives.unusedDivisionVjp(1.5, 0));
+        assertSameDouble(1.0, JavaSemanticsDerivatives.unusedDivisionGradient(1.5, 3).x(), "d/dx for n = 3");
+    }
+
+    @Test
+    void aLongOperandOfAnArrayOpIsRoundedAsTheSourceRoundsIt() {
+        long n = (1L << 60) + (1L << 36) + 1; // (float) n and (float) (double) n differ
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray x = Nd4j.createFromArray(1.0, 2.0).castTo(type);
+            dev.tapeless.runtime.Tape.reset();
+            INDArray onTape = JavaSemantics.arrayScaledByLong(dev.tapeless.runtime.Variable.constant(x), n).value();
+            INDArray generated = JavaSemanticsDerivatives.arrayScaledByLong(x, n);
+            assertSameDouble(onTape.getDouble(0), generated.getDouble(0), type + " value");
+            INDArray dx = JavaSemanticsDerivatives.arrayScaledByLongGradient(x, n).x();
+            assertSameDouble((float) (double) n, type == DataType.FLOAT ? (float) dx.getDouble(0) : (float) dx.getDouble(0), type + " d/dx");
+        }
+    }
+
+    @Test
+    void staticImportsResolveAsJavacResolvesThem() {
+        for (double[] p : new double[][] {{2, 3}, {-1.5, 0.25}}) {
+            double x = p[0];
+            double y = p[1];
+            assertSameDouble(SingleImportShadows.f(x, y), SingleImportShadowsDerivatives.f(x, y), "single-static imports shadow");
+            var g = SingleImportShadowsDerivatives.fGradient(x, y);
+            assertSameDouble(y + Math.cos(x), g.x(), "d/dx of x y + 1 + sin x");
+            assertSameDouble(x, g.y(), "d/dy");
+            for (int n : new int[] {3, -2}) {
+                assertSameDouble(OnDemandOverloads.f(x, y, n), OnDemandOverloadsDerivatives.f(x, y, n), "on-demand overloads");
+            }
+        }
+    }
+
+    @Test
     void callsResolveToTheOverloadJavacChooses() {
         for (double x : new double[] {1.5, -2.25, 1e154}) {
             assertSameDouble(JavaSemantics.callsTheDoubleOverload(x), JavaSemanticsDerivatives.callsTheDoubleOverload(x), "h(x) + 1");

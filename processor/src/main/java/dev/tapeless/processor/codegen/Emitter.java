@@ -57,6 +57,15 @@ final class Emitter {
         return precedence.applyAsInt(n) >= needed ? c : CodeBlock.of("($L)", c);
     }
 
+    /**
+     * A Java number operand of an array op, as the source's {@code Variable} method receives it: a
+     * {@code double}. ND4J converts a boxed {@code Long} to float in one rounding, where the source
+     * rounds a long to double first; ints and doubles convert the same either way.
+     */
+    private CodeBlock number(Node x) {
+        return x.kind() == Kind.LONG ? CodeBlock.of("(double) $L", o(x, Emission.PRIMARY)) : r(x);
+    }
+
     private Emission tensor(Node n) {
         List<Node> in = n.inputs();
         Node a = in.isEmpty() ? null : in.get(0);
@@ -68,12 +77,12 @@ final class Emitter {
                 if (a.kind() == TENSOR && b.kind() == TENSOR) {
                     return Emission.op("$T.$L($L, $L, $S)", KERNELS, m, r(a), r(b), site);
                 }
-                if (a.kind() == TENSOR) return Emission.op("$L.$L($L)", r(a), m, r(b));
+                if (a.kind() == TENSOR) return Emission.op("$L.$L($L)", r(a), m, number(b));
                 String reversed = switch (n.op()) { case SUB -> "rsub"; case DIV -> "rdiv"; default -> m; };
-                return Emission.op("$L.$L($L)", r(b), reversed, r(a));
+                return Emission.op("$L.$L($L)", r(b), reversed, number(a));
             }
             case POW -> {
-                return Emission.op("$T.pow($L, $L)", TRANSFORMS, r(a), r(b));
+                return Emission.op("$T.pow($L, $L)", TRANSFORMS, r(a), number(b));
             }
             case NEG -> {
                 return Emission.op("$L.neg()", r(a));

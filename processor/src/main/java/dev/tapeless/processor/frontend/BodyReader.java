@@ -542,7 +542,7 @@ final class BodyReader {
         }
         List<ExecutableElement> methods = symbols.staticMethods(name);
         // import static java.lang.Math.*: sin(x) is Math.sin(x).
-        if (!methods.isEmpty() && methods.stream().allMatch(m -> isMathMember(m))) {
+        if (!methods.isEmpty() && methods.stream().allMatch(Calls::isMathMember)) {
             boolean strict = ((TypeElement) methods.get(0).getEnclosingElement()).getQualifiedName()
                     .contentEquals(Vocabulary.STRICT_MATH);
             return Calls.math(this, call, name, strict);
@@ -550,10 +550,6 @@ final class BodyReader {
         return Calls.inline(this, call, name, methods);
     }
 
-    private static boolean isMathMember(ExecutableElement m) {
-        return m.getEnclosingElement() instanceof TypeElement t
-                && Vocabulary.MATH.contains(t.getQualifiedName().toString());
-    }
 
     // ---- helpers shared with TensorOps and Calls ----------------------------------------------
 

@@ -53,13 +53,26 @@ final class Calls {
         }
         if (op == null) throw r.errorAt(call, Message.MATH_FUNCTION, shown, Vocabulary.mathFunctions());
         if (args.size() != arity) throw r.errorAt(call, Message.MATH_ARITY, shown, arity);
-        Node[] in = new Node[arity];
-        for (int i = 0; i < arity; i++) {
-            in[i] = r.expression(args.get(i));
-            if (in[i].kind() == Kind.TENSOR) throw r.errorAt(args.get(i), Message.MATH_ON_TENSOR, shown);
-            r.requireNumber(in[i], args.get(i), shown);
+        List<Node> in = new ArrayList<>();
+        for (ExpressionTree a : args) in.add(r.expression(a));
+        return mathOp(r, call, op, strict, in);
+    }
+
+    /** The op of a {@code Math} function whose arguments are read. */
+    private static Node mathOp(BodyReader r, MethodInvocationTree call, Op op, boolean strict, List<Node> in) {
+        String shown = (strict ? "StrictMath." : "Math.") + BodyReader.methodName(call);
+        for (int i = 0; i < in.size(); i++) {
+            ExpressionTree at = call.getArguments().get(i);
+            if (in.get(i).kind() == Kind.TENSOR) throw r.errorAt(at, Message.MATH_ON_TENSOR, shown);
+            r.requireNumber(in.get(i), at, shown);
         }
-        return r.graph().apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in);
+        return r.graph().apply(op, strict ? Attrs.text("StrictMath") : Attrs.NONE, in.toArray(Node[]::new));
+    }
+
+    /** Whether {@code m} is a function of {@code java.lang.Math} or {@code StrictMath}. */
+    static boolean isMathMember(ExecutableElement m) {
+        return m.getEnclosingElement() instanceof javax.lang.model.element.TypeElement t
+                && Vocabulary.MATH.contains(t.getQualifiedName().toString());
     }
 
     /** {@code Double.max}: a library method as a message names it. */
@@ -103,6 +116,14 @@ final class Calls {
                                 .map(m -> m.getSimpleName() + "(" + String.join(", ", m.getParameters().stream()
                                         .map(p -> p.asType().toString()).toList()) + ")")
                                 .toList()));
+            }
+        }
+        if (isMathMember(callee)) { // a statically imported Math function, chosen among other overloads
+            Op op = Vocabulary.MATH_UNARY.containsKey(name) ? Vocabulary.MATH_UNARY.get(name) : Vocabulary.MATH_BINARY.get(name);
+            if (op != null && !Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name) && args.size() == op.arity()) {
+                boolean strict = ((javax.lang.model.element.TypeElement) callee.getEnclosingElement()).getQualifiedName()
+                        .contentEquals(Vocabulary.STRICT_MATH);
+                return mathOp(r, call, op, strict, args);
             }
         }
         if (!Frontend.isDifferentiable(callee) && !r.frontend().hasSource(callee)) {

@@ -96,9 +96,11 @@ final class Symbols {
             VariableElement f = staticField(t, name);
             if (f != null) return f;
         }
-        for (TypeElement t : staticImportsOf(name)) {
-            VariableElement f = staticField(t, name);
-            if (f != null) return f;
+        for (boolean onDemand : new boolean[] {false, true}) { // single-static imports first (JLS 6.4.1)
+            for (TypeElement t : staticImportsOf(name, onDemand)) {
+                VariableElement f = staticField(t, name);
+                if (f != null) return f;
+            }
         }
         return null;
     }
@@ -132,8 +134,11 @@ final class Symbols {
             List<ExecutableElement> found = staticMethods(t, name);
             if (!found.isEmpty()) return found;
         }
-        for (TypeElement t : staticImportsOf(name)) {
-            List<ExecutableElement> found = staticMethods(t, name);
+        // Single-static imports shadow on-demand ones (JLS 6.4.1); the members of each group are
+        // overloads of one another, whichever type they come from (JLS 15.12.1).
+        for (boolean onDemand : new boolean[] {false, true}) {
+            List<ExecutableElement> found = new ArrayList<>();
+            for (TypeElement t : staticImportsOf(name, onDemand)) found.addAll(staticMethods(t, name));
             if (!found.isEmpty()) return found;
         }
         return List.of();
@@ -167,14 +172,15 @@ final class Symbols {
         return true;
     }
 
-    private List<TypeElement> staticImportsOf(String name) {
+    /** The types statically imported for {@code name}: by single-static imports of it, or on demand. */
+    private List<TypeElement> staticImportsOf(String name, boolean onDemand) {
         List<TypeElement> out = new ArrayList<>();
         for (ImportTree imp : unit.getImports()) {
             if (!imp.isStatic()) continue;
             String q = imp.getQualifiedIdentifier().toString();
             int dot = q.lastIndexOf('.');
             String member = q.substring(dot + 1);
-            if (member.equals(name) || member.equals("*")) {
+            if (onDemand ? member.equals("*") : member.equals(name)) {
                 TypeElement t = elements.getTypeElement(q.substring(0, dot));
                 if (t != null) out.add(t);
             }

@@ -31,7 +31,7 @@ public final class Optimizer {
     public static Optimized optimize(List<Node> nodes, List<Node> roots) {
         Optimizer o = new Optimizer();
         Map<Node, Node> mapped = new HashMap<>();
-        Set<Node> live = live(nodes, roots);
+        Set<Node> live = live(nodes, withEffects(nodes, roots));
         for (Node n : nodes) {
             if (!live.contains(n)) continue;
             o.out.at(n.origin());
@@ -51,7 +51,7 @@ public final class Optimizer {
             mapped.put(n, copy);
         }
         List<Node> newRoots = roots.stream().map(mapped::get).toList();
-        Set<Node> stillLive = live(o.out.nodes(), newRoots);
+        Set<Node> stillLive = live(o.out.nodes(), withEffects(o.out.nodes(), newRoots));
         List<Node> kept = o.out.nodes().stream().filter(stillLive::contains).toList();
         return new Optimized(kept, newRoots);
     }
@@ -116,9 +116,26 @@ public final class Optimizer {
         return live;
     }
 
-    /** Nodes in order, restricted to those some root depends on. */
+    /**
+     * {@code roots} and the nodes that may throw where the source does: an int or long division
+     * by anything but a nonzero constant throws {@code ArithmeticException} for a zero divisor,
+     * and Java evaluates it even when its value is not used. So does the generated code.
+     */
+    static List<Node> withEffects(List<Node> nodes, List<Node> roots) {
+        List<Node> out = new ArrayList<>(roots);
+        for (Node n : nodes) if (mayThrow(n)) out.add(n);
+        return out;
+    }
+
+    /** An int or long division by anything but a nonzero constant. */
+    public static boolean mayThrow(Node n) {
+        return n.op() == Op.DIV && (n.kind() == Kind.INT || n.kind() == Kind.LONG)
+                && !(n.in(1).op() == Op.CONST && n.in(1).attrs().integer() != 0);
+    }
+
+    /** Nodes in order, restricted to those some root depends on (and those that may throw). */
     public static List<Node> prune(List<Node> nodes, List<Node> roots) {
-        Set<Node> live = live(nodes, roots);
+        Set<Node> live = live(nodes, withEffects(nodes, roots));
         List<Node> kept = new ArrayList<>();
         for (Node n : nodes) if (live.contains(n)) kept.add(n);
         return kept;
