@@ -144,6 +144,16 @@ final class JavaSemantics implements Physics {
     }
 
     @Differentiable
+    static double divisionInAnOperandNotTaken(double x, int n) {
+        return x * (n > 0 ? (10 / n) * (10 / n) : 0) + x * (n >= 0 ? (n > 1 ? 21 / n : 0) : 7 / n);
+    }
+
+    @Differentiable
+    static double divisionTheAdjointNeeds(double x, int n) {
+        return n > 0 ? x * (10 / n) : x;
+    }
+
+    @Differentiable
     static Variable arrayScaledByLong(Variable x, long n) {
         return x.mul(n).add(n).sum();
     }

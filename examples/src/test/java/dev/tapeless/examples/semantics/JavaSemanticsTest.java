@@ -161,6 +161,22 @@ class JavaSemanticsTest {
     }
 
     @Test
+    void anIntegerDivisionInTheOperandOfAConditionalNotTakenDoesNotThrow() {
+        for (int n : new int[] {0, 1, 2, -3}) {
+            for (double x : new double[] {1.5, -0.25}) {
+                assertSameDouble(JavaSemantics.divisionTheAdjointNeeds(x, n), JavaSemanticsDerivatives.divisionTheAdjointNeeds(x, n), "forward");
+                var g = JavaSemanticsDerivatives.divisionTheAdjointNeedsGradient(x, n);
+                assertSameDouble(n > 0 ? 10 / n : 1, g.x(), "d/dx at n = " + n);
+                assertSameDouble(g.x() * 3, JavaSemanticsDerivatives.divisionTheAdjointNeedsVjp(x, n).pullback(3).x(), "pullback");
+                assertSameDouble(JavaSemantics.divisionInAnOperandNotTaken(x, n),
+                        JavaSemanticsDerivatives.divisionInAnOperandNotTaken(x, n), "nested conditionals, forward");
+                double slope = (n > 0 ? (10 / n) * (10 / n) : 0) + (n >= 0 ? (n > 1 ? 21 / n : 0) : 7 / n);
+                assertSameDouble(slope, JavaSemanticsDerivatives.divisionInAnOperandNotTakenGradient(x, n).x(), "nested, d/dx");
+            }
+        }
+    }
+
+    @Test
     void aLongOperandOfAnArrayOpIsRoundedAsTheSourceRoundsIt() {
         long n = (1L << 60) + (1L << 36) + 1; // (float) n and (float) (double) n differ
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {

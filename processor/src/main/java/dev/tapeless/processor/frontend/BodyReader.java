@@ -33,6 +33,7 @@ import dev.tapeless.processor.ir.Origin;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -460,7 +461,24 @@ final class BodyReader {
         }
         requireNumber(l, b.getLeftOperand(), TreeText.operatorText(b.getKind()));
         requireNumber(r, b.getRightOperand(), TreeText.operatorText(b.getKind()));
+        Kind kind = Kind.promote(l.kind(), r.kind());
+        if (op == Op.DIV && (kind == Kind.INT || kind == Kind.LONG)) r = guardedDivisor(r, kind);
         return graph.apply(op, l, r);
+    }
+
+    /**
+     * An int or long divisor in an operand of {@code ?:}: Java divides only in the operand taken,
+     * where a zero divisor throws; the generated code computes both operands, so where the operand
+     * is not taken the divisor is 1 ({@code c ? n : 1}), whose quotient nothing reads.
+     */
+    private Node guardedDivisor(Node divisor, Kind kind) {
+        if (divisor.op() == Op.CONST && divisor.attrs().integer() != 0) return divisor;
+        Node d = divisor;
+        for (Frontend.Guard g : frontend.guards()) { // innermost first
+            Node one = graph.integer(1, d.kind());
+            d = g.taken() ? graph.apply(Op.SELECT, g.condition(), d, one) : graph.apply(Op.SELECT, g.condition(), one, d);
+        }
+        return d;
     }
 
     /** {@code a < b} is read as {@code b > a} and {@code a <= b} as {@code b >= a}: the same in Java, NaN included. */
@@ -484,8 +502,21 @@ final class BodyReader {
         if (condition.kind() != Kind.BOOL) {
             throw error(c.getCondition(), Message.CONDITION_KIND, describe(condition.kind()));
         }
-        Node a = expression(c.getTrueExpression());
-        Node b = expression(c.getFalseExpression());
+        Deque<Frontend.Guard> guards = frontend.guards();
+        guards.push(new Frontend.Guard(condition, true));
+        Node a;
+        try {
+            a = expression(c.getTrueExpression());
+        } finally {
+            guards.pop();
+        }
+        guards.push(new Frontend.Guard(condition, false));
+        Node b;
+        try {
+            b = expression(c.getFalseExpression());
+        } finally {
+            guards.pop();
+        }
         comparable(a, c.getTrueExpression(), "?:");
         comparable(b, c.getFalseExpression(), "?:");
         return graph.apply(Op.SELECT, condition, a, b);

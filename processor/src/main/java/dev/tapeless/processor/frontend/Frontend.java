@@ -53,7 +53,18 @@ public final class Frontend {
     /** The method read: its IR and its parameters. */
     public record Reading(Function function, List<Parameter> parameters, Kind resultKind) {}
 
+    /** An enclosing operand of {@code c ? a : b} being read: {@code a} when {@code taken}, else {@code b}. */
+    record Guard(Node condition, boolean taken) {}
+
+    private final java.util.Deque<Guard> guards = new java.util.ArrayDeque<>();
+
+    /** The operands of {@code ?:} being read, innermost first (callees inlined there included). */
+    java.util.Deque<Guard> guards() {
+        return guards;
+    }
+
     public Reading read(ExecutableElement method) {
+        guards.clear(); // an error may have left the reading of the last method midway
         TreePath path = trees.getPath(method);
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
