@@ -158,6 +158,11 @@ final class JavaSemantics implements Physics {
         return x.mul(n).add(n).sum();
     }
 
+    @Differentiable
+    static Variable expandedToRankZero(Variable y) {
+        return y.sum().expand().mul(y.sum());
+    }
+
     // ---- names resolved as javac resolves them --------------------------------------------------
 
     static double h(int n) {

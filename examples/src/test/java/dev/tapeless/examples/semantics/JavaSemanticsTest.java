@@ -206,6 +206,15 @@ class JavaSemanticsTest {
     }
 
     @Test
+    void expandWithNoSizesKeepsARankZeroValueAsOnTheTape() {
+        INDArray y = Nd4j.createFromArray(0.5, -2.0, 4.0);
+        var g = JavaSemanticsDerivatives.expandedToRankZeroGradient(y);
+        assertSameDouble(2.5 * 2.5, g.value().getDouble(0), "value");
+        assertEquals(0, g.value().rank(), "rank 0");
+        assertEquals(java.util.List.of(5.0, 5.0, 5.0), java.util.Arrays.stream(g.y().toDoubleVector()).boxed().toList(), "d/dy = 2 sum");
+    }
+
+    @Test
     void callsResolveToTheOverloadJavacChooses() {
         for (double x : new double[] {1.5, -2.25, 1e154}) {
             assertSameDouble(JavaSemantics.callsTheDoubleOverload(x), JavaSemanticsDerivatives.callsTheDoubleOverload(x), "h(x) + 1");

@@ -674,11 +674,28 @@ final class BodyReader {
         return ((IdentifierTree) s).getName().toString();
     }
 
+    /**
+     * The line of a source position. javac keeps a line map only when it writes line numbers
+     * ({@code -g:none} and Maven's {@code <debug>false</debug>} turn it off): then the source text says.
+     */
+    private long lineOf(long position) {
+        if (unit.getLineMap() != null) return unit.getLineMap().getLineNumber(position);
+        if (source == null) return 0;
+        if (newlines == null) {
+            newlines = java.util.stream.IntStream.range(0, source.length()).filter(i -> source.charAt(i) == '\n').toArray();
+        }
+        int before = java.util.Arrays.binarySearch(newlines, (int) position);
+        return 1 + (before >= 0 ? before : -before - 1); // newlines before the position, plus one
+    }
+
+    /** Positions of the source's line breaks, for {@link #lineOf} when javac keeps no line map. */
+    private int[] newlines;
+
     private Origin origin(StatementTree s) {
         SourcePositions pos = frontend.trees().getSourcePositions();
         long start = pos.getStartPosition(unit, s);
         long end = pos.getEndPosition(unit, s);
-        long line = start < 0 ? 0 : unit.getLineMap().getLineNumber(start);
+        long line = start < 0 ? 0 : lineOf(start);
         String text = source != null && start >= 0 && end > start && end <= source.length()
                 ? source.subSequence((int) start, (int) end).toString()
                 : s.toString();

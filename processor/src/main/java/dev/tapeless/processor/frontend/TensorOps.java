@@ -75,9 +75,7 @@ final class TensorOps {
             }
             case "reshape":
             case "expand": {
-                if (args.isEmpty() && name.equals("expand")) { // reshape() with no sizes: to rank 0
-                    throw r.errorAt(call, Message.VARIABLE_METHOD_ARGS, name, "the new shape, as constant sizes");
-                }
+                // No sizes: to rank 0 (a one-element array reshaped, a rank-0 one expanded to itself), as on the tape.
                 List<Long> shape = new ArrayList<>();
                 for (ExpressionTree a : args) shape.add(r.constantArgument(a, "shape", name).longValue());
                 return g.apply(name.equals("reshape") ? Op.RESHAPE : Op.EXPAND, Attrs.shape(shape), self);
