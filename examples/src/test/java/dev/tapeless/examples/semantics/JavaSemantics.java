@@ -119,6 +119,11 @@ final class JavaSemantics implements Physics {
         return atan2(u, v);
     }
 
+    @Differentiable
+    static double powerOfNegativeZero(double x) {
+        return Math.pow(x, -0.0) * x;
+    }
+
     // ---- fields read by a Vjp -------------------------------------------------------------------
 
     @Differentiable

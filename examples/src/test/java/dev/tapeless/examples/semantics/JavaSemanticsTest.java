@@ -102,6 +102,13 @@ class JavaSemanticsTest {
     }
 
     @Test
+    void aPowerOfNegativeZeroIsConstantAtZeroToo() {
+        for (double x : new double[] {0.0, -0.0, 2.5}) {
+            assertSameDouble(1.0, JavaSemanticsDerivatives.powerOfNegativeZeroGradient(x).x(), "d/dx x^-0.0 x at " + x);
+        }
+    }
+
+    @Test
     void atan2sAdjointIsFiniteAtEveryScale() {
         // d/du atan2(u, v) = v / (u² + v²), d/dv = -u / (u² + v²).
         double[][] points = {{1e-200, 1e-200}, {1e200, 1e200}, {-3e-300, 4e-300}, {3e300, -4e300}, {0.3, -0.4}};

@@ -58,7 +58,7 @@ public final class Rules {
                   (y, g, b) -> b.sumTo(b.mul(g, y.in(0)), y.in(1)));
         rule(DIV, (y, g, b) -> b.sumTo(b.div(g, y.in(1)), y.in(0)),                 // g / x1
                   (y, g, b) -> b.sumTo(b.neg(b.mul(b.div(g, y.in(1)), y)), y.in(1))); // -(g / x1) y: one division for both
-        rule(POW, (y, g, b) -> y.in(1).isConst(0) ? b.zerosLike(y.in(0))           // x^0 is constant, at 0 too
+        rule(POW, (y, g, b) -> y.in(1).isConst(0) || y.in(1).isConst(-0.0) ? b.zerosLike(y.in(0)) // x^±0 is 1, at 0 too
                              : b.sumTo(b.mul(g, b.mul(y.in(1),                        // g p x^(p-1)
                                   b.op(POW, y.in(0), b.sub(y.in(1), b.c(1))))), y.in(0)),
                   (y, g, b) -> b.sumTo(b.mul(b.mul(g, y), b.op(LOG, y.in(0))), y.in(1))); // g y ln x

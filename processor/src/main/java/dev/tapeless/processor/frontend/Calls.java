@@ -111,7 +111,8 @@ final class Calls {
                 callee = sameArity.get(0);
             } else {
                 throw r.errorAt(call, Message.CALL_NO_OVERLOAD, name,
-                        String.join(", ", args.stream().map(n -> n.kind().javaName()).toList()),
+                        String.join(", ", args.stream()
+                                .map(n -> n.kind() == Kind.TENSOR ? "Variable or INDArray" : n.kind().javaName()).toList()),
                         String.join(", ", (choice.applicable().isEmpty() ? sameArity : choice.applicable()).stream()
                                 .map(m -> m.getSimpleName() + "(" + String.join(", ", m.getParameters().stream()
                                         .map(p -> p.asType().toString()).toList()) + ")")
