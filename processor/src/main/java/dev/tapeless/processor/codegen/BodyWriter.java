@@ -291,7 +291,11 @@ final class BodyWriter {
         };
     }
 
+    /**
+     * A statement as one line of a {@code //} comment. Backslashes are doubled: javac reads Unicode
+     * escapes before comments, and a source's escaped line feed would end the comment.
+     */
     private static String oneLine(String s) {
-        return s.replaceAll("\\s+", " ").trim();
+        return s.replaceAll("\\s+", " ").trim().replace("\\", "\\\\");
     }
 }

@@ -78,9 +78,18 @@ final class Symbols {
         return elements.getTypeElement("java.lang." + name);
     }
 
+    /** A member type of {@code t}: its own, or one it inherits from a superclass or superinterface. */
     private static TypeElement memberType(TypeElement t, String name) {
         for (Element e : t.getEnclosedElements()) {
             if (e instanceof TypeElement m && m.getSimpleName().contentEquals(name)) return m;
+        }
+        List<TypeMirror> supers = new ArrayList<>(t.getInterfaces());
+        supers.add(0, t.getSuperclass());
+        for (TypeMirror s : supers) {
+            if (s instanceof DeclaredType d && d.asElement() instanceof TypeElement st) {
+                TypeElement inherited = memberType(st, name);
+                if (inherited != null) return inherited;
+            }
         }
         return null;
     }
