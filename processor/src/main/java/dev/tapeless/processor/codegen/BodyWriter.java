@@ -112,22 +112,29 @@ final class BodyWriter {
         }
         Set<Node> held = new HashSet<>();
         for (Node p : pinned) if (p.kind() == Kind.TENSOR) held.addAll(Aliasing.sourcesOf(p));
-        Map<Node, Set<Node>> aliasesOf = new HashMap<>();
+        // The fresh arrays each value may be (itself, or what it is a view or reshape of).
+        Map<Node, List<Node>> freshSources = new HashMap<>();
         for (Node m : nodes) {
             if (m.kind() != Kind.TENSOR || m.op().isLeaf()) continue;
             for (Node s : Aliasing.sourcesOf(m)) {
-                if (Aliasing.isFresh(s) && index.containsKey(s)) aliasesOf.computeIfAbsent(s, k -> new HashSet<>()).add(m);
+                if (Aliasing.isFresh(s) && index.containsKey(s)) freshSources.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
+            }
+        }
+        // The last statement that reads each fresh array or one of its aliases.
+        Map<Node, Node> lastReader = new HashMap<>();
+        for (Node r : nodes) {
+            Node at = null;
+            for (Node in : r.inputs()) {
+                for (Node f : freshSources.getOrDefault(in, List.of())) {
+                    if (at == null) at = statementOf(r, user);
+                    Node last = lastReader.get(f);
+                    if (last == null || index.get(at) > index.get(last)) lastReader.put(f, at);
+                }
             }
         }
         for (Node f : nodes) {
             if (!Aliasing.isFresh(f) || held.contains(f)) continue;
-            Set<Node> group = aliasesOf.get(f);
-            Node last = null;
-            for (Node r : nodes) {
-                if (r.inputs().stream().noneMatch(group::contains)) continue;
-                Node at = statementOf(r, user);
-                if (last == null || index.get(at) > index.get(last)) last = at;
-            }
+            Node last = lastReader.get(f);
             if (last != null) releaseAfter.computeIfAbsent(last, k -> new ArrayList<>()).add(f);
         }
     }

@@ -281,16 +281,15 @@ public final class CompanionWriter {
      * the arrays themselves can be collected after the forward pass.
      */
     private static Set<Node> readOnlyForShape(Set<Node> kept, List<Node> backwardNodes, List<Node> roots) {
+        Set<Node> elementsRead = new HashSet<>(roots);
+        for (Node n : backwardNodes) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                if (!n.op().readsOnlyShapeOf(i)) elementsRead.add(n.in(i));
+            }
+        }
         Set<Node> out = new LinkedHashSet<>();
         for (Node k : kept) {
-            if (k.kind() != Kind.TENSOR || roots.contains(k)) continue;
-            boolean shapeOnly = true;
-            for (Node n : backwardNodes) {
-                for (int i = 0; i < n.inputs().size() && shapeOnly; i++) {
-                    if (n.in(i) == k && !n.op().readsOnlyShapeOf(i)) shapeOnly = false;
-                }
-            }
-            if (shapeOnly) out.add(k);
+            if (k.kind() == Kind.TENSOR && !elementsRead.contains(k)) out.add(k);
         }
         return out;
     }

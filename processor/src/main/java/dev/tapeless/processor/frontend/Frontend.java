@@ -19,6 +19,7 @@ import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,16 @@ import javax.lang.model.util.Elements;
 public final class Frontend {
     private final Trees trees;
     private final Elements elements;
+    /** Method trees by element: javac finds one by scanning its compilation unit, so each is looked up once. */
+    private final Map<ExecutableElement, TreePath> paths = new HashMap<>();
+    /**
+     * The calls inlined into the method being read, by callee and argument values. Calls are pure,
+     * so a second call with the same arguments is the first one's result: nested calls such as
+     * {@code f(x) + f(x)} inside {@code f}'s callers are read once per level, not once per path.
+     */
+    private Map<InlinedCall, Node> inlined = new HashMap<>();
+
+    private record InlinedCall(ExecutableElement callee, List<Node> args) {}
 
     public Frontend(Trees trees, Elements elements) {
         this.trees = trees;
@@ -54,7 +65,8 @@ public final class Frontend {
     public record Reading(Function function, List<Parameter> parameters, Kind resultKind) {}
 
     public Reading read(ExecutableElement method) {
-        TreePath path = trees.getPath(method);
+        inlined = new HashMap<>();
+        TreePath path = pathOf(method);
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
         if (!method.getModifiers().contains(Modifier.STATIC)) {
@@ -95,9 +107,21 @@ public final class Frontend {
         return new Reading(f, parameters, resultKind);
     }
 
-    /** Reads a callee's body with its parameters bound to the caller's arguments. */
+    /**
+     * Reads a callee's body with its parameters bound to the caller's arguments, or gives the
+     * value an identical earlier call in this method computed.
+     */
     Node inline(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining) {
-        TreePath path = trees.getPath(callee);
+        InlinedCall call = new InlinedCall(callee, List.copyOf(args));
+        Node earlier = inlined.get(call);
+        if (earlier != null) return earlier;
+        Node result = readInlined(callee, args, graph, inlining);
+        inlined.put(call, result);
+        return result;
+    }
+
+    private Node readInlined(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining) {
+        TreePath path = pathOf(callee);
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
         List<ParamType> types = parameterTypes(callee, tree, unit);
@@ -118,7 +142,15 @@ public final class Frontend {
     }
 
     boolean hasSource(ExecutableElement m) {
-        return trees.getTree(m) != null && trees.getPath(m) != null;
+        return pathOf(m) != null;
+    }
+
+    /** The path to a method's tree, or null when its source is not in this compilation. */
+    private TreePath pathOf(ExecutableElement m) {
+        if (paths.containsKey(m)) return paths.get(m);
+        TreePath path = trees.getTree(m) == null ? null : trees.getPath(m);
+        paths.put(m, path);
+        return path;
     }
 
     Trees trees() {
