@@ -172,10 +172,11 @@ public final class TapelessProcessor extends AbstractProcessor {
         JavaFile file;
         try {
             file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type);
+        } catch (CompanionWriter.TooLarge e) {
+            reporter.error(methodNamed(methods, e.method()), e.message(), e.args());
+            return;
         } catch (CompanionWriter.MethodFailure e) {
-            ExecutableElement at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method()))
-                    .findFirst().orElse(methods.get(0));
-            reporter.error(at, Message.INTERNAL, e.method(), stackTrace(e.getCause()));
+            reporter.error(methodNamed(methods, e.method()), Message.INTERNAL, e.method(), stackTrace(e.getCause()));
             return;
         } catch (RuntimeException e) {
             reporter.error(type, Message.INTERNAL, type.getSimpleName(), stackTrace(e));
@@ -186,6 +187,10 @@ public final class TapelessProcessor extends AbstractProcessor {
         } catch (IOException | RuntimeException e) {
             reporter.error(type, Message.WRITE_FAILED, CompanionWriter.companionOf(source), e.getMessage());
         }
+    }
+
+    private static ExecutableElement methodNamed(List<ExecutableElement> methods, String name) {
+        return methods.stream().filter(m -> m.getSimpleName().contentEquals(name)).findFirst().orElse(methods.get(0));
     }
 
     private static String stackTrace(Throwable t) {
