@@ -33,6 +33,18 @@ public final class CompileTimeBenchmark {
         long start = System.nanoTime();
         Compilation c = Compiler.javac().withProcessors(p).compile(Sources.classT(members));
         long total = System.nanoTime() - start;
+        String dump = System.getProperty("tapeless.dump"); // a directory for the companion's source and classes
+        if (dump != null) {
+            for (javax.tools.JavaFileObject f : c.generatedFiles()) {
+                try (java.io.InputStream in = f.openInputStream()) {
+                    java.nio.file.Path to = java.nio.file.Path.of(dump, java.nio.file.Path.of(f.toUri().getPath()).getFileName().toString());
+                    java.nio.file.Files.createDirectories(to.getParent());
+                    java.nio.file.Files.write(to, in.readAllBytes());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
         if (c.status() != Compilation.Status.SUCCESS) {
             c.errors().stream().limit(3).forEach(d -> System.out.println("  " + d.getMessage(Locale.ROOT)
                     .lines().limit(3).reduce("", (x, y) -> x + " " + y)));

@@ -3,6 +3,7 @@ package dev.tapeless.processor.codegen;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.tapeless.processor.ir.Kind;
@@ -86,6 +87,23 @@ final class BodyWriter {
     /** Lets {@link #plan} split a long body into parts, members of the class that holds the entry point. */
     void splitInto(Parts.Target target) {
         this.partsTarget = target;
+    }
+
+    /**
+     * Statements after the nodes' that read computed values and {@code other}, a local of the
+     * entry point: in the entry point, or when the body is in parts, in methods of their own.
+     */
+    void statementsAfter(List<CodeBlock> statements, ParameterSpec other, String what) {
+        if (parts == null) {
+            for (CodeBlock c : statements) statement("$L", c);
+        } else {
+            out.add(parts.after(statements, other, what));
+        }
+    }
+
+    /** Whether {@code n} is computed by this body (not a parameter, a field or a constant). */
+    boolean computes(Node n) {
+        return !n.op().isLeaf();
     }
 
     /** A fresh local name for the statements after the nodes'. */

@@ -294,7 +294,14 @@ public final class CompanionWriter {
         if (assignFields) {
             String vjp = fwd.fresh("vjp");
             fwd.statement("$T $N = new $T()", vjpType, vjp, vjpType);
-            for (int i = 0; i < fieldOrder.size(); i++) fwd.statement("$N.$N = $L", vjp, fieldOrder.get(i), fieldValues.get(i));
+            List<CodeBlock> computed = new ArrayList<>(); // values of the body's own: in methods of their own if many
+            int i = 0;
+            for (Node k : kept) {
+                CodeBlock assign = CodeBlock.of("$N.$N = $L", vjp, fieldOrder.get(i), fieldValues.get(i));
+                if (i > 0 && fwd.computes(k)) computed.add(assign); else fwd.statement("$L", assign);
+                i++;
+            }
+            fwd.statementsAfter(computed, ParameterSpec.builder(vjpType, vjp).build(), "Keep");
             fwd.statement("return $N", vjp);
         } else {
             fwd.statement("return new $T($L)", vjpType, CodeBlock.join(fieldValues, ", "));

@@ -7,6 +7,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 
 import java.util.ArrayList;
@@ -26,11 +27,15 @@ import javax.lang.model.element.Modifier;
  *
  * <p>The JVM rejects a method of more than 64 KB of bytecode, and HotSpot does not compile one of
  * more than 8,000 bytes (it runs interpreted), so a part holds at most {@link #NODES_PER_PART}
- * nodes, a few kilobytes of bytecode; bodies that fit in one part are written as one method.
+ * nodes, a few kilobytes of bytecode (an array op counts twice: its call with its source site
+ * takes about twice the bytecode of Java arithmetic); bodies that fit in one part are written as
+ * one method.
  */
 final class Parts {
-    /** Nodes (statements before temporaries are written into their use) per part. */
+    /** Nodes (statements before temporaries are written into their use) per part, array ops counting twice. */
     static final int NODES_PER_PART = 300;
+    /** Statements per method of the statements that follow the parts (a Vjp's field assignments, 8 to 9 bytes each). */
+    static final int STATEMENTS_PER_METHOD = 500;
     /** The JVM's limit on a method's parameters, in slots ({@code this} one, a double or long two). */
     static final int MAX_PARAMETER_SLOTS = 255;
 
@@ -50,6 +55,7 @@ final class Parts {
     private final List<Parameter> parameters;
     private final List<Part> parts = new ArrayList<>();
     private final List<FieldSpec> fields = new ArrayList<>();
+    private final List<MethodSpec> after = new ArrayList<>();
 
     Parts(Target target, String frameName, List<Parameter> parameters) {
         this.target = target;
@@ -90,6 +96,28 @@ final class Parts {
         return b.build();
     }
 
+    /**
+     * Statements that read the frame and {@code other} (and nothing else), run after the parts:
+     * returns the calls of the methods that hold them, {@link #STATEMENTS_PER_METHOD} per method.
+     */
+    CodeBlock after(List<CodeBlock> statements, ParameterSpec other, String what) {
+        CodeBlock.Builder calls = CodeBlock.builder();
+        for (int from = 0; from < statements.size(); from += STATEMENTS_PER_METHOD) {
+            String name = target.entryName() + what + (from / STATEMENTS_PER_METHOD + 1);
+            MethodSpec.Builder m = MethodSpec.methodBuilder(name)
+                    .addModifiers(Modifier.PRIVATE)
+                    .addParameter(other)
+                    .addParameter(target.frameType(), frame);
+            if (target.isStatic()) m.addModifiers(Modifier.STATIC);
+            for (CodeBlock s : statements.subList(from, Math.min(statements.size(), from + STATEMENTS_PER_METHOD))) {
+                m.addStatement("$L", s);
+            }
+            after.add(m.build());
+            calls.addStatement("$N($N, $N)", name, other.name(), frame);
+        }
+        return calls.build();
+    }
+
     /** The part methods and the frame class, members of the class that holds the entry point. */
     List<MethodSpec> methods() {
         List<MethodSpec> out = new ArrayList<>();
@@ -102,6 +130,7 @@ final class Parts {
             for (Parameter p : ordered(parts.get(i).reads)) m.addParameter(ParameterSpec.builder(p.type(), p.name()).build());
             out.add(m.addCode(parts.get(i).code.build()).build());
         }
+        out.addAll(after);
         return out;
     }
 
@@ -138,20 +167,24 @@ final class Parts {
     /** Assigns nodes to parts: a new part every {@link #NODES_PER_PART} nodes, never inside an {@code if} block. */
     static Map<Node, Integer> assign(List<Node> nodes, Predicate<Node> continuesBlock) {
         Map<Node, Integer> partOf = new HashMap<>();
-        int statements = 0;
-        for (Node n : nodes) if (!n.op().isLeaf()) statements++;
-        if (statements <= NODES_PER_PART) return partOf;
+        int total = 0;
+        for (Node n : nodes) total += weight(n);
+        if (total <= NODES_PER_PART) return partOf;
         int part = 0;
         int inPart = 0;
         for (Node n : nodes) {
             if (n.op().isLeaf()) continue;
-            if (inPart >= NODES_PER_PART && !continuesBlock.test(n)) {
+            if (inPart + weight(n) > NODES_PER_PART && !continuesBlock.test(n)) {
                 part++;
                 inPart = 0;
             }
             partOf.put(n, part);
-            inPart++;
+            inPart += weight(n);
         }
         return partOf;
+    }
+
+    private static int weight(Node n) {
+        return n.op().isLeaf() ? 0 : n.kind() == Kind.TENSOR ? 2 : 1;
     }
 }
