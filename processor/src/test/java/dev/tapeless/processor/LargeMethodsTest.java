@@ -69,11 +69,10 @@ class LargeMethodsTest {
         Compilation c = compiled(Sources.classT(LargePrograms.tensorMethod("big", 2000, 13)));
         String source = companion(c);
         assertTrue(source.contains("bigGradientPart1(") && source.contains("PullbackFrame"), "written in parts");
-        long t0 = System.nanoTime();
         Loaded l = new Loaded(c);
         Nd4j.getRandom().setSeed(5);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 4).subi(0.5);
-        INDArray y = Nd4j.rand(DataType.DOUBLE, 3, 4).subi(0.5);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3).subi(0.5);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, 2, 3).subi(0.5);
         GradientCheck.of(
                 v -> (Variable) l.call("test.T", "big", v.get(0), v.get(1)),
                 a -> {
@@ -81,8 +80,7 @@ class LargeMethodsTest {
                     return List.of((INDArray) Loaded.invoke(g, "value"), (INDArray) Loaded.invoke(g, "x"),
                             (INDArray) Loaded.invoke(g, "y"));
                 },
-                List.of("x", "y"), List.of(x, y), 1e-6, 4).assertWithin(1e-6);
-        System.out.printf("TIMING check %.2f%n", (System.nanoTime() - t0) / 1e9);
+                List.of("x", "y"), List.of(x, y), 1e-6, 2).assertWithin(1e-6);
         INDArray forward = (INDArray) l.call("test.TDerivatives", "big", x, y);
         Object vjp = l.call("test.TDerivatives", "bigVjp", x, y);
         assertEquals(forward.getDouble(0), ((INDArray) Loaded.invoke(vjp, "value")).getDouble(0));
@@ -92,10 +90,10 @@ class LargeMethodsTest {
         assertEquals(0, ((INDArray) Loaded.invoke(g, "y")).distance1((INDArray) Loaded.invoke(pulled, "y")), 1e-9);
     }
 
-    /** {@code p = p * sin(x + c)} 90 times: short enough for one method, but the Vjp keeps about 270 doubles. */
+    /** {@code p = p * sin(x + c)} 70 times: short enough for one method, but the Vjp keeps about 200 doubles. */
     @Test
     void aVjpThatKeepsMoreThan255SlotsOfValuesWorks() throws IOException {
-        String body = IntStream.range(0, 90).mapToObj(i -> "        p = p * Math.sin(x + " + (0.01 * i + 0.1) + ");\n")
+        String body = IntStream.range(0, 70).mapToObj(i -> "        p = p * Math.sin(x + " + (0.01 * i + 0.1) + ");\n")
                 .collect(Collectors.joining());
         Compilation c = compiled(Sources.classT("""
                 @Differentiable
