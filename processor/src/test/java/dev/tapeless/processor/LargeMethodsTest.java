@@ -154,6 +154,28 @@ class LargeMethodsTest {
         assertThat(c).hadErrorCount(1);
     }
 
+    /**
+     * 127 doubles and an int fill the 255 slots a static method may take; the part that reads them
+     * all would need one more for its frame. No split can help: a clear error on the method.
+     */
+    @Test
+    void aLongMethodWhoseParametersFillEverySlotIsAnErrorOnTheMethod() {
+        String terms = IntStream.range(0, 127).mapToObj(i -> "a" + i).collect(Collectors.joining(" + "));
+        String body = IntStream.range(0, 400).mapToObj(i -> "        s = Math.sin(s) * a0;\n").collect(Collectors.joining());
+        JavaFileObject source = Sources.classT("""
+                @Differentiable(wrt = "a0")
+                public static double full(%s, int n) {
+                    double s = %s + n;
+                %s        return s;
+                }
+                """.formatted(doubleParameters(127), terms, body));
+        Compilation c = Sources.compile(source);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("'full' is too long for one Java method, and its parameters fill so many")
+                .inFile(source).onLineContaining("public static double full(");
+        assertThat(c).hadErrorCount(1);
+    }
+
     private static void assertClose(double expected, double actual, double relative, String what) {
         double scale = Math.max(1, Math.abs(expected));
         assertTrue(Math.abs(expected - actual) <= relative * scale, what + ": expected " + expected + ", got " + actual);

@@ -26,14 +26,14 @@ import javax.lang.model.element.Modifier;
  * local of its part. Parameters are passed to the parts that read them.
  *
  * <p>The JVM rejects a method of more than 64 KB of bytecode, and HotSpot does not compile one of
- * more than 8,000 bytes (it runs interpreted), so a part holds at most {@link #NODES_PER_PART}
- * nodes, a few kilobytes of bytecode (an array op counts twice: its call with its source site
- * takes about twice the bytecode of Java arithmetic); bodies that fit in one part are written as
- * one method.
+ * more than 8,000 bytes (it runs interpreted). A part holds at most {@link #NODES_PER_PART} nodes,
+ * an array op counting three times: Java arithmetic takes 8 to 13 bytes of bytecode per node (the
+ * more the more values come from the frame), an array op 25, so a part stays under 7 KB. A body
+ * that fits in one part is written as one method, exactly as it would be without this class.
  */
 final class Parts {
-    /** Nodes (statements before temporaries are written into their use) per part, array ops counting twice. */
-    static final int NODES_PER_PART = 300;
+    /** Nodes (statements before temporaries are written into their use) per part, array ops counting three times. */
+    static final int NODES_PER_PART = 500;
     /** Statements per method of the statements that follow the parts (a Vjp's field assignments, 8 to 9 bytes each). */
     static final int STATEMENTS_PER_METHOD = 500;
     /** The JVM's limit on a method's parameters, in slots ({@code this} one, a double or long two). */
@@ -185,6 +185,6 @@ final class Parts {
     }
 
     private static int weight(Node n) {
-        return n.op().isLeaf() ? 0 : n.kind() == Kind.TENSOR ? 2 : 1;
+        return n.op().isLeaf() ? 0 : n.kind() == Kind.TENSOR ? 3 : 1;
     }
 }
