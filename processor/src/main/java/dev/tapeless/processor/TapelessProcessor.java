@@ -207,10 +207,11 @@ public final class TapelessProcessor extends AbstractProcessor {
         try {
             file = CompanionWriter.write(source, plans, TapelessProcessor.class.getName(), type,
                     processingEnv.getElementUtils());
+        } catch (CompanionWriter.TooLarge e) {
+            reporter.error(methodNamed(methods, e.method()), e.message(), e.args());
+            return;
         } catch (CompanionWriter.MethodFailure e) {
-            ExecutableElement at = methods.stream().filter(m -> m.getSimpleName().contentEquals(e.method()))
-                    .findFirst().orElse(methods.get(0));
-            reporter.error(at, Message.INTERNAL, e.method(), stackTrace(e.getCause()));
+            reporter.error(methodNamed(methods, e.method()), Message.INTERNAL, e.method(), stackTrace(e.getCause()));
             return;
         } catch (RuntimeException e) {
             reporter.error(type, Message.INTERNAL, type.getSimpleName(), stackTrace(e));
@@ -284,6 +285,10 @@ public final class TapelessProcessor extends AbstractProcessor {
     private static boolean writtenByTapeless(TypeElement t) {
         return t.getAnnotationMirrors().stream().anyMatch(a -> a.getAnnotationType().toString()
                 .equals("javax.annotation.processing.Generated") && a.toString().contains(TapelessProcessor.class.getName()));
+    }
+
+    private static ExecutableElement methodNamed(List<ExecutableElement> methods, String name) {
+        return methods.stream().filter(m -> m.getSimpleName().contentEquals(name)).findFirst().orElse(methods.get(0));
     }
 
     private static String stackTrace(Throwable t) {

@@ -2,7 +2,10 @@ package dev.tapeless.processor.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +39,10 @@ import java.util.function.Function;
  * in the order of the nodes. A value read after its block is declared {@code 0.0} before it and
  * assigned inside; the others are locals of the block. No expression is written into a use on the
  * other side of a block's boundary.
+ *
+ * <p>A body too long for one Java method is written in {@link Parts}: consecutive runs of nodes,
+ * each a private method, with the values that cross from one to a later one in a frame object. No
+ * {@code if} block and no expression written into its use crosses a part's boundary.
  */
 final class BodyWriter {
     private final Names names;
@@ -44,10 +52,21 @@ final class BodyWriter {
     private Set<Node> writtenIntoUse = Set.of();
     private final Map<Node, Block> blockOf = new HashMap<>();
     private final Set<Node> readAfterBlock = new HashSet<>();
-    private final Map<Node, String> declared = new HashMap<>();
+    private final Map<Node, CodeBlock> declared = new HashMap<>();
     private final Map<Node, List<Node>> releaseAfter = new HashMap<>();
     private final Emitter emitter = new Emitter(this::ref, this::precedence);
+    /** The statements before the nodes' (all of them when the body is one method). */
     private final CodeBlock.Builder code = CodeBlock.builder();
+    /** Where statements go now: {@link #code}, a part, or {@link #tail} after the last node. */
+    private CodeBlock.Builder out = code;
+    private final CodeBlock.Builder tail = CodeBlock.builder();
+    private final Map<Node, Parts.Parameter> parameters = new LinkedHashMap<>();
+    private Parts.Target partsTarget;
+    private Parts parts;
+    private Map<Node, Integer> partOf = Map.of();
+    private final Set<Node> shared = new HashSet<>();
+    private int currentPart = -1;
+    private Node lastNode;
     private Origin lastOrigin = Origin.NONE;
     private int fewest;
     private int most;
@@ -61,22 +80,66 @@ final class BodyWriter {
         this.classNamed = classNamed;
     }
 
-    /** Makes {@code n} available under an existing name (a parameter, a field). */
+    /** Makes {@code n} available under an existing name (a field, or a parameter of a body never split). */
     void define(Node n, String name) {
         refs.put(n, CodeBlock.of("$N", name));
     }
 
+    /** Makes {@code n} available as a parameter of the entry point, passed on to the parts that read it. */
+    void defineParameter(Node n, String name) {
+        define(n, name);
+        parameters.put(n, new Parts.Parameter(name, javaType(n.kind())));
+    }
+
+    /** Lets {@link #plan} split a long body into parts, members of the class that holds the entry point. */
+    void splitInto(Parts.Target target) {
+        this.partsTarget = target;
+    }
+
     /**
-     * Decides which of {@code nodes} (the ones this body will emit, in order) are written into their
-     * one use. {@code pinned} are read by name afterwards (results, values kept for a pullback).
+     * Statements after the nodes' that read computed values and {@code other}, a local of the
+     * entry point: in the entry point, or when the body is in parts, in methods of their own.
      */
-    void planTemporaries(List<Node> nodes, Collection<Node> pinned) {
-        planTemporaries(nodes, pinned, Gates.none());
+    void statementsAfter(List<CodeBlock> statements, ParameterSpec other, String what) {
+        if (parts == null) {
+            for (CodeBlock c : statements) statement("$L", c);
+        } else {
+            out.add(parts.after(statements, other, what));
+        }
+    }
+
+    /** Whether {@code n} is computed by this body (not a parameter, a field or a constant). */
+    boolean computes(Node n) {
+        return !n.op().isLeaf();
+    }
+
+    /** A fresh local name for the statements after the nodes'. */
+    String fresh(String hint) {
+        return names.fresh(hint);
+    }
+
+    /**
+     * Plans the writing of {@code nodes} (the ones this body will emit, in order): which are
+     * written into their one use, which arrays are freed where, and for a long body its parts.
+     * {@code pinned} are read by name afterwards (results, values kept for a pullback).
+     */
+    void plan(List<Node> nodes, Collection<Node> pinned) {
+        plan(nodes, pinned, Gates.none());
     }
 
     /** As above, with the gated nodes of a reverse pass computed in {@code if} blocks. */
-    void planTemporaries(List<Node> nodes, Collection<Node> pinned, Gates gates) {
+    void plan(List<Node> nodes, Collection<Node> pinned, Gates gates) {
         planBlocks(nodes, pinned, gates);
+        if (partsTarget != null) {
+            partOf = Parts.assign(nodes, n -> blockOf.containsKey(n) && blockOf.get(n).members.get(0) != n);
+        }
+        planTemporaries(nodes, pinned);
+        planReleases(nodes, pinned);
+        if (!partOf.isEmpty()) planParts(nodes, pinned);
+    }
+
+    /** Decides which of {@code nodes} are written into their one use. */
+    private void planTemporaries(List<Node> nodes, Collection<Node> pinned) {
         Set<Node> conditions = new HashSet<>();
         for (Block b : blockOf.values()) for (Literal l : b.gate.literals()) conditions.add(l.condition());
         Map<Node, Integer> uses = new HashMap<>();
@@ -95,7 +158,7 @@ final class BodyWriter {
             if (uses.getOrDefault(n, 0) != 1) continue;
             Node u = user.get(n);
             if (u.kind() == Kind.TENSOR || !u.origin().equals(n.origin())) continue;
-            if (blockOf.get(u) != blockOf.get(n)) continue;
+            if (blockOf.get(u) != blockOf.get(n) || partOf.get(u) != partOf.get(n)) continue;
             chosen.add(n);
         }
         writtenIntoUse = chosen;
@@ -109,7 +172,7 @@ final class BodyWriter {
      * temporaries at once lets the next allocation reuse their memory, which on large arrays is
      * several times faster.
      */
-    void planReleases(List<Node> nodes, Collection<Node> pinned) {
+    private void planReleases(List<Node> nodes, Collection<Node> pinned) {
         Map<Node, Integer> index = new HashMap<>();
         Map<Node, Node> user = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -119,24 +182,54 @@ final class BodyWriter {
         }
         Set<Node> held = new HashSet<>();
         for (Node p : pinned) if (p.kind() == Kind.TENSOR) held.addAll(Aliasing.sourcesOf(p));
-        Map<Node, Set<Node>> aliasesOf = new HashMap<>();
+        // The fresh arrays each value may be (itself, or what it is a view or reshape of).
+        Map<Node, List<Node>> freshSources = new HashMap<>();
         for (Node m : nodes) {
             if (m.kind() != Kind.TENSOR || m.op().isLeaf()) continue;
             for (Node s : Aliasing.sourcesOf(m)) {
-                if (Aliasing.isFresh(s) && index.containsKey(s)) aliasesOf.computeIfAbsent(s, k -> new HashSet<>()).add(m);
+                if (Aliasing.isFresh(s) && index.containsKey(s)) freshSources.computeIfAbsent(m, k -> new ArrayList<>()).add(s);
+            }
+        }
+        // The last statement that reads each fresh array or one of its aliases.
+        Map<Node, Node> lastReader = new HashMap<>();
+        for (Node r : nodes) {
+            Node at = null;
+            for (Node in : r.inputs()) {
+                for (Node f : freshSources.getOrDefault(in, List.of())) {
+                    if (at == null) at = statementOf(r, user);
+                    Node last = lastReader.get(f);
+                    if (last == null || index.get(at) > index.get(last)) lastReader.put(f, at);
+                }
             }
         }
         for (Node f : nodes) {
             if (!Aliasing.isFresh(f) || held.contains(f)) continue;
-            Set<Node> group = aliasesOf.get(f);
-            Node last = null;
-            for (Node r : nodes) {
-                if (r.inputs().stream().noneMatch(group::contains)) continue;
-                Node at = statementOf(r, user);
-                if (last == null || index.get(at) > index.get(last)) last = at;
-            }
+            Node last = lastReader.get(f);
             if (last != null) releaseAfter.computeIfAbsent(last, k -> new ArrayList<>()).add(f);
         }
+    }
+
+    /**
+     * The values a later part reads (an operand, a block's condition, an array freed there) or
+     * the entry point does (pinned values), which live in the frame.
+     */
+    private void planParts(List<Node> nodes, Collection<Node> pinned) {
+        for (Node r : nodes) {
+            for (Node in : r.inputs()) share(in, partOf.get(r));
+        }
+        for (Block b : new HashSet<>(blockOf.values())) {
+            for (Literal l : b.gate.literals()) share(l.condition(), partOf.get(b.members.get(0)));
+        }
+        releaseAfter.forEach((at, freed) -> freed.forEach(f -> share(f, partOf.get(at))));
+        for (Node p : pinned) share(p, null);
+        parts = new Parts(partsTarget, names.fresh("frame"), List.copyOf(parameters.values()));
+        for (Node n : nodes) if (!n.op().isLeaf()) lastNode = n;
+    }
+
+    /** Shares {@code n} if it is computed in a part other than {@code readInPart} (null: the entry point). */
+    private void share(Node n, Integer readInPart) {
+        Integer part = partOf.get(n); // null for values the body does not compute
+        if (part != null && !part.equals(readInPart)) shared.add(n);
     }
 
     /** The node whose statement runs {@code r}'s code: its use if it is written into it, the end of its block. */
@@ -188,7 +281,11 @@ final class BodyWriter {
 
     CodeBlock ref(Node n) {
         CodeBlock r = refs.get(n);
-        if (r != null) return r;
+        if (r != null) {
+            Parts.Parameter p = parameters.get(n);
+            if (p != null && currentPart >= 0 && out != tail) parts.reads(p);
+            return r;
+        }
         if (n.op() == Op.CONST) return Emitter.literal(n);
         if (n.op() == Op.FIELD) {
             String q = n.attrs().text();
@@ -198,40 +295,58 @@ final class BodyWriter {
         throw new IllegalStateException("node used before it is defined: " + n);
     }
 
-    /** Writes the statement computing {@code n} and returns the local that holds it. */
-    String emit(Node n) {
-        if (n.op().isLeaf()) return null;
+    /** Writes the statement computing {@code n} (or keeps its expression for its one use). */
+    void emit(Node n) {
+        if (n.op().isLeaf()) return;
+        if (parts != null) enterPart(partOf.get(n));
         Block block = blockOf.get(n);
         if (block != null && block.members.get(0) == n) open(block);
-        String name = write(n);
-        if (block != null && block.members.get(block.members.size() - 1) == n) code.endControlFlow();
+        write(n);
+        if (block != null && block.members.get(block.members.size() - 1) == n) out.endControlFlow();
         List<Node> dead = releaseAfter.get(n);
         if (dead != null) {
-            code.addStatement("$T.release($L)", Emitter.KERNELS,
+            out.addStatement("$T.release($L)", Emitter.KERNELS,
                     CodeBlock.join(dead.stream().map(this::ref).toList(), ", "));
         }
-        return name;
+        if (n == lastNode) out = tail; // what follows is the entry point's again
     }
 
-    private String write(Node n) {
+    private void enterPart(int part) {
+        if (part == currentPart) return;
+        parts.next();
+        currentPart = part;
+        out = parts.code();
+        lastOrigin = Origin.NONE; // each part starts with the source line it comes from
+    }
+
+    private void write(Node n) {
         Emission e = emitter.emit(n);
         if (writtenIntoUse.contains(n)) {
             refs.put(n, e.expression());
             precedences.put(n, e.precedence());
-            return null;
+            return;
         }
         comment(n.origin());
-        String name = declared.get(n);
-        if (name != null) {
-            code.addStatement("$N = $L", name, e.expression());
+        CodeBlock target = declared.get(n);
+        if (target != null) {
+            out.addStatement("$L = $L", target, e.expression());
         } else {
-            name = names.fresh(n.name());
-            code.addStatement("$T $N = $L", javaType(n.kind()), name, e.expression());
-            refs.put(n, CodeBlock.of("$N", name));
+            target = local(n);
+            if (shared.contains(n)) {
+                out.addStatement("$L = $L", target, e.expression());
+            } else {
+                out.addStatement("$T $L = $L", javaType(n.kind()), target, e.expression());
+            }
+            refs.put(n, target);
         }
         fewest += e.fewest();
         most += e.most();
-        return name;
+    }
+
+    /** A new variable for {@code n}: a local, or a field of the frame when a later part reads it. */
+    private CodeBlock local(Node n) {
+        String name = names.fresh(n.name());
+        return shared.contains(n) ? parts.field(javaType(n.kind()), name) : CodeBlock.of("$N", name);
     }
 
     /** Declares the block's values read after it (zero while the gate is off), then opens it. */
@@ -239,10 +354,14 @@ final class BodyWriter {
         comment(block.members.get(0).origin());
         for (Node m : block.members) {
             if (!readAfterBlock.contains(m)) continue;
-            String name = names.fresh(m.name());
-            code.addStatement("$T $N = $L", javaType(m.kind()), name, Emitter.zero(m.kind()));
-            declared.put(m, name);
-            refs.put(m, CodeBlock.of("$N", name));
+            CodeBlock target = local(m);
+            if (shared.contains(m)) {
+                out.addStatement("$L = $L", target, Emitter.zero(m.kind()));
+            } else {
+                out.addStatement("$T $L = $L", javaType(m.kind()), target, Emitter.zero(m.kind()));
+            }
+            declared.put(m, target);
+            refs.put(m, target);
         }
         List<CodeBlock> tests = new ArrayList<>();
         for (Literal l : block.gate.literals()) {
@@ -250,18 +369,18 @@ final class BodyWriter {
             boolean primary = precedence(l.condition()) >= Emission.UNARY;
             tests.add(l.on() ? c : primary ? CodeBlock.of("!$L", c) : CodeBlock.of("!($L)", c));
         }
-        code.beginControlFlow("if ($L)", CodeBlock.join(tests, " && "));
+        out.beginControlFlow("if ($L)", CodeBlock.join(tests, " && "));
     }
 
     private void comment(Origin o) {
         if (!o.equals(lastOrigin) && o.line() > 0) {
-            code.add("// $L$L: $L\n", o.adjoint() ? "adjoint of " : "", o.site(), oneLine(o.statement()));
+            out.add("// $L$L: $L\n", o.adjoint() ? "adjoint of " : "", o.site(), oneLine(o.statement()));
         }
         lastOrigin = o;
     }
 
     void statement(String format, Object... args) {
-        code.addStatement(format, args);
+        out.addStatement(format, args);
     }
 
     void count(int fewestOps, int mostOps) {
@@ -269,8 +388,28 @@ final class BodyWriter {
         most += mostOps;
     }
 
+    /** The entry point's body: all of it, or its first statements, the calls of its parts, and its last ones. */
     CodeBlock code() {
-        return code.build();
+        if (parts == null) return code.build();
+        if (!parts.parametersFit()) throw new PartsTooLarge();
+        return CodeBlock.builder().add(code.build()).add(parts.calls()).add(tail.build()).build();
+    }
+
+    /** The part methods and the frame class of a body written in parts; none for a body written whole. */
+    List<MethodSpec> partMethods() {
+        return parts == null ? List.of() : parts.methods();
+    }
+
+    /** The frame class of a body written in parts, or null. */
+    TypeSpec frameType() {
+        return parts == null ? null : parts.frameType();
+    }
+
+    /** A body whose parts would each need more parameter slots than the JVM allows. */
+    static final class PartsTooLarge extends RuntimeException {
+        PartsTooLarge() {
+            super(null, null, false, false);
+        }
     }
 
     int fewest() {

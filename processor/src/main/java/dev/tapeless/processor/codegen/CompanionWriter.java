@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.tapeless.processor.codegen.MethodPlan.Param;
+import dev.tapeless.processor.diagnostics.Message;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
@@ -91,6 +92,8 @@ public final class CompanionWriter {
         for (MethodPlan m : methods) {
             try {
                 w.add(type, m);
+            } catch (TooLarge e) {
+                throw e;
             } catch (RuntimeException e) {
                 throw new MethodFailure(m.name(), e);
             }
@@ -112,6 +115,32 @@ public final class CompanionWriter {
 
         public String method() {
             return method;
+        }
+    }
+
+    /** A method whose entry points Java cannot express, whatever the split: an error on that method. */
+    public static final class TooLarge extends RuntimeException {
+        private final String method;
+        private final transient Message message;
+        private final transient Object[] args;
+
+        TooLarge(String method, Message message, Object... args) {
+            super(message.format(args), null, false, false);
+            this.method = method;
+            this.message = message;
+            this.args = args;
+        }
+
+        public String method() {
+            return method;
+        }
+
+        public Message message() {
+            return message;
+        }
+
+        public Object[] args() {
+            return args.clone();
         }
     }
 
@@ -147,12 +176,22 @@ public final class CompanionWriter {
     }
 
     private void add(TypeSpec.Builder type, MethodPlan m) {
+        String cap = nestedName(m.name(), "");
         ClassName gradientType = companion.nestedClass(nestedName(m.name(), "Gradient"));
         ClassName vjpType = companion.nestedClass(nestedName(m.name(), "Vjp"));
+        checkRecordFits(m, gradientType);
 
-        Counted forward = forwardMethod(m);
-        Counted gradient = gradientMethod(m, gradientType);
-        VjpParts vjp = vjpMethods(m, gradientType, vjpType);
+        List<BodyWriter> bodies = new ArrayList<>();
+        Counted forward;
+        Counted gradient;
+        VjpParts vjp;
+        try {
+            forward = forwardMethod(m, bodies, cap);
+            gradient = gradientMethod(m, gradientType, bodies, cap);
+            vjp = vjpMethods(m, gradientType, vjpType, bodies, cap);
+        } catch (BodyWriter.PartsTooLarge e) {
+            throw new TooLarge(m.name(), Message.PARTS_PARAMETERS, m.name());
+        }
 
         if (usesArrays(m)) type.addField(opCounts(m, forward, gradient, vjp)); // plain Java runs no ND4J op
         type.addMethod(forward.method);
@@ -160,6 +199,20 @@ public final class CompanionWriter {
         type.addMethod(gradient.method);
         type.addMethod(vjp.factory.method);
         type.addType(vjp.type);
+        for (BodyWriter body : bodies) { // the parts of entry points too long for one method
+            type.addMethods(body.partMethods());
+            if (body.frameType() != null) type.addType(body.frameType());
+        }
+    }
+
+    /** The gradient record's constructor takes the value and every component: it must fit the JVM's limit. */
+    private static void checkRecordFits(MethodPlan m, ClassName gradientType) {
+        int slots = 1 + Parts.slots(BodyWriter.javaType(m.resultKind()));
+        for (Param p : m.differentiated()) slots += Parts.slots(BodyWriter.javaType(p.kind()));
+        if (slots > Parts.MAX_PARAMETER_SLOTS) {
+            throw new TooLarge(m.name(), Message.GRADIENT_RECORD_TOO_LARGE, m.name(), m.differentiated().size(),
+                    gradientType.simpleName(), slots);
+        }
     }
 
     private static boolean usesArrays(MethodPlan m) {
@@ -168,11 +221,10 @@ public final class CompanionWriter {
 
     // ---- f ------------------------------------------------------------------------------------
 
-    private Counted forwardMethod(MethodPlan m) {
-        BodyWriter body = newBody(m, m.forward());
+    private Counted forwardMethod(MethodPlan m, List<BodyWriter> bodies, String cap) {
+        BodyWriter body = newBody(m, m.forward(), m.name(), cap + "Frame", bodies);
         Node result = m.forward().roots().get(0);
-        body.planTemporaries(m.forward().nodes(), List.of(result));
-        body.planReleases(m.forward().nodes(), List.of(result));
+        body.plan(m.forward().nodes(), List.of(result));
         for (Node n : m.forward().nodes()) body.emit(n);
         CodeBlock value = results(body, List.of(result), externals(m.forward().nodes())).get(0);
         body.statement("return $L", value);
@@ -186,12 +238,11 @@ public final class CompanionWriter {
 
     // ---- fGradient ----------------------------------------------------------------------------
 
-    private Counted gradientMethod(MethodPlan m, ClassName gradientType) {
+    private Counted gradientMethod(MethodPlan m, ClassName gradientType, List<BodyWriter> bodies, String cap) {
         Optimizer.Optimized g = m.gradient();
-        BodyWriter body = newBody(m, g);
+        BodyWriter body = newBody(m, g, m.name() + "Gradient", cap + "GradientFrame", bodies);
         Node value = g.roots().get(0);
-        body.planTemporaries(g.nodes(), g.roots(), Gates.of(g.nodes()));
-        body.planReleases(g.nodes(), g.roots());
+        body.plan(g.nodes(), g.roots(), Gates.of(g.nodes()));
         checkScalarAfter(body, value, g.nodes(), m);
         List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
         body.statement("return new $T($L)", gradientType, CodeBlock.join(args, ", "));
@@ -242,7 +293,8 @@ public final class CompanionWriter {
 
     private record VjpParts(Counted factory, TypeSpec type, int pullbackFewest, int pullbackMost) {}
 
-    private VjpParts vjpMethods(MethodPlan m, ClassName gradientType, ClassName vjpType) {
+    private VjpParts vjpMethods(MethodPlan m, ClassName gradientType, ClassName vjpType, List<BodyWriter> bodies,
+            String cap) {
         Optimizer.Optimized v = m.vjp();
         Node value = v.roots().get(0);
         Set<Node> backward = dependsOnSeed(v.nodes());
@@ -259,10 +311,14 @@ public final class CompanionWriter {
         List<Node> forwardNodes = Optimizer.prune(
                 v.nodes().stream().filter(n -> !backward.contains(n)).toList(), new ArrayList<>(kept));
 
-        BodyWriter fwd = newBody(m, v);
-        fwd.planTemporaries(forwardNodes, kept);
-        fwd.planReleases(forwardNodes, kept);
+        BodyWriter fwd = newBody(m, v, m.name() + "Vjp", cap + "VjpFrame", bodies);
+        fwd.plan(forwardNodes, kept);
         for (Node n : forwardNodes) fwd.emit(n);
+        // The JVM allows 255 parameter slots (a double takes two): past that, the fields are
+        // assigned one by one instead of through the constructor.
+        int constructorSlots = 1;
+        for (Node k : kept) constructorSlots += layoutOnly.contains(k) ? 1 : Parts.slots(BodyWriter.javaType(k.kind()));
+        boolean assignFields = constructorSlots > Parts.MAX_PARAMETER_SLOTS;
         List<CodeBlock> fieldValues = new ArrayList<>();
         TypeSpec.Builder type = TypeSpec.classBuilder(vjpType)
                 .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -279,15 +335,33 @@ public final class CompanionWriter {
             String hint = k == value ? "value" : layout ? k.name() + "Layout" : k.name();
             String field = fieldNames.fresh(hint);
             TypeName t = layout ? LAYOUT : BodyWriter.javaType(k.kind());
-            type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE, Modifier.FINAL).build());
-            ctor.addParameter(t, field).addStatement("this.$N = $N", field, field);
+            if (assignFields) {
+                type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE).build());
+            } else {
+                type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE, Modifier.FINAL).build());
+                ctor.addParameter(t, field).addStatement("this.$N = $N", field, field);
+            }
             fieldValues.add(layout ? CodeBlock.of("$T.of($L)", LAYOUT, fwd.ref(k)) : fwd.ref(k));
             pull.define(k, field);
             fieldOrder.add(field);
         }
         CodeBlock valueRef = results(fwd, List.of(value), externals(v.nodes())).get(0);
         fieldValues.set(0, valueRef);
-        fwd.statement("return new $T($L)", vjpType, CodeBlock.join(fieldValues, ", "));
+        if (assignFields) {
+            String vjp = fwd.fresh("vjp");
+            fwd.statement("$T $N = new $T()", vjpType, vjp, vjpType);
+            List<CodeBlock> computed = new ArrayList<>(); // values of the body's own: in methods of their own if many
+            int i = 0;
+            for (Node k : kept) {
+                CodeBlock assign = CodeBlock.of("$N.$N = $L", vjp, fieldOrder.get(i), fieldValues.get(i));
+                if (i > 0 && fwd.computes(k)) computed.add(assign); else fwd.statement("$L", assign);
+                i++;
+            }
+            fwd.statementsAfter(computed, ParameterSpec.builder(vjpType, vjp).build(), "Keep");
+            fwd.statement("return $N", vjp);
+        } else {
+            fwd.statement("return new $T($L)", vjpType, CodeBlock.join(fieldValues, ", "));
+        }
         type.addMethod(ctor.build());
         type.addMethod(MethodSpec.methodBuilder("value")
                 .addModifiers(Modifier.PUBLIC)
@@ -299,15 +373,15 @@ public final class CompanionWriter {
         // The pullback: upstream adjoint in, gradient out.
         Node seed = null;
         for (Node n : v.nodes()) if (n.op() == Op.SEED) seed = n;
-        if (seed != null) pull.define(seed, UPSTREAM);
+        if (seed != null) pull.defineParameter(seed, UPSTREAM);
+        pull.splitInto(new Parts.Target("pullback", vjpType.nestedClass("PullbackFrame"), false));
         if (m.resultKind() == Kind.TENSOR) {
             pull.statement("$T.requireSameShape($N, $N, $S)", Emitter.KERNELS, UPSTREAM, fieldOrder.get(0), "upstream");
         }
         Set<Node> pullExternal = new LinkedHashSet<>(kept);
         pullExternal.removeAll(layoutOnly); // shapes, not arrays: nothing to alias
         if (seed != null) pullExternal.add(seed);
-        pull.planTemporaries(backwardNodes, v.roots(), Gates.of(backwardNodes));
-        pull.planReleases(backwardNodes, v.roots());
+        pull.plan(backwardNodes, v.roots(), Gates.of(backwardNodes));
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
         // The value is the kept field itself; the gradient components must not share its buffer either.
         List<CodeBlock> args = new ArrayList<>();
@@ -322,6 +396,8 @@ public final class CompanionWriter {
                         + "to $L. Can be called any number of times.\n", wrtList(m))
                 .addCode(pull.code())
                 .build());
+        type.addMethods(pull.partMethods());
+        if (pull.frameType() != null) type.addType(pull.frameType());
 
         MethodSpec factory = signature(m, m.name() + "Vjp", vjpType)
                 .addJavadoc("Runs the forward pass of {@link $T#$L} and keeps what {@code pullback} needs.\n",
@@ -336,16 +412,15 @@ public final class CompanionWriter {
      * the arrays themselves can be collected after the forward pass.
      */
     private static Set<Node> readOnlyForShape(Set<Node> kept, List<Node> backwardNodes, List<Node> roots) {
+        Set<Node> elementsRead = new HashSet<>(roots);
+        for (Node n : backwardNodes) {
+            for (int i = 0; i < n.inputs().size(); i++) {
+                if (!n.op().readsOnlyShapeOf(i)) elementsRead.add(n.in(i));
+            }
+        }
         Set<Node> out = new LinkedHashSet<>();
         for (Node k : kept) {
-            if (k.kind() != Kind.TENSOR || roots.contains(k)) continue;
-            boolean shapeOnly = true;
-            for (Node n : backwardNodes) {
-                for (int i = 0; i < n.inputs().size() && shapeOnly; i++) {
-                    if (n.in(i) == k && !n.op().readsOnlyShapeOf(i)) shapeOnly = false;
-                }
-            }
-            if (shapeOnly) out.add(k);
+            if (k.kind() == Kind.TENSOR && !elementsRead.contains(k)) out.add(k);
         }
         return out;
     }
@@ -419,14 +494,21 @@ public final class CompanionWriter {
         return out;
     }
 
-    private BodyWriter newBody(MethodPlan m, Optimizer.Optimized graph) {
+    /**
+     * A body for the entry point {@code name}, its parameters defined; if it is too long for one
+     * method, it is written in parts that share values through a {@code frameType}.
+     */
+    private BodyWriter newBody(MethodPlan m, Optimizer.Optimized graph, String name, String frameType,
+            List<BodyWriter> bodies) {
         Map<String, String> parameters = parameterNames(m);
         List<String> taken = new ArrayList<>(parameters.values());
         taken.add(UPSTREAM);
         taken.addAll(reserved);
         BodyWriter body = new BodyWriter(new Names(taken), classNamed);
+        body.splitInto(new Parts.Target(name, companion.nestedClass(frameType), true));
+        bodies.add(body);
         for (Node n : graph.nodes()) {
-            if (n.op() == Op.PARAM) body.define(n, parameters.get(n.attrs().text()));
+            if (n.op() == Op.PARAM) body.defineParameter(n, parameters.get(n.attrs().text()));
         }
         for (Param p : m.params()) {
             if (p.kind() == Kind.TENSOR) {

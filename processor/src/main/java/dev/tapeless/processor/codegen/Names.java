@@ -1,12 +1,16 @@
 package dev.tapeless.processor.codegen;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import javax.lang.model.SourceVersion;
 
 /** Java identifiers for generated locals: the source's names first, a numbered suffix on a clash. */
 final class Names {
     private final Set<String> taken = new HashSet<>();
+    /** For each base, a suffix below which every {@code base_i} is taken: the search starts there. */
+    private final Map<String, Integer> nextSuffix = new HashMap<>();
 
     Names(Iterable<String> reserved) {
         for (String r : reserved) taken.add(r);
@@ -15,6 +19,7 @@ final class Names {
     Names copy() {
         Names n = new Names(Set.of());
         n.taken.addAll(taken);
+        n.nextSuffix.putAll(nextSuffix);
         return n;
     }
 
@@ -28,8 +33,11 @@ final class Names {
         if (base.isEmpty()) base = "t";
         if (!SourceVersion.isIdentifier(base)) base = "t";
         String candidate = base;
-        for (int i = 2; taken.contains(candidate) || SourceVersion.isKeyword(candidate); i++) {
+        if (taken.contains(candidate) || SourceVersion.isKeyword(candidate)) {
+            int i = nextSuffix.getOrDefault(base, 2);
+            while (taken.contains(base + "_" + i)) i++;
             candidate = base + "_" + i;
+            nextSuffix.put(base, i + 1);
         }
         taken.add(candidate);
         return candidate;

@@ -70,6 +70,10 @@ public enum Message {
     KIND_MISMATCH("this is {1}, but {0} is needed here (the type of the local, parameter or result it goes to); change that type, or compute {0}"),
     CONDITION_KIND("the condition of ?: is {0}; write one comparison of two numbers, such as x > y"),
 
+    // Limits of the JVM that generated code cannot get around.
+    GRADIENT_RECORD_TOO_LARGE("@Differentiable method ''{0}'' has {1} differentiated parameters, too many for the constructor of its gradient record {2}: it would take {3} parameter slots, and the JVM allows 255 (a double takes two); name fewer of them in @Differentiable(wrt = ...), or pass them in one Variable"),
+    PARTS_PARAMETERS("@Differentiable method ''{0}'' is too long for one Java method, and its parameters fill so many of the JVM''s 255 parameter slots that it cannot be split into parts; pass some of them in one Variable"),
+
     // Internal failures, reported instead of thrown.
     INTERNAL("Tapeless failed on ''{0}'' (a bug in Tapeless; please report it with this method): {1}"),
     NO_TREES("Tapeless needs javac''s tree API (com.sun.source) to read method bodies, and this compiler does not provide it ({0}); build with javac"),

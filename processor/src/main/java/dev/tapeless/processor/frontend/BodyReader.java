@@ -143,11 +143,12 @@ final class BodyReader {
     }
 
     private Node block(List<? extends StatementTree> statements, boolean outermost) {
-        for (int i = 0; i < statements.size(); i++) {
-            StatementTree s = statements.get(i);
+        int i = 0; // javac's lists are linked: walked in order, never indexed
+        for (StatementTree s : statements) {
+            boolean last = ++i == statements.size();
             graph.at(origin(s));
             if (s instanceof ReturnTree r) {
-                if (i != statements.size() - 1 || !outermost) throw error(r, Message.RETURN_NOT_LAST);
+                if (!last || !outermost) throw error(r, Message.RETURN_NOT_LAST);
                 if (r.getExpression() == null) throw error(r, Message.MISSING_RETURN, method.getSimpleName());
                 return expression(r.getExpression());
             }

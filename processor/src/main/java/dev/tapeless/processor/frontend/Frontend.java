@@ -19,6 +19,7 @@ import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,16 @@ import javax.lang.model.util.Elements;
 public final class Frontend {
     private final Trees trees;
     private final Elements elements;
+    /** Method trees by element: javac finds one by scanning its compilation unit, so each is looked up once. */
+    private final Map<ExecutableElement, TreePath> paths = new HashMap<>();
+    /**
+     * The calls inlined into the method being read, by callee and argument values. Calls are pure,
+     * so a second call with the same arguments is the first one's result: nested calls such as
+     * {@code f(x) + f(x)} inside {@code f}'s callers are read once per level, not once per path.
+     */
+    private Map<InlinedCall, Node> inlined = new HashMap<>();
+
+    private record InlinedCall(ExecutableElement callee, List<Node> args, List<Guard> guards) {}
 
     public Frontend(Trees trees, Elements elements) {
         this.trees = trees;
@@ -65,7 +76,8 @@ public final class Frontend {
 
     public Reading read(ExecutableElement method) {
         guards.clear(); // an error may have left the reading of the last method midway
-        TreePath path = trees.getPath(method);
+        inlined = new HashMap<>();
+        TreePath path = pathOf(method);
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
         if (!method.getModifiers().contains(Modifier.STATIC)) {
@@ -129,11 +141,23 @@ public final class Frontend {
 
     /**
      * Reads a callee's body with its parameters bound to the caller's arguments, for the companion
-     * of a class of {@code companionPackage}.
+     * of a class of {@code companionPackage}, or gives the value an identical earlier call in this
+     * method computed (calls are pure; one inside an operand of {@code ?:} is identical only to one
+     * under the same conditions, whose integer divisions it guards alike).
      */
     Node inline(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining,
             String companionPackage) {
-        TreePath path = trees.getPath(callee);
+        InlinedCall call = new InlinedCall(callee, List.copyOf(args), List.copyOf(guards));
+        Node earlier = inlined.get(call);
+        if (earlier != null) return earlier;
+        Node result = readInlined(callee, args, graph, inlining, companionPackage);
+        inlined.put(call, result);
+        return result;
+    }
+
+    private Node readInlined(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining,
+            String companionPackage) {
+        TreePath path = pathOf(callee);
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
         List<ParamType> types = parameterTypes(callee, tree, unit);
@@ -154,7 +178,15 @@ public final class Frontend {
     }
 
     boolean hasSource(ExecutableElement m) {
-        return trees.getTree(m) != null && trees.getPath(m) != null;
+        return pathOf(m) != null;
+    }
+
+    /** The path to a method's tree, or null when its source is not in this compilation. */
+    private TreePath pathOf(ExecutableElement m) {
+        if (paths.containsKey(m)) return paths.get(m);
+        TreePath path = trees.getTree(m) == null ? null : trees.getPath(m);
+        paths.put(m, path);
+        return path;
     }
 
     Trees trees() {

@@ -2,7 +2,9 @@ package dev.tapeless.processor.ir;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A straight-line SSA graph under construction: nodes in the order they were made, which is a
@@ -110,13 +112,22 @@ public final class Graph {
      * or elementwise ops on such values and Java numbers.
      */
     public static boolean isRankZero(Node n) {
+        return isRankZero(n, new HashMap<>());
+    }
+
+    /** As above, each node decided once: a graph of shared values is a DAG, exponential as a tree. */
+    private static boolean isRankZero(Node n, Map<Node, Boolean> known) {
         if (n.kind() != Kind.TENSOR) return false;
-        return switch (n.op()) {
+        Boolean k = known.get(n);
+        if (k != null) return k;
+        boolean rankZero = switch (n.op()) {
             case SUM, MEAN -> n.attrs().ints().isEmpty() && !n.attrs().keepDims();
             case ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, SIN, COS, TANH, SIGMOID, RELU ->
-                    n.inputs().stream().allMatch(i -> i.kind() != Kind.TENSOR || isRankZero(i));
+                    n.inputs().stream().allMatch(i -> i.kind() != Kind.TENSOR || isRankZero(i, known));
             default -> false;
         };
+        known.put(n, rankZero);
+        return rankZero;
     }
 
     private static boolean anyTensor(Node... in) {
