@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The differential fuzzer in CI: 500 generated programs and 200 mutants with a fixed seed. Any
+ * The differential fuzzer in CI: 500 generated programs and 100 mutants with a fixed seed. Any
  * finding fails the build with standalone reproducers (also written to
  * {@code target/fuzz-failures.txt}). Run more with, for example,
  * {@code -Dtapeless.fuzz.count=20000 -Dtapeless.fuzz.seed=7} (see README "Fuzzing").

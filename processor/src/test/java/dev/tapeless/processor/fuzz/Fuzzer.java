@@ -21,8 +21,8 @@ final class Fuzzer {
     record Options(long seed, int from, int count, int mutants, boolean mutantsOnly, int batch) {
         static Options fromSystemProperties() {
             return new Options(Long.getLong("tapeless.fuzz.seed", 1L), Integer.getInteger("tapeless.fuzz.from", 0),
-                    Integer.getInteger("tapeless.fuzz.count", 500), Integer.getInteger("tapeless.fuzz.mutants", 200),
-                    Boolean.getBoolean("tapeless.fuzz.mutantsOnly"), Integer.getInteger("tapeless.fuzz.batch", 20));
+                    Integer.getInteger("tapeless.fuzz.count", 500), Integer.getInteger("tapeless.fuzz.mutants", 100),
+                    Boolean.getBoolean("tapeless.fuzz.mutantsOnly"), Integer.getInteger("tapeless.fuzz.batch", 50));
         }
     }
 
@@ -71,7 +71,8 @@ final class Fuzzer {
         static String signature(Finding f) {
             String first = f.detail().lines().findFirst().orElse("");
             if (first.length() > 160) first = first.substring(0, 160);
-            return first.replaceAll("-?[0-9][0-9.eE+-]*", "#").replaceAll("'[^']*'", "'_'");
+            return first.replaceAll("^\\S+\\.java:[0-9]+: ", "").replaceAll("fuzz\\.p[0-9]+\\.\\w+", "C")
+                    .replaceAll("-?[0-9][0-9.eE+-]*", "#").replaceAll("'[^']*'", "'_'");
         }
     }
 
@@ -182,6 +183,7 @@ final class Fuzzer {
 
     /** Runs with system properties (as the test does) from a plain main. */
     public static void main(String[] args) {
+        KnownBugs.configure(System.getProperty("tapeless.fuzz.bugs"));
         Report r = run(Options.fromSystemProperties());
         System.out.println(r.summary());
         if (!r.findings.isEmpty()) {

@@ -393,6 +393,7 @@ final class Generator {
         if ((f.equals("min") || f.equals("max")) && !apart(x, y)) return null;
         if (f.equals("atan2") && x == 0 && y == 0) return null;
         if (f.equals("atan2") && KnownBugs.ATAN2_ADJOINT_SCALE && !(moderate(x) && moderate(y))) return null;
+        if (f.equals("atan2") && KnownBugs.ATAN2_INT_ARGUMENT && (a.type != Type.DOUBLE || b.type != Type.DOUBLE)) return null;
         if (f.equals("hypot") && x == 0 && y == 0) return null;
         return node(Form.CALL, mathQualifier() + "." + f, Type.DOUBLE, a, b);
     }
@@ -882,7 +883,9 @@ final class Generator {
             int shown = r.nextInt(4) == 0 ? a - in.length : a;
             raw.append(raw.length() > 0 ? ", " : "").append(shown);
         }
-        Expr e = tnode(op, shape, tensor(in, depth - 1));
+        Expr inner = tensor(in, depth - 1);
+        if (KnownBugs.SOFTMAX_THEN_SUM && inner.form == Form.METHOD && inner.text.equals("softmax")) inner = inner.kids[0];
+        Expr e = tnode(op, shape, inner);
         e.raw = raw.toString();
         return e;
     }

@@ -41,6 +41,29 @@ final class KnownBugs {
     /** Issue 8 A8: atan2's adjoint divides by u^2 + v^2 (NaN or infinity for huge or tiny arguments): only moderate magnitudes. */
     static boolean ATAN2_ADJOINT_SCALE = true;
 
+    /**
+     * Issue 8 A2 (another face): int constants folded as doubles lose Java's int zero, which has no
+     * sign: inlining {@code f(0, x)} of {@code -k * -1e-3 * x} gives 0.0 where Java gives -0.0. The
+     * forward check treats 0.0 and -0.0 as equal while this is open.
+     */
+    static boolean SIGNED_ZERO_FROM_INT_FOLDING = true;
+
+    /**
+     * New: atan2 with an int argument ({@code Math.atan2(65536, x)}): the adjoint squares the int
+     * in int arithmetic (65536 * 65536 overflows to 0), d/dx = -42622 instead of -1.5e-5. The
+     * generator gives atan2 only double arguments.
+     */
+    static boolean ATAN2_INT_ARGUMENT = true;
+
+    /**
+     * New: the generated forward softmax (ND4J's {@code Nd4j.nn.softmax}) rounds differently from
+     * the tape's, so the sum of a softmax along its axis is 1 + 2e-16, not 1, and the adjoint
+     * {@code y (g - sum g y)} of a constant-sum path is ~1e-17 instead of 0; a steep function
+     * downstream (derivative ~1e133) turns that into a gradient of 9e118 where the tape and finite
+     * differences give 0. The generator does not reduce a softmax directly.
+     */
+    static boolean SOFTMAX_THEN_SUM = true;
+
     /** Issue 8 A5: a Vjp re-reads mutable static fields at pullback time (the check is skipped). */
     static boolean VJP_REREADS_MUTABLE_STATICS = true;
 
