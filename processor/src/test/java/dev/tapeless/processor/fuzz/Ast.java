@@ -281,7 +281,16 @@ final class Ast {
         }
 
         String render() {
-            StringBuilder sb = new StringBuilder("    @Differentiable");
+            StringBuilder sb = new StringBuilder();
+            if (!tensor()) {
+                // the point the fuzzer checks at: keeps a printed program a reproducer on its own
+                sb.append("    // at");
+                for (Param p : params) {
+                    sb.append(' ').append(p.name).append(" = ").append(p.value).append(p.type == Type.LONG ? "L" : "");
+                }
+                sb.append('\n');
+            }
+            sb.append("    @Differentiable");
             if (wrt != null) {
                 sb.append("(wrt = ");
                 if (wrt.size() == 1) {
