@@ -59,8 +59,10 @@ final class Checker {
         for (Method m : program.methods) {
             String[] inputs = {null};
             try {
+                boolean arrays = m.params.stream().anyMatch(p -> p.shape != null);
                 if (m.tensor()) new TensorCheck(m, source, companion, inputs).run();
-                else new DoubleCheck(m, source, companion, inputs).run();
+                else if (!arrays) new DoubleCheck(m, source, companion, inputs).run();
+                // (else: a mutant gave a double method a tensor parameter; it compiled; nothing to compare)
                 checked++;
             } catch (Failure f) {
                 findings.add(finding(f.kind, m.name, inputs[0], f.getMessage()));
@@ -224,6 +226,9 @@ final class Checker {
                     if (thrown == null) throw new Failure(Kind.EXCEPTION_MISMATCH, entries[i] + " throws " + e + "; the source returns " + expected);
                     continue;
                 }
+                // (a mutant's dead `u /= 0` throws in Java but not in the companion, which drops dead
+                // statements: see fuzz-findings; no verdict for mutants)
+                if (thrown != null && valuesOnly) return;
                 if (thrown != null) throw new Failure(Kind.EXCEPTION_MISMATCH, "the source throws " + thrown + "; " + entries[i] + " returns " + got);
                 double e = (Double) expected, g = (Double) got;
                 if (!same(e, g) && !(KnownBugs.SIGNED_ZERO_FROM_INT_FOLDING && e == 0 && g == 0)) {
@@ -241,6 +246,18 @@ final class Checker {
         boolean moderate(Object[] args) {
             for (Object a : args) {
                 if (a instanceof Double d && d != 0 && !(Math.abs(d) > 1e-150 && Math.abs(d) < 1e150)) return false;
+            }
+            return true;
+        }
+
+        /**
+         * Every double input between 1e-8 and 1e8 in magnitude (or 0). Outside, the textbook adjoint
+         * itself cancels catastrophically (y / log1p(y) at y = -1e-23: log1p(y) - y / (1 + y) is 0
+         * in doubles, the true derivative 0.5), so finite differences cannot judge the generated one.
+         */
+        boolean ordinary(Object[] args) {
+            for (Object a : args) {
+                if (a instanceof Double d && d != 0 && !(Math.abs(d) > 1e-8 && Math.abs(d) < 1e8)) return false;
             }
             return true;
         }
@@ -282,7 +299,10 @@ final class Checker {
                     if (!Double.isFinite(got) && (c == 1e10 || !moderate(args))) continue;
                     // rounding residues (1e-16 where the terms are of order 1) scale with c only roughly
                     double tolerance = 1e-9 * Math.max(Math.max(Math.abs(c), Math.abs(want)), Math.abs(got));
-                    if (!Double.isFinite(got) || (Math.abs(want - got) > tolerance && !close(want, got, 1e-9))) {
+                    boolean wrong = !Double.isFinite(got) || (Math.abs(want - got) > tolerance && !close(want, got, 1e-9));
+                    // outside ordinary magnitudes subnormal intermediates lose digits, in the textbook adjoint too
+                    if (wrong && Double.isFinite(got) && !ordinary(args)) continue;
+                    if (wrong) {
                         throw new Failure(Kind.PULLBACK, "pullback is not linear in its upstream: d/d" + diff.get(i).name
                                 + " with pullback(1.0) = " + show((Double) p1.get(i)) + " but pullback(" + c + ") = " + show(got)
                                 + " (expected about " + want + ")");
@@ -323,7 +343,9 @@ final class Checker {
         void finiteDifferences(Object[] args, int at, String name, double analytic, double f0) throws Throwable {
             double x = (Double) args[at];
             // Steps relative to |x| first (right for tiny and huge x), then relative to 1.
-            for (double scale : new double[] {Math.abs(x), 1}) {
+            // (a third, larger step for a function that did not move at all: a large intermediate
+            // such as x * k + 1e12 - 1e12 absorbs steps of 1e-5)
+            for (double scale : new double[] {Math.abs(x), 1, 100 * Math.abs(x)}) {
                 if (scale == 0) continue;
                 double[] d = new double[2];
                 double noise = 0;
@@ -350,12 +372,14 @@ final class Checker {
                 }
                 if (!ok) continue;
                 Verdict v = verdict(d, noise, analytic);
-                if (v == Verdict.UNKNOWN) continue;
-                if (v == Verdict.OVERFLOW && moderate(args)) {
+                if (v == Verdict.UNKNOWN || (d[0] == 0 && d[1] == 0 && analytic != 0 && scale != 100 * Math.abs(x))) continue;
+                // near the top of the double range (a derivative of 4e298, a value of 1e300) the
+                // textbook adjoint's own products overflow: no verdict there
+                if (v == Verdict.OVERFLOW && moderate(args) && Math.abs(d[1]) < 1e200 && Math.abs(f0) < 1e200) {
                     throw new Failure(Kind.GRADIENT_OVERFLOW, "d/d" + name + " is " + analytic + " but finite differences give "
                             + d[1] + " (value " + f0 + ")");
                 }
-                if (v == Verdict.WRONG && moderate(args)) {
+                if (v == Verdict.WRONG && ordinary(args)) {
                     throw new Failure(Kind.GRADIENT_VS_FINITE_DIFFERENCES, "d/d" + name
                             + "\n  expected (finite differences, steps 1e-5 and 1e-6 times " + scale + "): "
                             + d[1] + " (and " + d[0] + ")\n  actual (generated): " + show(analytic) + "\n  value: " + f0);
@@ -401,6 +425,8 @@ final class Checker {
         final List<Param> diff;
         final String[] inputsOut;
         final SplittableRandom r;
+        /** Finite differences found the loss saturated (see fuzz-findings: pullback then ignores its upstream). */
+        boolean saturated;
 
         TensorCheck(Method m, Class<?> source, Class<?> companion, String[] inputsOut) {
             this.m = m;
@@ -543,7 +569,8 @@ final class Checker {
                     int i = r.nextInt(diff.size());
                     finiteDifferences(args, diff.get(i), pb1.get(i), tapeGrads.get(i), u);
                 }
-
+            }
+            if (!valuesOnly && finite && !saturated) {
                 INDArray u2 = random(ref.shape());
                 List<Object> pb2 = copies(components(call(pull, v, u2), diff.size()));
                 unchanged(pb1Saved, pb1, "the result of an earlier pullback changed when pullback was called again", Kind.ALIASING);
@@ -552,7 +579,9 @@ final class Checker {
                     Object a = pb1Saved.get(i), b = pb2.get(i), c = pb3.get(i);
                     String what = "pullback(u + 2.5 u2)." + diff.get(i).name + "() against pullback(u) + 2.5 pullback(u2)";
                     if (a instanceof INDArray ai) {
-                        compare(what, ai.add(((INDArray) b).mul(2.5)), (INDArray) c, Kind.PULLBACK);
+                        INDArray want = ai.add(((INDArray) b).mul(2.5));
+                        if (!allFinite(want) || !allFinite((INDArray) c)) continue; // overflowed adjoints: no verdict
+                        compare(what, want, (INDArray) c, Kind.PULLBACK);
                     } else {
                         double want = (Double) a + 2.5 * (Double) b;
                         if (!close(want, (Double) c, 1e-9) && Math.abs(want - (Double) c) > 1e-9) {
@@ -657,6 +686,11 @@ final class Checker {
                 long j = n <= 2 ? k : r.nextLong(n);
                 if (!Double.isFinite(tapeGradient.getDouble(j))) continue;
                 double[] d = differences(args, at, j, u);
+                // the loss did not move at all: saturated (exp overflowed to inf, then 1 / inf = 0); the tape decides
+                if (d[0] == 0 && d[1] == 0 && g.getDouble(j) == tapeGradient.getDouble(j)) {
+                    saturated = true;
+                    continue;
+                }
                 verdict(p.name + "[" + j + "]", d, d[2], g.getDouble(j));
             }
         }
@@ -667,7 +701,8 @@ final class Checker {
         }
 
         void verdict(String name, double[] d, double noise, double analytic) {
-            Verdict v = Checker.verdict(d, noise, analytic);
+            // sum(f * u) adds terms larger than itself: allow ten times the noise of a double method
+            Verdict v = Checker.verdict(d, 10 * noise + 1e-5 * Math.abs(d[1]), analytic);
             if (v == Verdict.OVERFLOW) {
                 throw new Failure(Kind.GRADIENT_OVERFLOW, "d/d" + name + " is " + analytic + " but finite differences give " + d[1]);
             }
@@ -744,6 +779,11 @@ final class Checker {
                 }
             }
         }
+    }
+
+    static boolean allFinite(INDArray a) {
+        for (double d : a.dup('c').data().asDouble()) if (!Double.isFinite(d)) return false;
+        return true;
     }
 
     static boolean exactlyEqual(INDArray a, INDArray b) {

@@ -136,11 +136,11 @@ final class Generator {
                     f = new Field(name, Type.DOUBLE, true, lit, Double.parseDouble(lit));
                 }
                 case 1 -> {
-                    int v = interestingInt();
+                    int v = constantInt();
                     f = new Field(name, Type.INT, true, intText(v), v);
                 }
                 case 2 -> {
-                    long v = interestingLong();
+                    long v = constantLong();
                     f = new Field(name, Type.LONG, true, v + "L", v);
                 }
                 case 3 -> {
@@ -347,6 +347,10 @@ final class Generator {
                     a = b;
                     b = t;
                 }
+                if (KnownBugs.FOLDED_CONDITIONAL_PROMOTION && a.type != b.type) {
+                    if (a.type != Type.DOUBLE) a = node(Form.CAST, "double", Type.DOUBLE, a);
+                    if (b.type != Type.DOUBLE) b = node(Form.CAST, "double", Type.DOUBLE, b);
+                }
                 Expr e = node(Form.CONDITIONAL, null, Type.promote(a.type, b.type), c, a, b);
                 e.value = Interp.convert((Boolean) c.value ? a.value : b.value, e.type);
                 return e;
@@ -528,7 +532,7 @@ final class Generator {
     private Expr intLeaf() {
         List<String> names = namesOf(Type.INT, true);
         if (!names.isEmpty() && r.nextInt(3) > 0) return name(pick(names));
-        int v = r.nextInt(4) == 0 ? interestingInt() : r.nextInt(12);
+        int v = r.nextInt(4) == 0 ? constantInt() : r.nextInt(12);
         if (v < 0) return node(Form.UNARY, "-", Type.INT, literal(v == Integer.MIN_VALUE ? "2147483647" : Integer.toString(-v), Type.INT));
         return literal(Integer.toString(v), Type.INT);
     }
@@ -536,7 +540,7 @@ final class Generator {
     private Expr longLeaf() {
         List<String> names = namesOf(Type.LONG, true);
         if (!names.isEmpty() && r.nextInt(3) > 0) return name(pick(names));
-        long v = r.nextInt(3) == 0 ? interestingLong() : r.nextInt(12);
+        long v = r.nextInt(3) == 0 ? constantLong() : r.nextInt(12);
         if (v < 0) return node(Form.UNARY, "-", Type.LONG, literal((v == Long.MIN_VALUE ? Long.MAX_VALUE : -v) + "L", Type.LONG));
         return literal(v + "L", Type.LONG);
     }
@@ -1048,13 +1052,26 @@ final class Generator {
         return pick(List.of(Integer.MAX_VALUE, Integer.MIN_VALUE, 46341, 65536, 100000, -100000, 1 << 30));
     }
 
+    /**
+     * An int for a literal or a static final field. While {@link KnownBugs#INTEGER_CONSTANTS_AS_DOUBLES}
+     * is open, small enough that a product of three cannot overflow (the processor folds int and
+     * long constants as doubles); parameters still get every value.
+     */
+    private int constantInt() {
+        int v = interestingInt();
+        return KnownBugs.INTEGER_CONSTANTS_AS_DOUBLES ? Math.floorMod(v, 2581) - 1290 : v;
+    }
+
+    private long constantLong() {
+        long v = interestingLong();
+        return KnownBugs.INTEGER_CONSTANTS_AS_DOUBLES ? Math.floorMod(v, 262145L) - 131072 : v;
+    }
+
     private long interestingLong() {
         int k = r.nextInt(10);
         if (k < 6) return r.nextInt(21) - 10;
         if (k < 8) return r.nextLong(-10_000_000_000L, 10_000_000_000L);
-        long v = pick(List.of(Long.MAX_VALUE, Long.MIN_VALUE + 1, 9007199254740993L, 4294967296L, 100000L, 3037000500L));
-        if (KnownBugs.INTEGER_CONSTANTS_AS_DOUBLES && Math.abs(v) > (1L << 53)) v = 1L << 40;
-        return v;
+        return pick(List.of(Long.MAX_VALUE, Long.MIN_VALUE + 1, 9007199254740993L, 4294967296L, 100000L, 3037000500L));
     }
 
     private String doubleLiteral() {

@@ -34,7 +34,8 @@ final class KnownBugs {
 
     /**
      * Issue 8 A2: integer constants go through double ({@code b * -9223372036854775807L} with a long
-     * {@code b} multiplies by -2^63): long literals beyond 2^53 are not generated.
+     * {@code b} multiplies by -2^63; {@code (W + W) * W} of a long field W folds with rounding): int
+     * and long literals and static final fields stay small (|int| < 1291, |long| < 131073).
      */
     static boolean INTEGER_CONSTANTS_AS_DOUBLES = true;
 
@@ -66,6 +67,13 @@ final class KnownBugs {
 
     /** Issue 8 A6: logSoftmax along the last axis is not max-shifted: no logits in the hundreds. */
     static boolean LARGE_LOGITS = true;
+
+    /**
+     * Issue 8 A3: a {@code ?:} with a constant condition loses the promotion to double:
+     * {@code (-3L < 1099511627776L ? 1 : 1.0) / c} with int c = -10 gives 0 instead of -0.1. The
+     * generator casts mixed-type branches to double.
+     */
+    static boolean FOLDED_CONDITIONAL_PROMOTION = true;
 
     /** Issue 8 A5: a Vjp re-reads mutable static fields at pullback time (the check is skipped). */
     static boolean VJP_REREADS_MUTABLE_STATICS = true;
