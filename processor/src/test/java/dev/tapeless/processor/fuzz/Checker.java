@@ -283,7 +283,7 @@ final class Checker {
                 int at = m.params.indexOf(p);
                 double gi = (Double) g.get(i);
                 double pi = (Double) p1.get(i);
-                if (!close(gi, pi, 1e-12)) {
+                if (!close(gi, pi, 1e-12) && ordinary(args)) {
                     throw new Failure(Kind.PULLBACK, "d/d" + p.name + ": " + m.name + "Gradient gives " + show(gi)
                             + " but " + m.name + "Vjp(...).pullback(1.0) gives " + show(pi));
                 }
@@ -401,6 +401,8 @@ final class Checker {
      */
     static Verdict verdict(double[] d, double noise, double analytic) {
         if (!Double.isFinite(d[0]) || !Double.isFinite(d[1]) || !Double.isFinite(noise)) return Verdict.UNKNOWN;
+        // NaN is 0/0 at a kink the step did not reach (hypot at the origin inside a callee): the textbook gives it too
+        if (Double.isNaN(analytic)) return Verdict.UNKNOWN;
         double scale = Math.max(1, Math.abs(d[1]));
         double spread = Math.abs(d[0] - d[1]);
         if (spread > 1e-3 * scale || noise > 1e-4 * scale) return Verdict.UNKNOWN;
@@ -408,9 +410,9 @@ final class Checker {
         // function's period (sin(2w) at w = 1e86) gives two tiny, unrelated quotients.
         if (spread > 1e-2 * Math.max(Math.abs(d[0]), Math.abs(d[1]))) return Verdict.UNKNOWN;
         if (!Double.isFinite(analytic)) return Verdict.OVERFLOW;
-        // Relative to the derivative itself down to 1e-8, not to max(1, |d|): small gradients get
-        // checked too. The spread of the two steps bounds the truncation error, the noise term the rounding.
-        double allowed = FD_TOLERANCE * Math.max(Math.abs(d[1]), 1e-8) + 10 * spread + 10 * noise;
+        // Relative to the derivative itself down to 1e-2 (absolute 1e-7 below), not to max(1, |d|):
+        // small gradients get checked too. The spread of the two steps bounds the truncation error, the noise term the rounding.
+        double allowed = FD_TOLERANCE * Math.max(Math.abs(d[1]), 1e-2) + 10 * spread + 10 * noise;
         return Math.abs(analytic - d[1]) > allowed ? Verdict.WRONG : Verdict.AGREE;
     }
 
@@ -504,7 +506,8 @@ final class Checker {
             Variable y;
             try {
                 y = onTape(companionArgs(), leaves);
-            } catch (IllegalArgumentException rejected) {
+            } catch (RuntimeException rejected) {
+                if (!valuesOnly) throw rejected;
                 // (a mutant) the tape rejects these shapes or dims. The companion may still return a
                 // value when the failing op is dead code it dropped (see fuzz-findings): no verdict.
                 return;
@@ -563,6 +566,13 @@ final class Checker {
                     tapeGrads.add(null);
                 }
             }
+            // inputs first: finite differences below start from them
+            for (int i = 0; i < args.length; i++) {
+                if (saved.get(i) != null && !exactlyEqual(saved.get(i), (INDArray) args[i])) {
+                    throw new Failure(Kind.INPUT_WRITTEN, "input " + m.params.get(i).name + " was written: was "
+                            + saved.get(i) + ", now " + args[i]);
+                }
+            }
             boolean finite = true;
             for (double d : ref.dup('c').data().asDouble()) finite &= Double.isFinite(d);
             // a value that overflowed (sin(exp(1e3)) is NaN) has no derivative to check against
@@ -577,14 +587,28 @@ final class Checker {
                 INDArray u2 = random(ref.shape());
                 List<Object> pb2 = copies(components(call(pull, v, u2), diff.size()));
                 unchanged(pb1Saved, pb1, "the result of an earlier pullback changed when pullback was called again", Kind.ALIASING);
-                List<Object> pb3 = components(call(pull, v, u.add(u2.mul(2.5))), diff.size());
+                INDArray u3 = u.add(u2.mul(2.5));
+                List<Object> pb3 = components(call(pull, v, u3), diff.size());
+                // the tape at u + 2.5 u2 arbitrates: when it agrees with the generated pullback there,
+                // the two sides differ by rounding (cancelling terms far larger than the result)
+                List<Variable> tape3 = Tape.grad(y.mul(Variable.constant(u3)).sum(), diffLeaves.toArray(new Variable[0]));
+                int t3 = 0;
                 for (int i = 0; i < diff.size(); i++) {
+                    INDArray tapeAt3 = diff.get(i).type == Type.TENSOR ? tape3.get(t3++).value() : null;
                     Object a = pb1Saved.get(i), b = pb2.get(i), c = pb3.get(i);
                     String what = "pullback(u + 2.5 u2)." + diff.get(i).name + "() against pullback(u) + 2.5 pullback(u2)";
                     if (a instanceof INDArray ai) {
                         INDArray want = ai.add(((INDArray) b).mul(2.5));
                         if (!allFinite(want) || !allFinite((INDArray) c)) continue; // overflowed adjoints: no verdict
-                        compare(what, want, (INDArray) c, Kind.PULLBACK);
+                        try {
+                            compare(what, want, (INDArray) c, Kind.PULLBACK);
+                        } catch (Failure f) {
+                            try {
+                                compare("", tapeAt3, (INDArray) c, Kind.PULLBACK);
+                            } catch (Failure tapeDisagrees) {
+                                throw f;
+                            }
+                        }
                     } else {
                         double want = (Double) a + 2.5 * (Double) b;
                         if (!close(want, (Double) c, 1e-9) && Math.abs(want - (Double) c) > 1e-9) {
@@ -683,7 +707,9 @@ final class Checker {
                 return;
             }
             INDArray a = (INDArray) args[at];
-            INDArray g = (INDArray) analytic;
+            // row-major copies: getDouble(j) of a transposed view is not its j-th element in C order
+            INDArray g = ((INDArray) analytic).dup('c');
+            tapeGradient = tapeGradient.dup('c');
             long n = a.length();
             for (int k = 0; k < Math.min(2, n); k++) {
                 long j = n <= 2 ? k : r.nextLong(n);
@@ -744,7 +770,7 @@ final class Checker {
         /** Central differences of sum(f * u) in element j of argument at: {step 1e-5, step 1e-6, rounding noise}. */
         double[] differences(Object[] args, int at, long j, INDArray u) throws Throwable {
             double[] d = new double[3];
-            INDArray a = (INDArray) args[at];
+            INDArray a = ((INDArray) args[at]).dup('c');
             double x = a.getDouble(j);
             for (int s = 0; s < 2; s++) {
                 double h = (s == 0 ? 1e-5 : 1e-6) * Math.max(1, Math.abs(x));
