@@ -1,0 +1,395 @@
+package dev.tapeless.processor.fuzz;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The generator's model of a program: expressions, statements, methods and classes, each able to
+ * render itself as Java. Nodes are mutable so that the mutator can rewrite them in place (on a
+ * copy).
+ */
+final class Ast {
+    private Ast() {}
+
+    enum Type {
+        DOUBLE("double"), INT("int"), LONG("long"), BOOL("boolean"), TENSOR("Variable"), DATA("INDArray");
+
+        final String java;
+
+        Type(String java) {
+            this.java = java;
+        }
+
+        boolean numeric() {
+            return this == DOUBLE || this == INT || this == LONG;
+        }
+
+        /** Binary numeric promotion (JLS 5.6). */
+        static Type promote(Type a, Type b) {
+            if (a == DOUBLE || b == DOUBLE) return DOUBLE;
+            if (a == LONG || b == LONG) return LONG;
+            return INT;
+        }
+    }
+
+    enum Form {
+        /** {@code text} is the literal as written. */
+        LITERAL,
+        /** A parameter, local or field read by simple name ({@code text}), or a qualified name. */
+        NAME,
+        /** {@code kids[0] text kids[1]}, text one of + - * / < <= > >=. */
+        BINARY,
+        /** {@code -kids[0]} or {@code +kids[0]} (text is the operator). */
+        UNARY,
+        /** {@code (double) kids[0]}. */
+        CAST,
+        /** {@code text(kids...)}: a static call, text includes any qualifier ({@code Math.sin}, {@code g1}). */
+        CALL,
+        /** {@code kids[0].text(kids[1..])}, or with {@code raw} argument text ({@code sum(true, 0)}). */
+        METHOD,
+        /** {@code kids[0] ? kids[1] : kids[2]}. */
+        CONDITIONAL,
+        /** {@code (kids[0])}: parentheses that change nothing. */
+        PAREN
+    }
+
+    static final class Expr {
+        Form form;
+        String text;
+        Expr[] kids;
+        Type type;
+        /** For tensors: the shape at the generation point. */
+        long[] shape;
+        /** For METHOD: literal arguments rendered after the expression arguments (dims, shapes). */
+        String raw;
+        /** For doubles, ints, longs and booleans: the value at the generation point (may be null). */
+        Object value;
+        /** For tensors: every element is positive (for log, sqrt, division, fractional powers). */
+        boolean positive;
+        /** For CALL: the generated method called, or null for a Math function. */
+        Method callee;
+
+        Expr(Form form, String text, Type type, Expr... kids) {
+            this.form = form;
+            this.text = text;
+            this.type = type;
+            this.kids = kids;
+        }
+
+        Expr copy() {
+            Expr c = new Expr(form, text, type, new Expr[kids.length]);
+            for (int i = 0; i < kids.length; i++) c.kids[i] = kids[i].copy();
+            c.shape = shape;
+            c.raw = raw;
+            c.value = value;
+            c.positive = positive;
+            c.callee = callee;
+            return c;
+        }
+
+        int precedence() {
+            return switch (form) {
+                case LITERAL -> text.startsWith("-") ? 14 : 16;
+                case NAME, CALL, METHOD, PAREN -> 16;
+                case UNARY, CAST -> 14;
+                case BINARY -> switch (text) {
+                    case "*", "/" -> 12;
+                    case "+", "-" -> 11;
+                    default -> 9;
+                };
+                case CONDITIONAL -> 2;
+            };
+        }
+
+        String render() {
+            StringBuilder sb = new StringBuilder();
+            render(sb);
+            return sb.toString();
+        }
+
+        void render(StringBuilder sb) {
+            switch (form) {
+                case LITERAL, NAME -> sb.append(text);
+                case BINARY -> {
+                    int p = precedence();
+                    child(sb, kids[0], p);
+                    sb.append(' ').append(text).append(' ');
+                    child(sb, kids[1], p + 1);
+                }
+                case UNARY -> {
+                    sb.append(text);
+                    // never "--x" or "- -1": that would be a decrement or read oddly
+                    boolean sign = kids[0].form == Form.UNARY || kids[0].render().startsWith("-")
+                            || kids[0].render().startsWith("+");
+                    if (sign) {
+                        sb.append('(');
+                        kids[0].render(sb);
+                        sb.append(')');
+                    } else {
+                        child(sb, kids[0], 14);
+                    }
+                }
+                case CAST -> {
+                    sb.append('(').append(text).append(") ");
+                    child(sb, kids[0], 14);
+                }
+                case CALL -> {
+                    sb.append(text).append('(');
+                    args(sb, 0);
+                    sb.append(')');
+                }
+                case METHOD -> {
+                    // "2.add(x)" would lex as "2." then "add": parenthesize literal receivers
+                    child(sb, kids[0], kids[0].form == Form.LITERAL ? 17 : 16);
+                    sb.append('.').append(text).append('(');
+                    args(sb, 1);
+                    if (raw != null) {
+                        if (kids.length > 1) sb.append(", ");
+                        sb.append(raw);
+                    }
+                    sb.append(')');
+                }
+                case CONDITIONAL -> {
+                    child(sb, kids[0], 3);
+                    sb.append(" ? ");
+                    child(sb, kids[1], 3);
+                    sb.append(" : ");
+                    child(sb, kids[2], 2);
+                }
+                case PAREN -> {
+                    sb.append('(');
+                    kids[0].render(sb);
+                    sb.append(')');
+                }
+            }
+        }
+
+        private void args(StringBuilder sb, int from) {
+            for (int i = from; i < kids.length; i++) {
+                if (i > from) sb.append(", ");
+                kids[i].render(sb);
+            }
+        }
+
+        private static void child(StringBuilder sb, Expr kid, int atLeast) {
+            if (kid.precedence() < atLeast) {
+                sb.append('(');
+                kid.render(sb);
+                sb.append(')');
+            } else {
+                kid.render(sb);
+            }
+        }
+
+        /** This node and every node below it, parents first. */
+        void collect(List<Expr> out) {
+            out.add(this);
+            for (Expr k : kids) k.collect(out);
+        }
+
+        @Override
+        public String toString() {
+            return render();
+        }
+    }
+
+    enum StmtForm { DECLARE, ASSIGN, RETURN }
+
+    static final class Stmt {
+        StmtForm form;
+        /** The declared type as written ({@code double}, {@code var}, ...), for DECLARE. */
+        String declaredType;
+        String name;
+        /** For ASSIGN: {@code =}, {@code +=}, {@code -=}, {@code *=}, {@code /=}. */
+        String operator;
+        Expr expr;
+
+        Stmt(StmtForm form, String declaredType, String name, String operator, Expr expr) {
+            this.form = form;
+            this.declaredType = declaredType;
+            this.name = name;
+            this.operator = operator;
+            this.expr = expr;
+        }
+
+        Stmt copy() {
+            return new Stmt(form, declaredType, name, operator, expr.copy());
+        }
+
+        String render() {
+            return switch (form) {
+                case DECLARE -> declaredType + " " + name + " = " + expr.render() + ";";
+                case ASSIGN -> name + " " + operator + " " + expr.render() + ";";
+                case RETURN -> "return " + expr.render() + ";";
+            };
+        }
+    }
+
+    static final class Param {
+        final String name;
+        final Type type;
+        /** For TENSOR and DATA parameters. */
+        final long[] shape;
+        /** The value at the generation point: Double, Integer, Long, Boolean, or double[] for arrays. */
+        final Object value;
+
+        Param(String name, Type type, long[] shape, Object value) {
+            this.name = name;
+            this.type = type;
+            this.shape = shape;
+            this.value = value;
+        }
+
+        boolean differentiable() {
+            return type == Type.DOUBLE || type == Type.TENSOR;
+        }
+    }
+
+    static final class Method {
+        String name;
+        Type result;
+        /** For tensor methods: the result's shape at the generation point. */
+        long[] resultShape;
+        List<Param> params = new ArrayList<>();
+        List<Stmt> body = new ArrayList<>();
+        /** The names given to {@code wrt}, or null for the default (every differentiable parameter). */
+        List<String> wrt;
+
+        Method copy() {
+            Method m = new Method();
+            m.name = name;
+            m.result = result;
+            m.resultShape = resultShape;
+            m.params = new ArrayList<>(params);
+            for (Stmt s : body) m.body.add(s.copy());
+            m.wrt = wrt == null ? null : new ArrayList<>(wrt);
+            return m;
+        }
+
+        boolean tensor() {
+            return result == Type.TENSOR;
+        }
+
+        /** The differentiated parameters, in declaration order. */
+        List<Param> differentiated() {
+            List<Param> out = new ArrayList<>();
+            for (Param p : params) {
+                if (p.differentiable() && (wrt == null || wrt.contains(p.name))) out.add(p);
+            }
+            return out;
+        }
+
+        String render() {
+            StringBuilder sb = new StringBuilder();
+            if (!tensor()) {
+                // the point the fuzzer checks at: keeps a printed program a reproducer on its own
+                sb.append("    // at");
+                for (Param p : params) {
+                    sb.append(' ').append(p.name).append(" = ").append(p.value).append(p.type == Type.LONG ? "L" : "");
+                }
+                sb.append('\n');
+            }
+            sb.append("    @Differentiable");
+            if (wrt != null) {
+                sb.append("(wrt = ");
+                if (wrt.size() == 1) {
+                    sb.append('"').append(wrt.get(0)).append('"');
+                } else {
+                    sb.append('{');
+                    for (int i = 0; i < wrt.size(); i++) sb.append(i > 0 ? ", " : "").append('"').append(wrt.get(i)).append('"');
+                    sb.append('}');
+                }
+                sb.append(')');
+            }
+            sb.append("\n    static ").append(result.java).append(' ').append(name).append('(');
+            for (int i = 0; i < params.size(); i++) {
+                Param p = params.get(i);
+                sb.append(i > 0 ? ", " : "").append(p.type.java).append(' ').append(p.name);
+            }
+            sb.append(") {\n");
+            for (Stmt s : body) sb.append("        ").append(s.render()).append('\n');
+            sb.append("    }\n");
+            return sb.toString();
+        }
+    }
+
+    static final class Field {
+        final String name;
+        final Type type;
+        final boolean isFinal;
+        /** The initializer as written. */
+        final String init;
+        final Object value;
+
+        Field(String name, Type type, boolean isFinal, String init, Object value) {
+            this.name = name;
+            this.type = type;
+            this.isFinal = isFinal;
+            this.init = init;
+            this.value = value;
+        }
+
+        String render() {
+            return "    static " + (isFinal ? "final " : "") + type.java + " " + name + " = " + init + ";\n";
+        }
+    }
+
+    /** One generated compilation unit: a class with fields and @Differentiable methods, in its own package. */
+    static final class Program {
+        final long seed;
+        final int index;
+        final String pkg;
+        final String cls;
+        List<Field> fields = new ArrayList<>();
+        List<Method> methods = new ArrayList<>();
+        /** Extra same-package classes (decoys named like java.lang types), as full sources keyed by simple name. */
+        List<String[]> extraClasses = new ArrayList<>();
+
+        Program(long seed, int index, String pkg, String cls) {
+            this.seed = seed;
+            this.index = index;
+            this.pkg = pkg;
+            this.cls = cls;
+        }
+
+        Program copy() {
+            Program p = new Program(seed, index, pkg, cls);
+            p.fields = new ArrayList<>(fields);
+            for (Method m : methods) p.methods.add(m.copy());
+            p.extraClasses = new ArrayList<>(extraClasses);
+            return p;
+        }
+
+        String qualifiedName() {
+            return pkg + "." + cls;
+        }
+
+        String companionName() {
+            return pkg + "." + cls + "Derivatives";
+        }
+
+        Method method(String name) {
+            for (Method m : methods) if (m.name.equals(name)) return m;
+            throw new IllegalArgumentException(name);
+        }
+
+        String render() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("package ").append(pkg).append(";\n\n");
+            sb.append("import dev.tapeless.Differentiable;\n");
+            sb.append("import dev.tapeless.runtime.Variable;\n");
+            sb.append("import org.nd4j.linalg.api.ndarray.INDArray;\n\n");
+            sb.append("public class ").append(cls).append(" {\n");
+            for (Field f : fields) sb.append(f.render());
+            for (Method m : methods) sb.append('\n').append(m.render());
+            sb.append("}\n");
+            return sb.toString();
+        }
+
+        @Override
+        public String toString() {
+            return qualifiedName() + " " + Arrays.toString(methods.stream().map(m -> m.name).toArray());
+        }
+    }
+}

@@ -1,0 +1,824 @@
+package dev.tapeless.processor.fuzz;
+
+import dev.tapeless.processor.fuzz.Ast.Field;
+import dev.tapeless.processor.fuzz.Ast.Method;
+import dev.tapeless.processor.fuzz.Ast.Param;
+import dev.tapeless.processor.fuzz.Ast.Program;
+import dev.tapeless.processor.fuzz.Ast.Type;
+import dev.tapeless.processor.fuzz.Finding.Kind;
+import dev.tapeless.runtime.Tape;
+import dev.tapeless.runtime.Variable;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs one compiled program's companion against its source: exact forward values for double
+ * methods, the tape for tensor methods, central finite differences for gradients, linearity of
+ * pullbacks, untouched inputs and unaliased results.
+ */
+final class Checker {
+    /** Finite differences and the analytic gradient must agree to this, relative to max(1, |reference|). */
+    static final double FD_TOLERANCE = 1e-5;
+    /** Generated tensor code against the tape (both exact in exact arithmetic; only rounding differs). */
+    static final double TAPE_TOLERANCE = 1e-8;
+
+    private final Program program;
+    private final ClassLoader loader;
+    private final long runSeed;
+    private final int mutantRound;
+    private final List<Finding> findings;
+    private final boolean valuesOnly;
+
+    Checker(Program program, ClassLoader loader, long runSeed, int mutantRound, List<Finding> findings) {
+        this.program = program;
+        this.loader = loader;
+        this.runSeed = runSeed;
+        this.mutantRound = mutantRound;
+        this.findings = findings;
+        this.valuesOnly = mutantRound >= 0;
+    }
+
+    /** Checks every method; returns the number of methods checked. */
+    int run() {
+        Class<?> source, companion;
+        try {
+            source = Class.forName(program.qualifiedName(), true, loader);
+            companion = Class.forName(program.companionName(), true, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            findings.add(finding(Kind.NO_COMPANION, null, null, "cannot load: " + e));
+            return 0;
+        }
+        int checked = 0;
+        for (Method m : program.methods) {
+            String[] inputs = {null};
+            try {
+                boolean arrays = m.params.stream().anyMatch(p -> p.shape != null);
+                if (m.tensor()) new TensorCheck(m, source, companion, inputs).run();
+                else if (!arrays) new DoubleCheck(m, source, companion, inputs).run();
+                // (else: a mutant gave a double method a tensor parameter; it compiled; nothing to compare)
+                checked++;
+            } catch (Failure f) {
+                findings.add(finding(f.kind, m.name, inputs[0], f.getMessage()));
+            } catch (Throwable t) {
+                Throwable c = t instanceof InvocationTargetException ? t.getCause() : t;
+                findings.add(finding(Kind.EXCEPTION_MISMATCH, m.name, inputs[0], "unexpected " + stack(c)));
+            }
+        }
+        return checked;
+    }
+
+    static String stack(Throwable t) {
+        StringBuilder sb = new StringBuilder(t.toString());
+        StackTraceElement[] st = t.getStackTrace();
+        for (int i = 0; i < Math.min(6, st.length); i++) sb.append("\n    at ").append(st[i]);
+        return sb.toString();
+    }
+
+    private Finding finding(Kind kind, String method, String inputs, String detail) {
+        return new Finding(kind, program, method, inputs, detail, runSeed, mutantRound);
+    }
+
+    /** A failed check, caught per method. */
+    static final class Failure extends RuntimeException {
+        final Kind kind;
+
+        Failure(Kind kind, String message) {
+            super(message, null, false, false);
+            this.kind = kind;
+        }
+    }
+
+    static Class<?> sourceType(Param p) {
+        return switch (p.type) {
+            case DOUBLE -> double.class;
+            case INT -> int.class;
+            case LONG -> long.class;
+            case BOOL -> boolean.class;
+            case TENSOR -> Variable.class;
+            case DATA -> INDArray.class;
+        };
+    }
+
+    static Class<?> companionType(Param p) {
+        return p.type == Type.TENSOR ? INDArray.class : sourceType(p);
+    }
+
+    static java.lang.reflect.Method find(Class<?> c, String name, Class<?>... types) {
+        try {
+            java.lang.reflect.Method m = c.getDeclaredMethod(name, types);
+            m.setAccessible(true);
+            return m;
+        } catch (NoSuchMethodException e) {
+            throw new Failure(Kind.API, c.getSimpleName() + " has no method " + name + Arrays.toString(types));
+        }
+    }
+
+    static Object call(java.lang.reflect.Method m, Object target, Object... args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    static Object accessor(Object record, String name) throws Throwable {
+        java.lang.reflect.Method m = record.getClass().getMethod(name);
+        m.setAccessible(true);
+        return call(m, record);
+    }
+
+    /** The components of a gradient record after value(), in order. */
+    static List<Object> components(Object record, int expected) throws Throwable {
+        RecordComponent[] rc = record.getClass().getRecordComponents();
+        if (rc == null || rc.length != expected + 1) {
+            throw new Failure(Kind.API, record.getClass().getSimpleName() + " has components "
+                    + (rc == null ? "none" : Arrays.toString(Arrays.stream(rc).map(RecordComponent::getName).toArray()))
+                    + ", expected value and " + expected + " gradient(s)");
+        }
+        List<Object> out = new ArrayList<>();
+        for (int i = 1; i < rc.length; i++) {
+            java.lang.reflect.Method a = rc[i].getAccessor();
+            a.setAccessible(true);
+            out.add(call(a, record));
+        }
+        return out;
+    }
+
+    static boolean same(double a, double b) {
+        return Double.doubleToRawLongBits(a) == Double.doubleToRawLongBits(b) || (Double.isNaN(a) && Double.isNaN(b));
+    }
+
+    static String show(double v) {
+        return Double.toString(v) + " (bits 0x" + Long.toHexString(Double.doubleToRawLongBits(v)) + ")";
+    }
+
+    // ------------------------------------------------------------------------------ double methods
+
+    private final class DoubleCheck {
+        final Method m;
+        final java.lang.reflect.Method src, fwd, grad, vjp;
+        final List<Param> diff;
+        final String[] inputsOut;
+
+        DoubleCheck(Method m, Class<?> source, Class<?> companion, String[] inputsOut) {
+            this.m = m;
+            this.inputsOut = inputsOut;
+            Class<?>[] types = m.params.stream().map(Checker::sourceType).toArray(Class<?>[]::new);
+            src = find(source, m.name, types);
+            fwd = find(companion, m.name, types);
+            grad = find(companion, m.name + "Gradient", types);
+            vjp = find(companion, m.name + "Vjp", types);
+            diff = m.differentiated();
+        }
+
+        void run() throws Throwable {
+            SplittableRandom r = new SplittableRandom(program.seed ^ m.name.hashCode());
+            Object[] point = m.params.stream().map(p -> p.value).toArray();
+            checkAt(point);
+            if (!valuesOnly) gradientsAt(point);
+            for (int i = 0; i < 2; i++) {
+                Object[] other = point.clone();
+                for (int j = 0; j < other.length; j++) {
+                    if (other[j] instanceof Double d) other[j] = r.nextInt(3) == 0 ? d : d * (0.5 + r.nextDouble()) + (r.nextDouble() - 0.5);
+                }
+                checkAt(other);
+            }
+        }
+
+        String describe(Object[] args) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < args.length; i++) {
+                Object a = args[i];
+                sb.append(i > 0 ? ", " : "").append(m.params.get(i).name).append(" = ");
+                if (a instanceof Double d) sb.append(d == Math.rint(d) && Math.abs(d) < 1e15 ? Double.toString(d) : Double.toString(d));
+                else if (a instanceof Long l) sb.append(l).append('L');
+                else sb.append(a);
+            }
+            return sb.toString();
+        }
+
+        /** The forward value of the source, the companion's forward, gradient and Vjp: bit for bit. */
+        void checkAt(Object[] args) throws Throwable {
+            inputsOut[0] = describe(args);
+            Object expected;
+            Throwable thrown = null;
+            try {
+                expected = call(src, null, args);
+            } catch (ArithmeticException e) {
+                expected = null;
+                thrown = e;
+            }
+            String[] entries = {m.name, m.name + "Gradient", m.name + "Vjp"};
+            java.lang.reflect.Method[] ms = {fwd, grad, vjp};
+            for (int i = 0; i < 3; i++) {
+                Object got;
+                try {
+                    got = call(ms[i], null, args);
+                    if (i > 0) got = accessor(got, "value");
+                } catch (ArithmeticException e) {
+                    if (thrown == null) throw new Failure(Kind.EXCEPTION_MISMATCH, entries[i] + " throws " + e + "; the source returns " + expected);
+                    continue;
+                }
+                // (a mutant's dead `u /= 0` throws in Java but not in the companion, which drops dead
+                // statements: see fuzz-findings; no verdict for mutants)
+                if (thrown != null && valuesOnly) return;
+                if (thrown != null) throw new Failure(Kind.EXCEPTION_MISMATCH, "the source throws " + thrown + "; " + entries[i] + " returns " + got);
+                double e = (Double) expected, g = (Double) got;
+                if (!same(e, g) && !(KnownBugs.SIGNED_ZERO_FROM_INT_FOLDING && e == 0 && g == 0)) {
+                    throw new Failure(Kind.FORWARD_VALUE, entries[i] + (i > 0 ? "(...).value()" : "(...)") + " differs from the source method\n  expected (Java): "
+                            + show(e) + "\n  actual (generated): " + show(g));
+                }
+            }
+        }
+
+        /**
+         * Every double input between 1e-150 and 1e150 in magnitude (or 0): then a textbook adjoint
+         * (products of local derivatives) cannot overflow on its own, so an infinite gradient where
+         * finite differences are finite is Tapeless's doing. Outside, no verdict on overflow.
+         */
+        boolean moderate(Object[] args) {
+            for (Object a : args) {
+                if (a instanceof Double d && d != 0 && !(Math.abs(d) > 1e-150 && Math.abs(d) < 1e150)) return false;
+            }
+            return true;
+        }
+
+        /**
+         * Every double input between 1e-8 and 1e8 in magnitude (or 0). Outside, the textbook adjoint
+         * itself cancels catastrophically (y / log1p(y) at y = -1e-23: log1p(y) - y / (1 + y) is 0
+         * in doubles, the true derivative 0.5), so finite differences cannot judge the generated one.
+         */
+        boolean ordinary(Object[] args) {
+            for (Object a : args) {
+                if (a instanceof Double d && d != 0 && !(Math.abs(d) > 1e-8 && Math.abs(d) < 1e8)) return false;
+            }
+            return true;
+        }
+
+        double value(Object[] args) throws Throwable {
+            return (Double) call(src, null, args);
+        }
+
+        void gradientsAt(Object[] args) throws Throwable {
+            double f0;
+            try {
+                f0 = value(args);
+            } catch (ArithmeticException e) {
+                return;
+            }
+            Object gr = call(grad, null, args);
+            List<Object> g = components(gr, diff.size());
+            Object v = call(vjp, null, args);
+            java.lang.reflect.Method pull = find(v.getClass(), "pullback", double.class);
+            List<Object> p1 = components(call(pull, v, 1.0), diff.size());
+            for (int i = 0; i < diff.size(); i++) {
+                Param p = diff.get(i);
+                int at = m.params.indexOf(p);
+                double gi = (Double) g.get(i);
+                double pi = (Double) p1.get(i);
+                if (!close(gi, pi, 1e-12) && ordinary(args)) {
+                    throw new Failure(Kind.PULLBACK, "d/d" + p.name + ": " + m.name + "Gradient gives " + show(gi)
+                            + " but " + m.name + "Vjp(...).pullback(1.0) gives " + show(pi));
+                }
+                finiteDifferences(args, at, p.name, gi, f0);
+            }
+            for (double c : new double[] {2.5, -1e-10, 1e10, 0.0}) {
+                List<Object> pc = components(call(pull, v, c), diff.size());
+                for (int i = 0; i < diff.size(); i++) {
+                    double want = c * (Double) p1.get(i);
+                    double got = (Double) pc.get(i);
+                    if (!Double.isFinite(want)) continue;
+                    // a huge upstream, or huge or tiny inputs, may overflow an intermediate adjoint of the textbook too
+                    if (!Double.isFinite(got) && (c == 1e10 || !moderate(args))) continue;
+                    // rounding residues (1e-16 where the terms are of order 1) scale with c only roughly
+                    double tolerance = 1e-9 * Math.max(Math.max(Math.abs(c), Math.abs(want)), Math.abs(got));
+                    boolean wrong = !Double.isFinite(got) || (Math.abs(want - got) > tolerance && !close(want, got, 1e-9));
+                    // outside ordinary magnitudes subnormal intermediates lose digits, in the textbook adjoint too;
+                    // and a derivative that is exactly 0 at upstream 1 is a cancellation whose residue has no scale
+                    if (wrong && Double.isFinite(got) && (!ordinary(args) || (Double) p1.get(i) == 0)) continue;
+                    if (wrong) {
+                        throw new Failure(Kind.PULLBACK, "pullback is not linear in its upstream: d/d" + diff.get(i).name
+                                + " with pullback(1.0) = " + show((Double) p1.get(i)) + " but pullback(" + c + ") = " + show(got)
+                                + " (expected about " + want + ")");
+                    }
+                }
+            }
+            if (KnownBugs.VJP_REREADS_MUTABLE_STATICS) return;
+            List<Field> mutable = program.fields.stream().filter(f -> !f.isFinal).toList();
+            if (mutable.isEmpty()) return;
+            Class<?> source = src.getDeclaringClass();
+            Object v2 = call(vjp, null, args);
+            List<Object> before = new ArrayList<>();
+            for (Field f : mutable) {
+                java.lang.reflect.Field jf = source.getDeclaredField(f.name);
+                jf.setAccessible(true);
+                before.add(jf.get(null));
+                jf.set(null, ((Double) jf.get(null)) * 3 + 1);
+            }
+            List<Object> changed;
+            try {
+                changed = components(call(pull, v2, 1.0), diff.size());
+            } finally {
+                for (int i = 0; i < mutable.size(); i++) {
+                    java.lang.reflect.Field jf = source.getDeclaredField(mutable.get(i).name);
+                    jf.setAccessible(true);
+                    jf.set(null, before.get(i));
+                }
+            }
+            for (int i = 0; i < diff.size(); i++) {
+                if (!same((Double) changed.get(i), (Double) p1.get(i))) {
+                    throw new Failure(Kind.VJP_STATE, "a Vjp's pullback changes when a mutable static field changes after "
+                            + m.name + "Vjp returned: d/d" + diff.get(i).name + " = " + show((Double) p1.get(i)) + " before, "
+                            + show((Double) changed.get(i)) + " after setting " + mutable.stream().map(f -> f.name).toList());
+                }
+            }
+        }
+
+        void finiteDifferences(Object[] args, int at, String name, double analytic, double f0) throws Throwable {
+            double x = (Double) args[at];
+            // Steps relative to |x| first (right for tiny and huge x), then relative to 1.
+            // (a third, larger step for a function that did not move at all: a large intermediate
+            // such as x * k + 1e12 - 1e12 absorbs steps of 1e-5)
+            for (double scale : new double[] {Math.abs(x), 1, 100 * Math.abs(x)}) {
+                if (scale == 0) continue;
+                double[] d = new double[2];
+                double noise = 0;
+                boolean ok = true;
+                for (int s = 0; s < 2 && ok; s++) {
+                    double h = (s == 0 ? 1e-5 : 1e-6) * scale;
+                    Object[] plus = args.clone(), minus = args.clone();
+                    plus[at] = x + h;
+                    minus[at] = x - h;
+                    double xp = (Double) plus[at], xm = (Double) minus[at];
+                    if (xp == xm) {
+                        ok = false;
+                        break;
+                    }
+                    double fp, fm;
+                    try {
+                        fp = value(plus);
+                        fm = value(minus);
+                    } catch (ArithmeticException e) {
+                        return;
+                    }
+                    d[s] = (fp - fm) / (xp - xm);
+                    noise = Math.max(noise, 8 * Math.ulp(Math.max(Math.abs(fp), Math.abs(fm))) / (xp - xm));
+                }
+                if (!ok) continue;
+                Verdict v = verdict(d, noise, analytic);
+                // the function did not move at all: absorbed by a large intermediate (y - hypot(21, y) at
+                // y = 8e5); try a larger step, and give no verdict if even that does not move it
+                if (v == Verdict.UNKNOWN || (d[0] == 0 && d[1] == 0 && analytic != 0)) continue;
+                // far from 1 (a derivative of 4e298, w / exp(-367) = 1.8e169 whose adjoint -w / e^2 * e
+                // squares e into the subnormals) the textbook adjoint's own products overflow: no verdict there
+                if (v == Verdict.OVERFLOW && moderate(args) && Math.abs(d[1]) < 1e100 && Math.abs(f0) < 1e100) {
+                    throw new Failure(Kind.GRADIENT_OVERFLOW, "d/d" + name + " is " + analytic + " but finite differences give "
+                            + d[1] + " (value " + f0 + ")");
+                }
+                if (v == Verdict.WRONG && ordinary(args)) {
+                    throw new Failure(Kind.GRADIENT_VS_FINITE_DIFFERENCES, "d/d" + name
+                            + "\n  expected (finite differences, steps 1e-5 and 1e-6 times " + scale + "): "
+                            + d[1] + " (and " + d[0] + ")\n  actual (generated): " + show(analytic) + "\n  value: " + f0);
+                }
+                return;
+            }
+        }
+    }
+
+    enum Verdict { AGREE, WRONG, OVERFLOW, UNKNOWN }
+
+    /**
+     * Compares an analytic derivative with central differences at two steps {@code d}, whose
+     * rounding noise is about {@code noise}. No verdict when the two steps disagree (a kink, a
+     * branch switch, or noise) or the noise is large.
+     */
+    static Verdict verdict(double[] d, double noise, double analytic) {
+        if (!Double.isFinite(d[0]) || !Double.isFinite(d[1]) || !Double.isFinite(noise)) return Verdict.UNKNOWN;
+        // NaN is 0/0 at a kink the step did not reach (hypot at the origin inside a callee): the textbook gives it too
+        if (Double.isNaN(analytic)) return Verdict.UNKNOWN;
+        double scale = Math.max(1, Math.abs(d[1]));
+        double spread = Math.abs(d[0] - d[1]);
+        if (spread > 1e-3 * scale || noise > 1e-4 * scale) return Verdict.UNKNOWN;
+        // Both steps must tell the same story, also relatively: a step far longer than the
+        // function's period (sin(2w) at w = 1e86) gives two tiny, unrelated quotients.
+        if (spread > 1e-2 * Math.max(Math.abs(d[0]), Math.abs(d[1]))) return Verdict.UNKNOWN;
+        if (!Double.isFinite(analytic)) return Verdict.OVERFLOW;
+        // Relative to the derivative itself down to 1e-2 (absolute 1e-7 below), not to max(1, |d|):
+        // small gradients get checked too. The spread of the two steps bounds the truncation error, the noise term the rounding.
+        double allowed = FD_TOLERANCE * Math.max(Math.abs(d[1]), 1e-2) + 10 * spread + 10 * noise;
+        return Math.abs(analytic - d[1]) > allowed ? Verdict.WRONG : Verdict.AGREE;
+    }
+
+    static boolean close(double a, double b, double rel) {
+        if (same(a, b)) return true;
+        if (!Double.isFinite(a) || !Double.isFinite(b)) return false;
+        return Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b)) + Double.MIN_NORMAL;
+    }
+
+    // ------------------------------------------------------------------------------ tensor methods
+
+    private final class TensorCheck {
+        final Method m;
+        final java.lang.reflect.Method src, fwd, grad, vjp;
+        final List<Param> diff;
+        final String[] inputsOut;
+        final SplittableRandom r;
+        /** Finite differences found the loss saturated (see fuzz-findings: pullback then ignores its upstream). */
+        boolean saturated;
+
+        TensorCheck(Method m, Class<?> source, Class<?> companion, String[] inputsOut) {
+            this.m = m;
+            this.inputsOut = inputsOut;
+            src = find(source, m.name, m.params.stream().map(Checker::sourceType).toArray(Class<?>[]::new));
+            Class<?>[] types = m.params.stream().map(Checker::companionType).toArray(Class<?>[]::new);
+            fwd = find(companion, m.name, types);
+            grad = find(companion, m.name + "Gradient", types);
+            vjp = find(companion, m.name + "Vjp", types);
+            diff = m.differentiated();
+            r = new SplittableRandom(program.seed ^ m.name.hashCode());
+        }
+
+        INDArray array(long[] shape, double[] data) {
+            if (shape.length == 0) return Nd4j.scalar(data[0]);
+            return Nd4j.create(data, shape, DataType.DOUBLE);
+        }
+
+        INDArray random(long[] shape) {
+            long n = 1;
+            for (long s : shape) n *= s;
+            double[] d = new double[(int) n];
+            for (int i = 0; i < d.length; i++) d[i] = r.nextDouble() * 2 - 1;
+            return array(shape, d);
+        }
+
+        Object[] companionArgs() {
+            Object[] a = new Object[m.params.size()];
+            for (int i = 0; i < a.length; i++) {
+                Param p = m.params.get(i);
+                a[i] = p.shape != null ? array(p.shape, (double[]) p.value) : p.value;
+            }
+            return a;
+        }
+
+        /** The source method on the tape, at {@code args} (companion-style: arrays); returns its result. */
+        Variable onTape(Object[] args, List<Variable> leaves) throws Throwable {
+            Object[] a = args.clone();
+            for (int i = 0; i < a.length; i++) {
+                if (m.params.get(i).type == Type.TENSOR) {
+                    Variable v = Variable.constant((INDArray) a[i]);
+                    a[i] = v;
+                    if (leaves != null) leaves.add(v);
+                }
+            }
+            Tape.reset();
+            return (Variable) call(src, null, a);
+        }
+
+        String describe(Object[] args) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < args.length; i++) {
+                Param p = m.params.get(i);
+                sb.append(i > 0 ? ", " : "").append(p.name).append(" = ");
+                if (p.shape != null) {
+                    sb.append("Nd4j.create(new double[] ").append(Arrays.toString((double[]) p.value).replace('[', '{').replace(']', '}'))
+                            .append(", new long[] ").append(Arrays.toString(p.shape).replace('[', '{').replace(']', '}')).append(")");
+                } else {
+                    sb.append(args[i]);
+                }
+            }
+            return sb.toString();
+        }
+
+        void run() throws Throwable {
+            Object[] args = companionArgs();
+            inputsOut[0] = describe(args);
+            List<INDArray> saved = new ArrayList<>();
+            for (Object a : args) saved.add(a instanceof INDArray x ? x.dup() : null);
+
+            List<Variable> leaves = new ArrayList<>();
+            Variable y;
+            try {
+                y = onTape(companionArgs(), leaves);
+            } catch (RuntimeException rejected) {
+                if (!valuesOnly) throw rejected;
+                // (a mutant) the tape rejects these shapes or dims. The companion may still return a
+                // value when the failing op is dead code it dropped (see fuzz-findings): no verdict.
+                return;
+            }
+            INDArray ref = y.value();
+
+            INDArray out = (INDArray) call(fwd, null, args);
+            compare("forward " + m.name + "(...)", ref, out, Kind.TENSOR_VALUE);
+
+            List<Variable> diffLeaves = new ArrayList<>();
+            for (Param p : diff) if (p.type == Type.TENSOR) diffLeaves.add(leaves.get(tensorIndex(p)));
+
+            List<INDArray> results = new ArrayList<>();
+            results.add(out);
+            if (ref.rank() == 0) {
+                Object g = call(grad, null, args);
+                INDArray gv = (INDArray) accessor(g, "value");
+                compare(m.name + "Gradient(...).value()", ref, gv, Kind.TENSOR_VALUE);
+                List<Object> comps = components(g, diff.size());
+                List<Variable> tape = Tape.grad(y, diffLeaves.toArray(new Variable[0]));
+                int t = 0;
+                for (int i = 0; i < diff.size(); i++) {
+                    if (diff.get(i).type == Type.TENSOR) {
+                        compareGradient(m.name + "Gradient(...)." + diff.get(i).name + "()", tape.get(t++).value(), (INDArray) comps.get(i),
+                                args, diff.get(i), Nd4j.scalar(1.0));
+                        results.add((INDArray) comps.get(i));
+                    }
+                }
+                results.add(gv);
+            } else if (ref.length() > 1 && !valuesOnly) {
+                try {
+                    call(grad, null, args);
+                    throw new Failure(Kind.API, m.name + "Gradient accepted a result of shape " + Arrays.toString(ref.shape()));
+                } catch (IllegalArgumentException expected) {
+                    // the contract: fGradient needs a scalar result
+                }
+            }
+
+            INDArray u = random(ref.shape());
+            INDArray uSaved = u.dup();
+            Object v = call(vjp, null, args);
+            compare(m.name + "Vjp(...).value()", ref, (INDArray) accessor(v, "value"), Kind.TENSOR_VALUE);
+            java.lang.reflect.Method pull = find(v.getClass(), "pullback", INDArray.class);
+            List<Object> pb1 = components(call(pull, v, u), diff.size());
+            List<Object> pb1Saved = copies(pb1);
+            // the tape is kept after grad: differentiate the same recording again, now against u
+            List<Variable> tape = Tape.grad(y.mul(Variable.constant(u)).sum(), diffLeaves.toArray(new Variable[0]));
+            List<INDArray> tapeGrads = new ArrayList<>();
+            int t = 0;
+            for (int i = 0; i < diff.size(); i++) {
+                if (diff.get(i).type == Type.TENSOR) {
+                    INDArray tg = tape.get(t++).value();
+                    tapeGrads.add(tg);
+                    compareGradient(m.name + "Vjp(...).pullback(u)." + diff.get(i).name + "()", tg, (INDArray) pb1.get(i), args, diff.get(i), u);
+                } else {
+                    tapeGrads.add(null);
+                }
+            }
+            // inputs first: finite differences below start from them
+            for (int i = 0; i < args.length; i++) {
+                if (saved.get(i) != null && !exactlyEqual(saved.get(i), (INDArray) args[i])) {
+                    throw new Failure(Kind.INPUT_WRITTEN, "input " + m.params.get(i).name + " was written: was "
+                            + saved.get(i) + ", now " + args[i]);
+                }
+            }
+            boolean finite = true;
+            for (double d : ref.dup('c').data().asDouble()) finite &= Double.isFinite(d);
+            // a value that overflowed (sin(exp(1e3)) is NaN) has no derivative to check against
+            if (!valuesOnly && finite) {
+                // the tape covers every element; finite differences check one parameter per method (the tape itself, too)
+                if (!diff.isEmpty()) {
+                    int i = r.nextInt(diff.size());
+                    finiteDifferences(args, diff.get(i), pb1.get(i), tapeGrads.get(i), u);
+                }
+            }
+            if (!valuesOnly && finite && !saturated) {
+                INDArray u2 = random(ref.shape());
+                List<Object> pb2 = copies(components(call(pull, v, u2), diff.size()));
+                unchanged(pb1Saved, pb1, "the result of an earlier pullback changed when pullback was called again", Kind.ALIASING);
+                INDArray u3 = u.add(u2.mul(2.5));
+                List<Object> pb3 = components(call(pull, v, u3), diff.size());
+                // the tape at u + 2.5 u2 arbitrates: when it agrees with the generated pullback there,
+                // the two sides differ by rounding (cancelling terms far larger than the result)
+                List<Variable> tape3 = Tape.grad(y.mul(Variable.constant(u3)).sum(), diffLeaves.toArray(new Variable[0]));
+                int t3 = 0;
+                for (int i = 0; i < diff.size(); i++) {
+                    INDArray tapeAt3 = diff.get(i).type == Type.TENSOR ? tape3.get(t3++).value() : null;
+                    Object a = pb1Saved.get(i), b = pb2.get(i), c = pb3.get(i);
+                    String what = "pullback(u + 2.5 u2)." + diff.get(i).name + "() against pullback(u) + 2.5 pullback(u2)";
+                    if (a instanceof INDArray ai) {
+                        INDArray want = ai.add(((INDArray) b).mul(2.5));
+                        if (!allFinite(want) || !allFinite((INDArray) c)) continue; // overflowed adjoints: no verdict
+                        try {
+                            compare(what, want, (INDArray) c, Kind.PULLBACK);
+                        } catch (Failure f) {
+                            try {
+                                compare("", tapeAt3, (INDArray) c, Kind.PULLBACK);
+                            } catch (Failure tapeDisagrees) {
+                                throw f;
+                            }
+                        }
+                    } else {
+                        double want = (Double) a + 2.5 * (Double) b;
+                        if (!close(want, (Double) c, 1e-9) && Math.abs(want - (Double) c) > 1e-9) {
+                            throw new Failure(Kind.PULLBACK, what + ": expected " + want + ", got " + c);
+                        }
+                    }
+                }
+            }
+            for (Object o : pb1) if (o instanceof INDArray x) results.add(x);
+
+            for (int i = 0; i < args.length; i++) {
+                if (saved.get(i) != null && !exactlyEqual(saved.get(i), (INDArray) args[i])) {
+                    throw new Failure(Kind.INPUT_WRITTEN, "input " + m.params.get(i).name + " was written: was "
+                            + saved.get(i) + ", now " + args[i]);
+                }
+            }
+            if (!exactlyEqual(uSaved, u)) throw new Failure(Kind.INPUT_WRITTEN, "pullback wrote into its upstream");
+            aliasing(args, results);
+        }
+
+        int tensorIndex(Param p) {
+            int k = 0;
+            for (Param q : m.params) {
+                if (q == p) return k;
+                if (q.type == Type.TENSOR) k++;
+            }
+            throw new IllegalStateException();
+        }
+
+        List<Object> copies(List<Object> xs) {
+            List<Object> out = new ArrayList<>();
+            for (Object x : xs) out.add(x instanceof INDArray a ? a.dup() : x);
+            return out;
+        }
+
+        void unchanged(List<Object> before, List<Object> now, String what, Kind kind) {
+            for (int i = 0; i < before.size(); i++) {
+                if (before.get(i) instanceof INDArray b && !exactlyEqual(b, (INDArray) now.get(i))) {
+                    throw new Failure(kind, what + ": " + diff.get(i).name + " was " + b + ", now " + now.get(i));
+                }
+            }
+        }
+
+        /** Writing into any result must change nothing else: no input, no other result. */
+        void aliasing(Object[] args, List<INDArray> results) {
+            List<INDArray> all = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] instanceof INDArray a) {
+                    all.add(a);
+                    names.add("input " + m.params.get(i).name);
+                }
+            }
+            int inputs = all.size();
+            for (int i = 0; i < results.size(); i++) {
+                all.add(results.get(i));
+                names.add("result #" + i);
+            }
+            for (int i = inputs; i < all.size(); i++) {
+                INDArray target = all.get(i);
+                List<INDArray> snapshot = new ArrayList<>();
+                for (INDArray a : all) snapshot.add(a.dup());
+                target.addi(1.0);
+                for (int j = 0; j < all.size(); j++) {
+                    if (j == i || all.get(j) == target) continue;
+                    if (!exactlyEqual(snapshot.get(j), all.get(j))) {
+                        throw new Failure(Kind.ALIASING, "writing into " + names.get(i) + " (of forward, gradient components, pullback components) changed "
+                                + names.get(j));
+                    }
+                }
+            }
+        }
+
+        /**
+         * Central differences of {@code sum(f(...) * u)} on the tape, at a few elements of a tensor
+         * parameter (all of a double one). An element whose tape gradient is not finite either is
+         * an edge of the math (0 * inf), not a Tapeless bug: no verdict there.
+         */
+        void finiteDifferences(Object[] args, Param p, Object analytic, INDArray tapeGradient, INDArray u) throws Throwable {
+            int at = m.params.indexOf(p);
+            if (p.type == Type.DOUBLE) {
+                double x = (Double) args[at];
+                double[] d = new double[2];
+                double noise = 0;
+                double[] steps = {1e-5, 1e-6};
+                for (int s = 0; s < 2; s++) {
+                    double h = steps[s] * Math.max(1, Math.abs(x));
+                    Object[] plus = args.clone(), minus = args.clone();
+                    plus[at] = x + h;
+                    minus[at] = x - h;
+                    double lp = loss(plus, u), lm = loss(minus, u);
+                    d[s] = (lp - lm) / (2 * h);
+                    noise = Math.max(noise, 8 * Math.ulp(Math.max(Math.abs(lp), Math.abs(lm))) / (2 * h));
+                }
+                verdict(p.name, d, noise, (Double) analytic);
+                return;
+            }
+            INDArray a = (INDArray) args[at];
+            // row-major copies: getDouble(j) of a transposed view is not its j-th element in C order
+            INDArray g = ((INDArray) analytic).dup('c');
+            tapeGradient = tapeGradient.dup('c');
+            long n = a.length();
+            for (int k = 0; k < Math.min(2, n); k++) {
+                long j = n <= 2 ? k : r.nextLong(n);
+                if (!Double.isFinite(tapeGradient.getDouble(j))) continue;
+                double[] d = differences(args, at, j, u);
+                // the loss did not move at all: saturated (exp overflowed to inf, then 1 / inf = 0); the tape decides
+                if (d[0] == 0 && d[1] == 0 && g.getDouble(j) == tapeGradient.getDouble(j)) {
+                    saturated = true;
+                    continue;
+                }
+                verdict(p.name + "[" + j + "]", d, d[2], g.getDouble(j));
+            }
+        }
+
+        double loss(Object[] args, INDArray u) throws Throwable {
+            Variable y = onTape(args, null);
+            return y.value().mul(u).sumNumber().doubleValue();
+        }
+
+        void verdict(String name, double[] d, double noise, double analytic) {
+            // sum(f * u) adds terms larger than itself: allow ten times the noise of a double method
+            Verdict v = Checker.verdict(d, 10 * noise + 1e-5 * Math.abs(d[1]), analytic);
+            if (v == Verdict.OVERFLOW) {
+                throw new Failure(Kind.GRADIENT_OVERFLOW, "d/d" + name + " is " + analytic + " but finite differences give " + d[1]);
+            }
+            if (v == Verdict.WRONG) {
+                throw new Failure(Kind.GRADIENT_VS_FINITE_DIFFERENCES, "d/d" + name + " of sum(f(...) * u)\n  expected (finite differences): "
+                        + d[1] + " (and " + d[0] + ")\n  actual (generated pullback): " + analytic);
+            }
+        }
+
+        /**
+         * A gradient against the tape's. Where they differ, central differences decide: a tape
+         * gradient that rounding made exactly 0 where the generated one is 1e-17 times a huge
+         * downstream derivative is no bug; a generated gradient that finite differences contradict is.
+         */
+        void compareGradient(String what, INDArray expected, INDArray actual, Object[] args, Param p, INDArray u) throws Throwable {
+            try {
+                compare(what, expected, actual, Kind.GRADIENT_VS_TAPE);
+            } catch (Failure f) {
+                if (!Arrays.equals(expected.shape(), actual.shape()) || actual.dataType() != expected.dataType()) throw f;
+                double[] e = expected.dup('c').data().asDouble();
+                double[] a = actual.dup('c').data().asDouble();
+                int at = m.params.indexOf(p);
+                for (int j = 0; j < e.length; j++) {
+                    if (same(e[j], a[j]) || (Double.isFinite(e[j]) && Double.isFinite(a[j])
+                            && Math.abs(e[j] - a[j]) <= TAPE_TOLERANCE * Math.max(1, Math.abs(e[j])))) continue;
+                    double[] fd = differences(args, at, j, u);
+                    Verdict v = Checker.verdict(fd, fd[2], a[j]);
+                    if (v == Verdict.WRONG || v == Verdict.OVERFLOW) {
+                        throw new Failure(Kind.GRADIENT_VS_TAPE, f.getMessage() + "\n  finite differences at element " + j + ": " + fd[1]
+                                + " (and " + fd[0] + ")");
+                    }
+                }
+            }
+        }
+
+        /** Central differences of sum(f * u) in element j of argument at: {step 1e-5, step 1e-6, rounding noise}. */
+        double[] differences(Object[] args, int at, long j, INDArray u) throws Throwable {
+            double[] d = new double[3];
+            INDArray a = ((INDArray) args[at]).dup('c');
+            double x = a.getDouble(j);
+            for (int s = 0; s < 2; s++) {
+                double h = (s == 0 ? 1e-5 : 1e-6) * Math.max(1, Math.abs(x));
+                Object[] plus = args.clone(), minus = args.clone();
+                INDArray ap = a.dup(), am = a.dup();
+                ap.putScalar(j, x + h);
+                am.putScalar(j, x - h);
+                plus[at] = ap;
+                minus[at] = am;
+                double lp = loss(plus, u), lm = loss(minus, u);
+                d[s] = (lp - lm) / (2 * h);
+                d[2] = Math.max(d[2], 8 * Math.ulp(Math.max(Math.abs(lp), Math.abs(lm))) / (2 * h));
+            }
+            return d;
+        }
+
+        void compare(String what, INDArray expected, INDArray actual, Kind kind) {
+            if (actual == null) throw new Failure(kind, what + " is null");
+            if (!Arrays.equals(expected.shape(), actual.shape())) {
+                throw new Failure(kind, what + ": shape " + Arrays.toString(actual.shape()) + ", expected "
+                        + Arrays.toString(expected.shape()));
+            }
+            if (actual.dataType() != expected.dataType()) {
+                throw new Failure(kind, what + ": data type " + actual.dataType() + ", expected " + expected.dataType());
+            }
+            double[] e = expected.dup('c').data().asDouble();
+            double[] a = actual.dup('c').data().asDouble();
+            for (int i = 0; i < e.length; i++) {
+                if (same(e[i], a[i])) continue;
+                boolean ok = Double.isFinite(e[i]) && Double.isFinite(a[i])
+                        && Math.abs(e[i] - a[i]) <= TAPE_TOLERANCE * Math.max(1, Math.abs(e[i]));
+                if (!ok) {
+                    throw new Failure(kind, what + " differs at element " + i + "\n  expected (tape): " + e[i]
+                            + "\n  actual (generated): " + a[i] + "\n  expected " + expected + "\n  actual " + actual);
+                }
+            }
+        }
+    }
+
+    static boolean allFinite(INDArray a) {
+        for (double d : a.dup('c').data().asDouble()) if (!Double.isFinite(d)) return false;
+        return true;
+    }
+
+    static boolean exactlyEqual(INDArray a, INDArray b) {
+        if (!Arrays.equals(a.shape(), b.shape())) return false;
+        double[] x = a.dup('c').data().asDouble(), y = b.dup('c').data().asDouble();
+        for (int i = 0; i < x.length; i++) if (!same(x[i], y[i])) return false;
+        return true;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.tapeless.processor.fuzz;
+
+import dev.tapeless.processor.fuzz.Ast.Program;
+import dev.tapeless.processor.fuzz.BatchCompiler.Outcome;
+import dev.tapeless.processor.fuzz.Finding.Kind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the differential fuzzer: generates programs {@code from .. from+count-1} of a run seed,
+ * compiles them in batches with the processor, and checks each companion against its source; then
+ * compiles mutants of those programs and checks that the processor answers each with a companion
+ * that compiles or with diagnostics (and, when a mutant compiles, that its values still match).
+ */
+final class Fuzzer {
+    static final boolean VERBOSE = Boolean.getBoolean("tapeless.fuzz.verbose");
+
+    /** Options of one run; see README "Fuzzing". */
+    record Options(long seed, int from, int count, int mutants, boolean mutantsOnly, int batch) {
+        static Options fromSystemProperties() {
+            return new Options(Long.getLong("tapeless.fuzz.seed", 1L), Integer.getInteger("tapeless.fuzz.from", 0),
+                    Integer.getInteger("tapeless.fuzz.count", 500), Integer.getInteger("tapeless.fuzz.mutants", 100),
+                    Boolean.getBoolean("tapeless.fuzz.mutantsOnly"), Integer.getInteger("tapeless.fuzz.batch", 50));
+        }
+    }
+
+    /** What a run did and found. */
+    static final class Report {
+        final Options options;
+        int programs, methods, methodsChecked, rejectedAsDocumented;
+        int mutants, mutantsCompiled, mutantsWithDiagnostics, mutantsReachedProcessor;
+        long millis, compileMillis, processorMillis, checkMillis;
+        final List<Finding> findings = new ArrayList<>();
+
+        Report(Options options) {
+            this.options = options;
+        }
+
+        String summary() {
+            return String.format("fuzz seed %d, programs %d..%d: %d programs (%d methods, %d checked, %d rejected as documented), "
+                            + "%d mutants (%d compiled, %d with diagnostics); %d finding(s); %.1f s (%.1f ms per program; compile %.1f s of which processor %.1f s, checks %.1f s)%n"
+                            + "known-bug switches: %s",
+                    options.seed, options.from, options.from + options.count - 1, programs, methods, methodsChecked,
+                    rejectedAsDocumented, mutants, mutantsCompiled, mutantsWithDiagnostics, findings.size(), millis / 1000.0,
+                    programs + mutants == 0 ? 0.0 : (double) millis / (programs + mutants), compileMillis / 1000.0,
+                    processorMillis / 1000.0, checkMillis / 1000.0, KnownBugs.describe());
+        }
+
+        /** One line per distinct kind of failure, then the reproducers (the shortest source of each kind first). */
+        String failures(int maxReproducers) {
+            Map<String, List<Finding>> byKind = new LinkedHashMap<>();
+            for (Finding f : findings) byKind.computeIfAbsent(f.kind() + ": " + signature(f), k -> new ArrayList<>()).add(f);
+            StringBuilder sb = new StringBuilder();
+            sb.append(findings.size()).append(" finding(s), ").append(byKind.size()).append(" distinct:\n");
+            for (Map.Entry<String, List<Finding>> e : byKind.entrySet()) {
+                sb.append("  ").append(e.getValue().size()).append(" x ").append(e.getKey()).append('\n');
+            }
+            int shown = 0;
+            for (List<Finding> group : byKind.values()) {
+                if (shown++ >= maxReproducers) break;
+                Finding smallest = group.stream().min((a, b) -> Integer.compare(a.program().render().length(),
+                        b.program().render().length())).orElseThrow();
+                sb.append('\n').append(smallest.reproducer());
+            }
+            return sb.toString();
+        }
+
+        /** The first line of the detail with numbers and names blurred, to group similar findings. */
+        static String signature(Finding f) {
+            String first = f.detail().lines().findFirst().orElse("");
+            if (first.length() > 160) first = first.substring(0, 160);
+            return first.replaceAll("^\\S+\\.java:[0-9]+: ", "").replaceAll("fuzz\\.p[0-9]+\\.\\w+", "C")
+                    .replaceAll("-?[0-9][0-9.eE+-]*", "#").replaceAll("'[^']*'", "'_'");
+        }
+    }
+
+    static Report run(Options o) {
+        Report report = new Report(o);
+        long start = System.nanoTime();
+        long processorStart = BatchCompiler.processorNanos;
+        List<Program> programs = new ArrayList<>();
+        for (int i = o.from(); i < o.from() + o.count(); i++) programs.add(Generator.program(o.seed(), i));
+        if (Boolean.getBoolean("tapeless.fuzz.print")) programs.forEach(p -> System.out.println(p.render()));
+        if (!o.mutantsOnly()) {
+            for (int b = 0; b < programs.size(); b += o.batch()) {
+                checkBatch(programs.subList(b, Math.min(programs.size(), b + o.batch())), report, -1);
+            }
+        }
+        List<Program> mutants = new ArrayList<>();
+        List<Integer> rounds = new ArrayList<>();
+        for (int j = 0; j < o.mutants() && !programs.isEmpty(); j++) {
+            int k = j % programs.size(), round = j / programs.size();
+            Program p = programs.get(k);
+            mutants.add(Mutator.mutate(p, Generator.mix(o.seed() ^ 0x5DEECE66DL, (long) p.index * 1000 + round)));
+            rounds.add(round);
+        }
+        for (int b = 0; b < mutants.size(); b += o.batch()) {
+            // a batch holds mutants of distinct programs (distinct packages) of one round
+            int end = Math.min(mutants.size(), b + o.batch());
+            int round = rounds.get(b);
+            int stop = b;
+            while (stop < end && rounds.get(stop) == round) stop++;
+            checkBatch(mutants.subList(b, stop), report, round);
+            if (stop < end) checkBatch(mutants.subList(stop, end), report, rounds.get(stop));
+        }
+        report.millis = (System.nanoTime() - start) / 1_000_000;
+        report.processorMillis = (BatchCompiler.processorNanos - processorStart) / 1_000_000;
+        return report;
+    }
+
+    private static void checkBatch(List<Program> batch, Report report, int mutantRound) {
+        boolean mutant = mutantRound >= 0;
+        long t0 = System.nanoTime();
+        Map<Program, Outcome> outcomes = BatchCompiler.compile(batch);
+        report.compileMillis += (System.nanoTime() - t0) / 1_000_000;
+        if (VERBOSE) System.err.printf("batch of %d from %s: compiled in %d ms%n", batch.size(), batch.get(0).pkg, (System.nanoTime() - t0) / 1_000_000);
+        for (Outcome o : outcomes.values()) {
+            Program p = o.program;
+            if (mutant) report.mutants++;
+            else {
+                report.programs++;
+                report.methods += p.methods.size();
+            }
+            List<Finding> f = report.findings;
+            if (o.exception != null) {
+                f.add(new Finding(Kind.PROCESSOR_EXCEPTION, p, null, null, o.exception, report.options.seed(), mutantRound));
+                continue;
+            }
+            if (!o.internalErrors.isEmpty()) {
+                f.add(new Finding(Kind.INTERNAL_ERROR, p, null, null, String.join("\n", o.internalErrors), report.options.seed(), mutantRound));
+                continue;
+            }
+            boolean userErrors = !o.processorErrors.isEmpty() || !o.javacErrors.isEmpty();
+            if (!o.companionErrors.isEmpty() && !userErrors) {
+                f.add(new Finding(Kind.COMPANION_DOES_NOT_COMPILE, p, null, null,
+                        String.join("\n", o.companionErrors), report.options.seed(), mutantRound));
+                continue;
+            }
+            if (mutant) {
+                if (userErrors || !o.companionErrors.isEmpty()) {
+                    report.mutantsWithDiagnostics++;
+                    continue;
+                }
+            } else {
+                if (!o.javacErrors.isEmpty()) {
+                    f.add(new Finding(Kind.GENERATOR_WROTE_INVALID_JAVA, p, null, null, String.join("\n", o.javacErrors),
+                            report.options.seed(), mutantRound));
+                    continue;
+                }
+                if (!o.processorErrors.isEmpty()) {
+                    if (o.processorErrors.stream().allMatch(Fuzzer::documentedRejection)) {
+                        report.rejectedAsDocumented++;
+                    } else {
+                        f.add(new Finding(Kind.VALID_PROGRAM_REJECTED, p, null, null, String.join("\n", o.processorErrors),
+                                report.options.seed(), mutantRound));
+                    }
+                    continue;
+                }
+            }
+            if (!o.companionWritten || o.loader == null) {
+                f.add(new Finding(Kind.NO_COMPANION, p, null, null, "javac succeeded, the processor reported nothing, and no companion "
+                        + p.companionName() + " was written", report.options.seed(), mutantRound));
+                continue;
+            }
+            if (mutant) report.mutantsCompiled++;
+            long t1 = System.nanoTime();
+            int checked = new Checker(p, o.loader, report.options.seed(), mutantRound, f).run();
+            if (VERBOSE) System.err.printf("  %s checked in %d ms%n", p, (System.nanoTime() - t1) / 1_000_000);
+            if (!mutant) report.methodsChecked += checked;
+            report.checkMillis += (System.nanoTime() - t1) / 1_000_000;
+        }
+    }
+
+    /**
+     * Errors the contract allows on a valid program: a differentiated parameter named like a
+     * component every record has (hashCode, toString, ...), which the processor must reject clearly.
+     */
+    static boolean documentedRejection(String message) {
+        return message.contains("clashes with the component");
+    }
+
+    /** Runs with system properties (as the test does) from a plain main. */
+    public static void main(String[] args) {
+        KnownBugs.configure(System.getProperty("tapeless.fuzz.bugs"));
+        Report r = run(Options.fromSystemProperties());
+        System.out.println(r.summary());
+        if (!r.findings.isEmpty()) {
+            System.out.println(r.failures(Integer.MAX_VALUE));
+            System.exit(1);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.tapeless.processor.fuzz;
+
+import dev.tapeless.processor.fuzz.Ast.Expr;
+import dev.tapeless.processor.fuzz.Ast.Form;
+import dev.tapeless.processor.fuzz.Ast.Method;
+import dev.tapeless.processor.fuzz.Ast.Program;
+import dev.tapeless.processor.fuzz.Ast.Stmt;
+import dev.tapeless.processor.fuzz.Ast.StmtForm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Rewrites a valid program into a likely invalid (or differently valid) one, staying
+ * syntactically Java: deletes or duplicates statements, swaps operands, replaces operators,
+ * functions, ops, names, literals and types. The processor must answer each with a companion
+ * that compiles or with diagnostics, never with an exception.
+ */
+final class Mutator {
+    private Mutator() {}
+
+    static final List<String> OPERATORS = List.of("+", "-", "*", "/", "<", "<=", ">", ">=", "%", "==", "!=", "&&",
+            "||", "&", "|", "^", "<<", ">>", ">>>");
+    static final List<String> FUNCTIONS = List.of("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+            "exp", "expm1", "log", "log10", "log1p", "sqrt", "cbrt", "abs", "atan2", "pow", "hypot", "min", "max",
+            "floor", "ceil", "round", "rint", "signum", "random", "ulp", "toRadians", "fma", "scalb", "copySign",
+            "IEEEremainder", "nextUp", "floorMod", "addExact", "negateExact", "noSuchFunction");
+    static final List<String> TENSOR_OPS = List.of("add", "sub", "mul", "div", "rsub", "rdiv", "neg", "exp", "log",
+            "sqrt", "pow", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "sum", "mean", "mmul", "transpose", "reshape",
+            "expand", "softmax", "logSoftmax", "slice", "dup", "max", "value", "shape", "toString", "norm2", "broadcast");
+    static final List<String> LITERALS = List.of("1", "0", "-1", "1L", "2.5", "1.0f", "true", "false", "'c'", "\"s\"",
+            "null", "0x10", "1e400", "Double.NaN", "Double.POSITIVE_INFINITY", "Integer.MAX_VALUE", "Math.PI", "Math.E",
+            "new double[1]", "this", "super.hashCode()", "x -> x", "(Object) 1");
+    static final List<String> TYPES = List.of("double", "int", "long", "float", "boolean", "var", "Variable", "INDArray",
+            "Double", "Object", "short", "char", "byte", "String", "double[]");
+    static final List<String> COMPOUND = List.of("=", "+=", "-=", "*=", "/=", "%=", "<<=", "&=", "|=", "^=");
+
+    static Program mutate(Program original, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Program p = original.copy();
+        int n = 1 + r.nextInt(3);
+        for (int i = 0; i < n; i++) once(p, r);
+        return p;
+    }
+
+    private static <T> T pick(SplittableRandom r, List<T> list) {
+        return list.get(r.nextInt(list.size()));
+    }
+
+    private static void once(Program p, SplittableRandom r) {
+        Method m = pick(r, p.methods);
+        List<Expr> nodes = new ArrayList<>();
+        for (Stmt s : m.body) s.expr.collect(nodes);
+        if (nodes.isEmpty()) {
+            m.body.add(new Stmt(StmtForm.RETURN, null, null, null, new Expr(Form.LITERAL, "1.0", Ast.Type.DOUBLE)));
+            return;
+        }
+        Expr e = pick(r, nodes);
+        switch (r.nextInt(14)) {
+            case 0 -> {
+                if (m.body.size() > 1) m.body.remove(r.nextInt(m.body.size()));
+                else m.body.clear();
+            }
+            case 1 -> {
+                if (e.kids.length >= 2) {
+                    int i = r.nextInt(e.kids.length), j = r.nextInt(e.kids.length);
+                    Expr t = e.kids[i];
+                    e.kids[i] = e.kids[j];
+                    e.kids[j] = t;
+                }
+            }
+            case 2 -> {
+                if (e.form == Form.BINARY) e.text = pick(r, OPERATORS);
+                else if (e.form == Form.UNARY) e.text = pick(r, List.of("-", "+", "!", "~", "++", "--"));
+            }
+            case 3 -> {
+                if (e.form == Form.CALL && e.callee == null && e.text.contains(".")) {
+                    e.text = e.text.substring(0, e.text.lastIndexOf('.') + 1) + pick(r, FUNCTIONS);
+                } else if (e.form == Form.CALL) {
+                    // call another method, this one (recursion), or one that does not exist
+                    List<String> names = new ArrayList<>();
+                    for (Method other : p.methods) names.add(other.name);
+                    names.add(m.name);
+                    names.add("undefinedMethod");
+                    names.add("Math.max");
+                    names.add("String.valueOf");
+                    names.add("Objects.requireNonNull");
+                    e.text = pick(r, names);
+                }
+            }
+            case 4 -> {
+                if (e.form == Form.METHOD) e.text = pick(r, TENSOR_OPS);
+            }
+            case 5 -> {
+                // replace a node by a name from the method, or an unknown one
+                List<String> names = new ArrayList<>();
+                for (var param : m.params) names.add(param.name);
+                for (Stmt s : m.body) if (s.name != null) names.add(s.name);
+                for (var f : p.fields) names.add(f.name);
+                names.add("undefinedName");
+                names.add(p.cls);
+                replace(e, new Expr(Form.NAME, pick(r, names), e.type));
+            }
+            case 6 -> replace(e, new Expr(Form.PAREN, null, e.type, new Expr(Form.LITERAL, pick(r, LITERALS), e.type)));
+            case 7 -> {
+                List<Stmt> decls = m.body.stream().filter(s -> s.form == StmtForm.DECLARE).toList();
+                if (!decls.isEmpty()) pick(r, decls).declaredType = pick(r, TYPES);
+            }
+            case 8 -> {
+                List<Stmt> assigns = m.body.stream().filter(s -> s.form == StmtForm.ASSIGN).toList();
+                if (!assigns.isEmpty()) pick(r, assigns).operator = pick(r, COMPOUND);
+            }
+            case 9 -> {
+                // duplicate a statement (a second declaration, or a return that is not last)
+                if (m.body.isEmpty()) return;
+                Stmt s = pick(r, m.body).copy();
+                m.body.add(r.nextInt(m.body.size() + 1), s);
+            }
+            case 10 -> replace(e, new Expr(Form.CAST, pick(r, List.of("int", "long", "float", "double", "Object", "short")),
+                    e.type, e.copy()));
+            case 11 -> {
+                if (e.form == Form.METHOD) {
+                    e.raw = pick(r, List.of("", "0", "1, 1", "-1", "true", "0, -2", "5", "2, 3", "-4", "true, 0, 0", "x"));
+                }
+            }
+            case 12 -> {
+                // copy a statement from another method (its names may not exist here)
+                Method other = pick(r, p.methods);
+                if (!other.body.isEmpty()) m.body.add(r.nextInt(m.body.size() + 1), pick(r, other.body).copy());
+            }
+            default -> {
+                // change the method's result or a parameter's type by swapping it with another method's
+                Method other = pick(r, p.methods);
+                if (other != m && !other.params.isEmpty() && !m.params.isEmpty()) {
+                    int i = r.nextInt(m.params.size());
+                    m.params.set(i, other.params.get(r.nextInt(other.params.size())));
+                } else {
+                    m.result = m.result == Ast.Type.DOUBLE ? Ast.Type.TENSOR : Ast.Type.DOUBLE;
+                }
+            }
+        }
+    }
+
+    private static void replace(Expr target, Expr with) {
+        target.form = with.form;
+        target.text = with.text;
+        target.kids = with.kids;
+        target.raw = with.raw;
+        target.callee = null;
+    }
+}
