@@ -90,7 +90,7 @@ final class Generator {
             String name;
             do {
                 name = methodName(names);
-            } while (names.contains(name) || fieldValues.containsKey(name) || clashes(name, names));
+            } while (names.contains(name) || fieldValues.containsKey(name) || clashes(name, names) && r.nextInt(10) > 0);
             names.add(name);
             boolean tensor = tensorProgram ? r.nextInt(5) > 0 : r.nextInt(10) == 0;
             program.methods.add(tensor ? tensorMethod(name) : doubleMethod(name));
@@ -98,8 +98,11 @@ final class Generator {
         return program;
     }
 
+    /**
+     * Whether two methods' companion members would clash (an error on the source, by design): the
+     * generator makes such pairs rarely, so that most programs are checked for values.
+     */
     private static boolean clashes(String name, List<String> before) {
-        if (!KnownBugs.CLASHING_METHOD_NAMES) return false;
         for (String b : before) {
             String x = name.toLowerCase().replace("_", ""), y = b.toLowerCase().replace("_", "");
             for (String suffix : List.of("", "gradient", "vjp", "ops")) {
@@ -186,6 +189,8 @@ final class Generator {
             if (tries > 40) name = name + tries;
             if (KnownBugs.TYPE_NAMES_AS_VARIABLES && (TYPE_NAMES.contains(name) || name.equals(program.cls))) continue;
             if (KnownBugs.RECORD_COMPONENT_NAMES && RECORD_NAMES.contains(name)) continue;
+            // Names a record component cannot take are errors by design (when differentiated): rarely.
+            if ((RECORD_NAMES.contains(name) || name.equals("value")) && r.nextInt(4) > 0) continue;
             if (!taken.contains(name)) {
                 taken.add(name);
                 return name;
@@ -278,7 +283,9 @@ final class Generator {
         for (int tries = 0; tries < 10; tries++) {
             Expr e = switch (type) {
                 case DOUBLE -> doubleExpr(2);
-                case INT -> op.equals("=") || KnownBugs.COMPOUND_NARROWING ? intExpr(2) : numberExpr(2);
+                // A compound assignment of a double to an int narrows it: an error by design when the
+                // double depends on a parameter, so mostly int right-hand sides.
+                case INT -> op.equals("=") || KnownBugs.COMPOUND_NARROWING || r.nextInt(4) > 0 ? intExpr(2) : numberExpr(2);
                 default -> op.equals("=") ? longExpr(2) : r.nextBoolean() ? longExpr(2) : intExpr(2);
             };
             if (type == Type.LONG && KnownBugs.INT_TO_LONG_WIDENING && (e.type == Type.INT || !op.equals("="))) continue;
