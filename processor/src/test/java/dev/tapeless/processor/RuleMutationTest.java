@@ -9,8 +9,6 @@ import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.tapeless.processor.ad.Rules;
 import dev.tapeless.processor.ir.Op;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -128,7 +126,7 @@ class RuleMutationTest {
                 """.formatted(type, type, type, body));
         Compilation c = Compiler.javac().withProcessors(new TapelessProcessor()).compile(source);
         assertThat(c).succeeded();
-        Class<?> companion = new CompiledClasses(c).loadClass("m.MDerivatives");
+        Class<?> companion = Sources.load(c, "m.MDerivatives");
         return tensor ? worstTensorError(companion) : worstDoubleError(companion);
     }
 
@@ -182,30 +180,5 @@ class RuleMutationTest {
         }
         assertEquals(DataType.DOUBLE, point[0].dataType());
         return worst;
-    }
-
-    /** The classes a compilation wrote, loadable (the companion and the source class). */
-    static final class CompiledClasses extends ClassLoader {
-        private final Compilation compilation;
-
-        CompiledClasses(Compilation compilation) {
-            super(RuleMutationTest.class.getClassLoader());
-            this.compilation = compilation;
-        }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            String path = "/" + name.replace('.', '/') + ".class";
-            for (JavaFileObject f : compilation.generatedFiles()) {
-                if (f.getKind() != JavaFileObject.Kind.CLASS || !f.toUri().getPath().endsWith(path)) continue;
-                try (InputStream in = f.openInputStream()) {
-                    byte[] bytes = in.readAllBytes();
-                    return defineClass(name, bytes, 0, bytes.length);
-                } catch (IOException e) {
-                    throw new ClassNotFoundException(name, e);
-                }
-            }
-            throw new ClassNotFoundException(name);
-        }
     }
 }

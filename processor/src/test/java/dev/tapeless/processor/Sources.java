@@ -7,14 +7,10 @@ import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import javax.tools.JavaFileObject;
 
 /** Helpers for compiling small sources with the processor. */
@@ -46,30 +42,10 @@ final class Sources {
      */
     static Class<?> load(Compilation c, String name) {
         assertThat(c).succeeded();
-        Map<String, byte[]> classes = new HashMap<>();
-        for (JavaFileObject f : c.generatedFiles()) {
-            if (f.getKind() != JavaFileObject.Kind.CLASS) continue;
-            String path = f.toUri().getPath();
-            String binary = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length(),
-                    path.length() - ".class".length()).replace('/', '.');
-            try (InputStream in = f.openInputStream()) {
-                classes.put(binary, in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        ClassLoader loader = new ClassLoader(Sources.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String binaryName) throws ClassNotFoundException {
-                byte[] b = classes.get(binaryName);
-                if (b == null) throw new ClassNotFoundException(binaryName);
-                return defineClass(binaryName, b, 0, b.length);
-            }
-        };
         try {
-            return loader.loadClass(name);
+            return new Loaded(c).loadClass(name);
         } catch (ClassNotFoundException e) {
-            throw new AssertionError(name + " not among " + classes.keySet(), e);
+            throw new AssertionError(name + " was not compiled", e);
         }
     }
 
