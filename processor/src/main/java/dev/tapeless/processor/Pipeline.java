@@ -21,11 +21,12 @@ import java.util.List;
 final class Pipeline {
     private Pipeline() {}
 
-    static MethodPlan plan(Frontend.Reading reading) {
+    /** @param printIr whether to keep the IR as read, as text, for {@code -Atapeless.printIr} */
+    static MethodPlan plan(Frontend.Reading reading, boolean printIr) {
         Function f = reading.function();
         Graph graph = f.graph();
         Node result = f.result();
-        String ir = f.print();
+        String ir = printIr ? f.print() : ""; // the text of a 2,000-statement method is not free
 
         Optimizer.Optimized forward = Optimizer.optimize(graph.nodes(), List.of(result));
 

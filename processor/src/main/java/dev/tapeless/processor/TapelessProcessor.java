@@ -189,7 +189,7 @@ public final class TapelessProcessor extends AbstractProcessor {
             }
             if (!membersAreFree(m, members, reporter)) continue;
             try {
-                MethodPlan plan = Pipeline.plan(frontend.read(m));
+                MethodPlan plan = Pipeline.plan(frontend.read(m), processingEnv.getOptions().containsKey(PRINT_IR));
                 plans.add(plan);
                 if (processingEnv.getOptions().containsKey(PRINT_IR)) {
                     processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, "Tapeless IR of " + m.getSimpleName()
