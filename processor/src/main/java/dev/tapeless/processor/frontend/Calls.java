@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
 
 /**
  * Reads static calls: {@code Math} functions, {@code Variable.constant}, and calls to other
@@ -71,7 +72,7 @@ final class Calls {
 
     /** Whether {@code m} is a function of {@code java.lang.Math} or {@code StrictMath}. */
     static boolean isMathMember(ExecutableElement m) {
-        return m.getEnclosingElement() instanceof javax.lang.model.element.TypeElement t
+        return m.getEnclosingElement() instanceof TypeElement t
                 && Vocabulary.MATH.contains(t.getQualifiedName().toString());
     }
 
@@ -82,7 +83,7 @@ final class Calls {
 
     /** What to do instead of calling a library method: a supported equivalent where there is one. */
     private static String libraryAdvice(ExecutableElement m) {
-        String owner = ((javax.lang.model.element.TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
+        String owner = ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString();
         String name = m.getSimpleName().toString();
         if (owner.equals("java.lang.Double") && (name.equals("max") || name.equals("min"))) {
             return "use Math." + name + ", which Tapeless differentiates";
@@ -122,7 +123,7 @@ final class Calls {
         if (isMathMember(callee)) { // a statically imported Math function, chosen among other overloads
             Op op = Vocabulary.MATH_UNARY.containsKey(name) ? Vocabulary.MATH_UNARY.get(name) : Vocabulary.MATH_BINARY.get(name);
             if (op != null && !Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name) && args.size() == op.arity()) {
-                boolean strict = ((javax.lang.model.element.TypeElement) callee.getEnclosingElement()).getQualifiedName()
+                boolean strict = ((TypeElement) callee.getEnclosingElement()).getQualifiedName()
                         .contentEquals(Vocabulary.STRICT_MATH);
                 return mathOp(r, call, op, strict, args);
             }

@@ -18,7 +18,9 @@ import dev.tapeless.processor.ir.Graph;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,10 +69,10 @@ public final class Frontend {
     /** An enclosing operand of {@code c ? a : b} being read: {@code a} when {@code taken}, else {@code b}. */
     record Guard(Node condition, boolean taken) {}
 
-    private final java.util.Deque<Guard> guards = new java.util.ArrayDeque<>();
+    private final Deque<Guard> guards = new ArrayDeque<>();
 
     /** The operands of {@code ?:} being read, innermost first (callees inlined there included). */
-    java.util.Deque<Guard> guards() {
+    Deque<Guard> guards() {
         return guards;
     }
 
