@@ -111,7 +111,7 @@ final class Emitter {
                 return Emission.guarded(0, 1, "$T.expand($L, $S$L)", KERNELS, r(a), site, longs(n.attrs().longs()));
             }
             case SOFTMAX -> {
-                return Emission.op("$T.softmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
+                return Emission.guarded(3, 3, "$T.softmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
             }
             case LOG_SOFTMAX -> {
                 return Emission.guarded(4, 4, "$T.logSoftmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));

@@ -354,9 +354,21 @@ public final class Kernels {
 
     // ---- softmax ------------------------------------------------------------------------------
 
-    /** Softmax along {@code dim} (negative counts from the end); ND4J's op subtracts the maximum first. */
+    /**
+     * Softmax along {@code dim} (negative counts from the end), of {@code x - max(x)}: ND4J's op
+     * does not shift on every shape (on {@code [1, 1]} it gives NaN from 1e4, exp overflowing), and
+     * on the shifted logits it cannot overflow. Three ops: max, the shift, ND4J's softmax.
+     */
     public static INDArray softmax(INDArray x, int dim) {
-        return Nd4j.nn.softmax(x, normalize(new int[] {dim}, x.shape(), "softmax")[0]);
+        int d = normalize(new int[] {dim}, x.shape(), "softmax")[0];
+        long[] kept = x.shape().clone();
+        kept[d] = 1;
+        INDArray max = x.max(true, d);
+        INDArray shifted = x.sub(max.reshape(kept));
+        if (!sharesBuffer(max, x)) release(max);
+        INDArray y = Nd4j.nn.softmax(shifted, d);
+        if (!sharesBuffer(y, shifted)) release(shifted);
+        return y;
     }
 
     /**
