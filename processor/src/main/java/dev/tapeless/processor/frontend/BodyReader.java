@@ -503,24 +503,22 @@ final class BodyReader {
         if (condition.kind() != Kind.BOOL) {
             throw error(c.getCondition(), Message.CONDITION_KIND, describe(condition.kind()));
         }
-        Deque<Frontend.Guard> guards = frontend.guards();
-        guards.push(new Frontend.Guard(condition, true));
-        Node a;
-        try {
-            a = expression(c.getTrueExpression());
-        } finally {
-            guards.pop();
-        }
-        guards.push(new Frontend.Guard(condition, false));
-        Node b;
-        try {
-            b = expression(c.getFalseExpression());
-        } finally {
-            guards.pop();
-        }
+        Node a = operand(c.getTrueExpression(), new Frontend.Guard(condition, true));
+        Node b = operand(c.getFalseExpression(), new Frontend.Guard(condition, false));
         comparable(a, c.getTrueExpression(), "?:");
         comparable(b, c.getFalseExpression(), "?:");
         return graph.apply(Op.SELECT, condition, a, b);
+    }
+
+    /** An operand of {@code ?:}, read under its guard (for the integer divisions in it). */
+    private Node operand(ExpressionTree e, Frontend.Guard guard) {
+        Deque<Frontend.Guard> guards = frontend.guards();
+        guards.push(guard);
+        try {
+            return expression(e);
+        } finally {
+            guards.pop();
+        }
     }
 
     private void comparable(Node n, Tree at, String operator) {
