@@ -389,6 +389,35 @@ public final class Variable {
     }
 
     /**
+     * The {@code index}-th sub-array along the first axis, rank one lower, as ND4J's
+     * {@code INDArray.slice}: row {@code index} of a matrix, element {@code index} of a vector (as a
+     * rank-0 value). The gradient is the upstream written into zeros at that index.
+     *
+     * @throws IllegalArgumentException for a rank-0 value or an index outside {@code [0, size(0))}
+     */
+    public Variable slice(int index) {
+        long[] in = value.shape();
+        if (in.length == 0) {
+            throw new IllegalArgumentException("slice: a rank-0 value has no first axis to slice");
+        }
+        if (index < 0 || index >= in[0]) {
+            throw new IllegalArgumentException("slice: index " + index + " is out of range for shape " + Arrays.toString(in));
+        }
+        long[] out = Arrays.copyOfRange(in, 1, in.length);
+        long rest = 1;
+        for (long d : out) rest *= d;
+        // Shapes as arrays: reshape('c', n, m) would be read as reshape(long...) with 'c' = 99.
+        INDArray rows = value.dup('c').reshape('c', new long[] {in[0], rest});
+        INDArray y = rows.getRow(index).dup('c').reshape('c', out);
+        long size = rest;
+        return record("slice", y, this, g -> {
+            INDArray z = Nd4j.zeros(value.dataType(), new long[] {in[0], size});
+            z.getRow(index).assign(g.dup('c').reshape('c', new long[] {size}));
+            return z.reshape('c', in);
+        });
+    }
+
+    /**
      * The same elements (read in row-major order) in a new shape; one size may be {@code -1}, to
      * be inferred. {@code reshape()} with no sizes gives a rank-0 scalar from a one-element array.
      *
