@@ -361,14 +361,25 @@ public final class Kernels {
      */
     public static INDArray softmax(INDArray x, int dim) {
         int d = normalize(new int[] {dim}, x.shape(), "softmax")[0];
-        long[] kept = x.shape().clone();
-        kept[d] = 1;
-        INDArray max = x.max(true, d);
-        INDArray shifted = x.sub(max.reshape(kept));
-        if (!sharesBuffer(max, x)) release(max);
+        INDArray shifted = shiftedByMax(x, d);
         INDArray y = Nd4j.nn.softmax(shifted, d);
         if (!sharesBuffer(y, shifted)) release(shifted);
         return y;
+    }
+
+    /** {@code x - max(x)} along axis {@code d}, a fresh array (two ops): every slice's maximum is 0. */
+    private static INDArray shiftedByMax(INDArray x, int d) {
+        INDArray max = x.max(true, d);
+        INDArray shifted = x.sub(max.reshape(keptShape(x, d)));
+        if (!sharesBuffer(max, x)) release(max);
+        return shifted;
+    }
+
+    /** The shape of {@code x} with axis {@code d} reduced to size 1. */
+    private static long[] keptShape(INDArray x, int d) {
+        long[] kept = x.shape().clone();
+        kept[d] = 1;
+        return kept;
     }
 
     /**
@@ -382,11 +393,8 @@ public final class Kernels {
      */
     public static INDArray logSoftmax(INDArray x, int dim) {
         int d = normalize(new int[] {dim}, x.shape(), "logSoftmax")[0];
-        long[] kept = x.shape().clone();
-        kept[d] = 1;
-        INDArray max = x.max(true, d);
-        INDArray shifted = x.sub(max.reshape(kept));
-        if (!sharesBuffer(max, x)) release(max);
+        INDArray shifted = shiftedByMax(x, d);
+        long[] kept = keptShape(x, d);
         INDArray logSum = Nd4j.getExecutioner().exec(new LogSumExp(shifted, true, d))[0];
         shifted.subi(logSum.reshape(kept));
         if (!sharesBuffer(logSum, shifted)) release(logSum);
