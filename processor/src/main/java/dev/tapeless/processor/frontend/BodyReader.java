@@ -570,14 +570,7 @@ final class BodyReader {
             }
             return TensorOps.read(this, call, name, self);
         }
-        List<ExecutableElement> methods = symbols.staticMethods(name);
-        // import static java.lang.Math.*: sin(x) is Math.sin(x).
-        if (!methods.isEmpty() && methods.stream().allMatch(Calls::isMathMember)) {
-            boolean strict = ((TypeElement) methods.get(0).getEnclosingElement()).getQualifiedName()
-                    .contentEquals(Vocabulary.STRICT_MATH);
-            return Calls.math(this, call, name, strict);
-        }
-        return Calls.inline(this, call, name, methods);
+        return Calls.inline(this, call, name, symbols.staticMethods(name));
     }
 
 

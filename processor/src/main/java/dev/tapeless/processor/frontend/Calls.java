@@ -41,7 +41,14 @@ final class Calls {
 
     /** {@code Math.f(...)}; a {@code StrictMath} call stays one (its results are the same on every platform). */
     static Node math(BodyReader r, MethodInvocationTree call, String name, boolean strict) {
-        List<? extends ExpressionTree> args = call.getArguments();
+        Op op = mathFunction(r, call, name, strict);
+        List<Node> in = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) in.add(r.expression(a));
+        return mathOp(r, call, op, strict, in);
+    }
+
+    /** The op of {@code Math.name} called with {@code call}'s arguments, or an error that says why there is none. */
+    private static Op mathFunction(BodyReader r, MethodInvocationTree call, String name, boolean strict) {
         String shown = (strict ? "StrictMath." : "Math.") + name;
         if (Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name)) {
             throw r.errorAt(call, Message.MATH_NOT_DIFFERENTIABLE, shown);
@@ -53,10 +60,8 @@ final class Calls {
             arity = 2;
         }
         if (op == null) throw r.errorAt(call, Message.MATH_FUNCTION, shown, Vocabulary.mathFunctions());
-        if (args.size() != arity) throw r.errorAt(call, Message.MATH_ARITY, shown, arity);
-        List<Node> in = new ArrayList<>();
-        for (ExpressionTree a : args) in.add(r.expression(a));
-        return mathOp(r, call, op, strict, in);
+        if (call.getArguments().size() != arity) throw r.errorAt(call, Message.MATH_ARITY, shown, arity);
+        return op;
     }
 
     /** The op of a {@code Math} function whose arguments are read. */
@@ -120,13 +125,10 @@ final class Calls {
                                 .toList()));
             }
         }
-        if (isMathMember(callee)) { // a statically imported Math function, chosen among other overloads
-            Op op = Vocabulary.MATH_UNARY.containsKey(name) ? Vocabulary.MATH_UNARY.get(name) : Vocabulary.MATH_BINARY.get(name);
-            if (op != null && !Vocabulary.MATH_NOT_DIFFERENTIABLE.contains(name) && args.size() == op.arity()) {
-                boolean strict = ((TypeElement) callee.getEnclosingElement()).getQualifiedName()
-                        .contentEquals(Vocabulary.STRICT_MATH);
-                return mathOp(r, call, op, strict, args);
-            }
+        if (isMathMember(callee)) { // statically imported (import static java.lang.Math.*): sin(x) is Math.sin(x)
+            boolean strict = ((TypeElement) callee.getEnclosingElement()).getQualifiedName()
+                    .contentEquals(Vocabulary.STRICT_MATH);
+            return mathOp(r, call, mathFunction(r, call, name, strict), strict, args);
         }
         if (!Frontend.isDifferentiable(callee) && !r.frontend().hasSource(callee)) {
             throw r.errorAt(call, Message.CALL_LIBRARY, libraryName(callee), libraryAdvice(callee));

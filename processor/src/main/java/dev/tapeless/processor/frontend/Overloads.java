@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 
@@ -81,19 +79,14 @@ final class Overloads {
     }
 
     private static boolean isBoxSupertype(TypeMirror p) {
-        return p.getKind() == TypeKind.DECLARED && BOXES_OF_NUMBERS.contains(name(p));
+        return p.getKind() == TypeKind.DECLARED && BOXES_OF_NUMBERS.contains(Frontend.qualifiedName(p));
     }
 
     private static boolean isDeclared(TypeMirror p, String... names) {
         if (p.getKind() != TypeKind.DECLARED) return false;
-        String n = name(p);
+        String n = Frontend.qualifiedName(p);
         for (String x : names) if (x.equals(n)) return true;
         return false;
-    }
-
-    private static String name(TypeMirror p) {
-        return p instanceof DeclaredType d && d.asElement() instanceof TypeElement te
-                ? te.getQualifiedName().toString() : p.toString();
     }
 
     /** Whether every parameter type of {@code a} is a subtype of {@code b}'s (JLS 15.12.2.5). */
@@ -110,8 +103,9 @@ final class Overloads {
                     && !(a.getKind() == TypeKind.CHAR && rank(b.getKind()) < rank(TypeKind.INT));
         }
         if (a.getKind() == TypeKind.DECLARED && b.getKind() == TypeKind.DECLARED) {
-            return name(a).equals(name(b)) || name(b).equals("java.lang.Object")
-                    || name(b).equals("java.lang.Number") && name(a).startsWith("java.lang.");
+            String sub = Frontend.qualifiedName(a);
+            String sup = Frontend.qualifiedName(b);
+            return sub.equals(sup) || sup.equals("java.lang.Object") || sup.equals("java.lang.Number") && sub.startsWith("java.lang.");
         }
         return false;
     }
