@@ -75,6 +75,7 @@ class RuleMutationTest {
             Map.entry(Op.RESHAPE, "return x.reshape(3, 2).mmul(y).mul(x.reshape(3, 2).mmul(x)).sum();"),
             Map.entry(Op.EXPAND, "return x.sum(true, 0).expand(2, 3).mul(y).mul(x).sum();"),
             Map.entry(Op.SOFTMAX, "return x.softmax(1).mul(y).sum();"),
+            Map.entry(Op.SLICE, "return x.slice(1).mul(y.slice(0)).mul(x.slice(1)).sum();"),
             Map.entry(Op.LOG_SOFTMAX, "return x.logSoftmax(1).mul(y).sum();"));
 
     /** Points where no operand's adjoint is zero by accident (min and max take each side once). */
@@ -85,6 +86,7 @@ class RuleMutationTest {
         Rules.table().forEach((op, operands) -> {
             for (int k = 0; k < operands; k++) {
                 if (op == Op.SELECT && k == 0) continue; // the condition, a boolean, has no adjoint
+                if (op == Op.SLICE && k == 1) continue; // the index, an int, has none either
                 out.add(Arguments.of(op, k));
             }
         });

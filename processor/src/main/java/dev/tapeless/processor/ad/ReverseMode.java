@@ -5,6 +5,7 @@ import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
 import dev.tapeless.processor.ir.Origin;
+import dev.tapeless.processor.ir.Region;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +27,6 @@ import java.util.Set;
  * step of Horner's rule, is the typical case).
  */
 public final class ReverseMode {
-    private ReverseMode() {}
-
     /** The adjoint of each {@code wrt} parameter, in order, shaped and typed like the parameter. */
     public record Result(Node seed, List<Node> gradients) {}
 
@@ -38,36 +37,12 @@ public final class ReverseMode {
      */
     public static Result differentiate(Graph graph, Node result, List<Node> wrt, Node seed) {
         List<Node> forward = new ArrayList<>(graph.nodes());
-        Set<Node> active = activeNodes(forward, result, wrt);
-        Algebra b = new Algebra(graph);
+        ReverseMode r = new ReverseMode(graph, activeNodes(forward, result, wrt), forward);
         Map<Node, List<Node>> contributions = new HashMap<>();
-        if (active.contains(result)) contributions.put(result, new ArrayList<>(List.of(seed)));
+        if (r.active.contains(result)) contributions.put(result, new ArrayList<>(List.of(seed)));
+        r.reverse(forward, contributions);
 
-        for (int i = forward.size() - 1; i >= 0; i--) {
-            Node y = forward.get(i);
-            List<Node> parts = contributions.get(y);
-            if (parts == null || y.op().isLeaf()) continue;
-            Rules.Partial[] partials = Rules.of(y.op());
-            if (partials == null) continue; // zero derivative almost everywhere
-            graph.at(y.origin().asAdjoint());
-            Node g = sum(parts, 0, parts.size(), b); // every use of y comes later: all are in
-            graph.name(g, adjointName(y));
-            Node[] partial = new Node[partials.length];
-            for (int k = 0; k < partials.length; k++) {
-                Node x = y.in(k);
-                if (!active.contains(x)) continue;
-                partial[k] = partials[k].adjoint(y, g, b);
-                // An operand used twice by one op (x * x) gets one contribution, the sum of both.
-                int first = y.inputs().indexOf(x);
-                if (first < k) {
-                    List<Node> ofX = contributions.get(x);
-                    ofX.set(ofX.size() - 1, b.add(partial[first], partial[k]));
-                } else {
-                    contributions.computeIfAbsent(x, unused -> new ArrayList<>()).add(partial[k]);
-                }
-            }
-        }
-
+        Algebra b = r.b;
         Map<Node, Node> adjoint = new HashMap<>();
         for (Node p : wrt) {
             List<Node> parts = contributions.get(p);
@@ -89,6 +64,236 @@ public final class ReverseMode {
         return new Result(seed, gradients);
     }
 
+    private final Graph graph;
+    private final Set<Node> active;
+    private final Algebra b;
+    /** The top-level nodes of the forward pass. */
+    private final List<Node> top;
+
+    private ReverseMode(Graph graph, Set<Node> active, List<Node> top) {
+        this.graph = graph;
+        this.active = active;
+        this.b = new Algebra(graph);
+        this.top = top;
+    }
+
+    /**
+     * Walks {@code nodes} (the top level, or a region's) backwards, turning the contributions to
+     * the adjoint of each value into contributions to its operands'. Contributions to values
+     * outside the list are left in {@code contributions} for the caller.
+     */
+    private void reverse(List<Node> nodes, Map<Node, List<Node>> contributions) {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node y = nodes.get(i);
+            if (y.op() == Op.IF) {
+                reverseIf(y, contributions);
+                continue;
+            }
+            if (y.op() == Op.LOOP) {
+                reverseLoop(y, contributions);
+                continue;
+            }
+            List<Node> parts = contributions.get(y);
+            if (parts == null || y.op().isLeaf()) continue;
+            Rules.Partial[] partials = Rules.of(y.op());
+            if (partials == null) continue; // zero derivative almost everywhere; RESULTs: their IF or LOOP reads them
+            graph.at(y.origin().asAdjoint());
+            Node g = sum(parts, 0, parts.size(), b); // every use of y comes later: all are in
+            graph.name(g, adjointName(y));
+            Node[] partial = new Node[partials.length];
+            for (int k = 0; k < partials.length; k++) {
+                Node x = y.in(k);
+                if (!active.contains(x)) continue;
+                partial[k] = partials[k].adjoint(y, g, b);
+                // An operand used twice by one op (x * x) gets one contribution, the sum of both.
+                int first = y.inputs().indexOf(x);
+                if (first < k) {
+                    List<Node> ofX = contributions.get(x);
+                    ofX.set(ofX.size() - 1, b.add(partial[first], partial[k]));
+                } else {
+                    contributions.computeIfAbsent(x, unused -> new ArrayList<>()).add(partial[k]);
+                }
+            }
+        }
+    }
+
+    /** The results of an IF or LOOP, by index, among {@code nodes}' (RESULT nodes follow their owner). */
+    private static Map<Integer, Node> resultsOf(Node owner, Map<Node, List<Node>> contributions) {
+        Map<Integer, Node> out = new HashMap<>();
+        for (Node n : contributions.keySet()) {
+            if (n.op() == Op.RESULT && n.in(0) == owner) out.put((int) n.attrs().integer(), n);
+        }
+        return out;
+    }
+
+    /**
+     * The reverse of {@code if (c) then else}: {@code if (c) then' else'} on the same condition,
+     * where each branch is the reverse of the forward one, seeded with the adjoints of the IF's
+     * results, and yields the contributions to the active values from outside that the forward
+     * branch reads (zero from a branch that does not read one).
+     */
+    private void reverseIf(Node y, Map<Node, List<Node>> contributions) {
+        Map<Integer, Node> results = resultsOf(y, contributions);
+        if (results.isEmpty()) return;
+        graph.at(y.origin().asAdjoint());
+        Map<Integer, Node> seeds = new HashMap<>();
+        results.forEach((k, r) -> {
+            List<Node> parts = contributions.remove(r);
+            Node g = sum(parts, 0, parts.size(), b);
+            graph.name(g, adjointName(r));
+            seeds.put(k, g);
+        });
+        List<Node> captured = captured(y);
+        List<Region> branches = new ArrayList<>();
+        for (Region forward : y.regions()) {
+            graph.beginRegion();
+            Map<Node, List<Node>> inside = new HashMap<>();
+            seeds.forEach((k, g) -> {
+                Node yielded = forward.yields().get(k);
+                if (active.contains(yielded)) inside.computeIfAbsent(yielded, unused -> new ArrayList<>()).add(g);
+            });
+            reverse(forward.nodes(), inside);
+            graph.at(y.origin().asAdjoint());
+            List<Node> yields = new ArrayList<>();
+            for (Node u : captured) yields.add(adjointOf(u, inside.get(u)));
+            Region branch = graph.endRegion(List.of(), yields);
+            branch.setReverseOf(forward);
+            branches.add(branch);
+        }
+        Node rev = graph.control(Op.IF, List.of(y.in(0)), branches);
+        for (int k = 0; k < captured.size(); k++) {
+            Node u = captured.get(k);
+            Node r = graph.result(rev, k, u.kind(), adjointName(u));
+            contributions.computeIfAbsent(u, unused -> new ArrayList<>()).add(r);
+        }
+    }
+
+    /**
+     * The reverse of a loop: a loop that runs as many times, backwards. It carries a counter, the
+     * adjoint of each active carried value (starting from the adjoint of the loop's result) and,
+     * for each active value from outside that the body reads, the sum of its contributions so far.
+     * Each iteration undoes one iteration of the forward body: the body reversed, seeded with the
+     * carried adjoints of what it yielded.
+     */
+    private void reverseLoop(Node y, Map<Node, List<Node>> contributions) {
+        Map<Integer, Node> results = resultsOf(y, contributions);
+        if (results.isEmpty()) return;
+        Region cond = y.regions().get(0);
+        Region body = y.regions().get(1);
+        List<Node> args = body.args();
+        graph.at(y.origin().asAdjoint());
+        List<Integer> carried = new ArrayList<>();
+        for (int j = 0; j < args.size(); j++) if (active.contains(args.get(j))) carried.add(j);
+        List<Node> captured = captured(y);
+        Node trips = tripsOf(y);
+
+        List<Node> inits = new ArrayList<>();
+        inits.add(trips);
+        for (int j : carried) {
+            Node r = results.get(j);
+            List<Node> parts = r == null ? null : contributions.remove(r);
+            Node g = parts == null ? b.zerosLike(y.in(j)) : sum(parts, 0, parts.size(), b);
+            if (r != null && parts != null) {
+                g = b.asArray(g, r); // carried from one iteration to the next: an array if the value is
+                graph.name(g, adjointName(r));
+            }
+            inits.add(g);
+        }
+        for (Node u : captured) inits.add(b.zerosLike(u));
+
+        Node counter = graph.arg(Kind.INT, "$k");
+        List<Node> newArgs = new ArrayList<>();
+        newArgs.add(counter);
+        for (int j : carried) newArgs.add(graph.arg(args.get(j).kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR,
+                adjointName(args.get(j))));
+        for (Node u : captured) newArgs.add(graph.arg(u.kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR, adjointName(u)));
+
+        graph.beginRegion();
+        Node more = graph.apply(Op.GT, counter, graph.integer(0, Kind.INT));
+        Region newCond = graph.endRegion(newArgs, List.of(more));
+
+        graph.beginRegion();
+        Node next = graph.apply(Op.SUB, counter, graph.integer(1, Kind.INT));
+        Map<Node, List<Node>> inside = new HashMap<>();
+        for (int i = 0; i < carried.size(); i++) {
+            Node yielded = body.yields().get(carried.get(i));
+            if (active.contains(yielded)) {
+                inside.computeIfAbsent(yielded, unused -> new ArrayList<>()).add(newArgs.get(1 + i));
+            }
+        }
+        reverse(body.nodes(), inside);
+        graph.at(y.origin().asAdjoint());
+        List<Node> yields = new ArrayList<>();
+        yields.add(next);
+        for (int j : carried) yields.add(adjointOf(args.get(j), inside.get(args.get(j))));
+        for (int i = 0; i < captured.size(); i++) {
+            Node u = captured.get(i);
+            Node so = newArgs.get(1 + carried.size() + i);
+            List<Node> parts = inside.get(u);
+            yields.add(parts == null ? so : b.add(so, adjointOf(u, parts)));
+        }
+        Region newBody = graph.endRegion(newArgs, yields);
+        newBody.setReverseOf(body);
+        Node rev = graph.control(Op.LOOP, inits, List.of(newCond, newBody));
+        for (int i = 0; i < carried.size(); i++) {
+            int j = carried.get(i);
+            Node r = graph.result(rev, 1 + i, newArgs.get(1 + i).kind(), adjointName(args.get(j)));
+            contributions.computeIfAbsent(y.in(j), unused -> new ArrayList<>()).add(r);
+        }
+        for (int i = 0; i < captured.size(); i++) {
+            Node u = captured.get(i);
+            Node r = graph.result(rev, 1 + carried.size() + i, newArgs.get(1 + carried.size() + i).kind(), adjointName(u));
+            contributions.computeIfAbsent(u, unused -> new ArrayList<>()).add(r);
+        }
+    }
+
+    /** The sum of {@code parts}, as a value of {@code u}'s kind (an array for an array), or its zero. */
+    private Node adjointOf(Node u, List<Node> parts) {
+        if (parts == null) return b.zerosLike(u);
+        Node g = sum(parts, 0, parts.size(), b);
+        if (u.kind() == Kind.TENSOR && g.kind() != Kind.TENSOR) g = graph.apply(Op.AS_ARRAY_LIKE, g, u);
+        return g;
+    }
+
+    /** The number of iterations of a loop: its RESULT after its carried values (the frontend makes it). */
+    private Node tripsOf(Node loop) {
+        int index = loop.regions().get(1).args().size();
+        for (Node n : loop.region() == null ? top : loop.region().nodes()) {
+            if (n.op() == Op.RESULT && n.in(0) == loop && n.attrs().integer() == index) return n;
+        }
+        throw new IllegalStateException("loop " + loop + " has no trip-count result");
+    }
+
+    /**
+     * The active values from outside an IF or LOOP that some node in it reads, in the order of
+     * their ids (the reverse pass makes them in a stable order).
+     */
+    private List<Node> captured(Node owner) {
+        Set<Node> inside = new HashSet<>();
+        List<Node> all = Region.flatten(List.of(owner));
+        inside.addAll(all);
+        for (Region r : owner.regions()) inside.addAll(r.args());
+        for (Node n : all) for (Region r : n.regions()) inside.addAll(r.args());
+        java.util.TreeMap<Integer, Node> out = new java.util.TreeMap<>();
+        for (Node n : all) {
+            if (n == owner) continue;
+            for (Node in : n.inputs()) {
+                if (!inside.contains(in) && active.contains(in) && in.kind().isDifferentiable()) out.put(in.id(), in);
+            }
+            for (Region r : n.regions()) {
+                for (Node yv : r.yields()) {
+                    if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable()) out.put(yv.id(), yv);
+                }
+            }
+        }
+        for (Region r : owner.regions()) {
+            for (Node yv : r.yields()) {
+                if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable()) out.put(yv.id(), yv);
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
     /** {@code parts[from..to)} added up pairwise. */
     private static Node sum(List<Node> parts, int from, int to, Algebra b) {
         if (to - from == 1) return parts.get(from);
@@ -96,27 +301,61 @@ public final class ReverseMode {
         return b.add(sum(parts, from, middle, b), sum(parts, middle, to, b));
     }
 
-    /** Nodes that depend on some {@code wrt} parameter and on which the result depends. */
+    /**
+     * Nodes that depend on some {@code wrt} parameter through differentiable values (a loop's carried
+     * values: until nothing changes), and on which the result depends.
+     */
     static Set<Node> activeNodes(List<Node> nodes, Node result, List<Node> wrt) {
+        List<Node> all = Region.flatten(nodes);
         Set<Node> varied = new HashSet<>(wrt);
-        for (Node n : nodes) {
-            if (!n.kind().isDifferentiable()) continue;
-            for (Node in : n.inputs()) {
-                if (varied.contains(in)) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Node n : all) {
+                if (!n.kind().isDifferentiable() || varied.contains(n)) continue;
+                boolean v = false;
+                switch (n.op()) {
+                    case RESULT -> {
+                        Node owner = n.in(0);
+                        int k = (int) n.attrs().integer();
+                        if (owner.op() == Op.IF) {
+                            for (Region r : owner.regions()) v |= varied.contains(r.yields().get(k));
+                        } else {
+                            v = varied.contains(owner.regions().get(1).args().get(k));
+                        }
+                    }
+                    default -> {
+                        for (Node in : n.inputs()) v |= varied.contains(in);
+                    }
+                }
+                if (v) {
                     varied.add(n);
-                    break;
+                    changed = true;
+                }
+            }
+            for (Node n : all) { // a loop's carried value varies if its initial or next value does
+                if (n.op() != Op.LOOP) continue;
+                Region body = n.regions().get(1);
+                for (int j = 0; j < body.args().size(); j++) {
+                    Node a = body.args().get(j);
+                    if (!a.kind().isDifferentiable() || varied.contains(a)) continue;
+                    if (varied.contains(n.in(j)) || varied.contains(body.yields().get(j))) {
+                        varied.add(a);
+                        changed = true;
+                    }
                 }
             }
         }
-        Set<Node> useful = new HashSet<>();
-        useful.add(result);
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            Node n = nodes.get(i);
-            if (useful.contains(n)) useful.addAll(n.inputs());
+        if (all.size() == nodes.size()) { // straight-line: also drop what the result does not depend on
+            Set<Node> useful = new HashSet<>();
+            useful.add(result);
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                Node n = nodes.get(i);
+                if (useful.contains(n)) useful.addAll(n.inputs());
+            }
+            varied.retainAll(useful);
         }
-        Set<Node> active = new HashSet<>(varied);
-        active.retainAll(useful);
-        return active;
+        return varied;
     }
 
     /** Adjoints are named after their primal value: {@code d_x} for {@code x}. */

@@ -108,6 +108,8 @@ public final class Rules {
         rule(TRANSPOSE, (y, g, b) -> b.op(TRANSPOSE, b.asArray(g, y)));
         rule(RESHAPE, (y, g, b) -> b.op(RESHAPE_LIKE, b.asArray(g, y), y.in(0)));
         rule(EXPAND, (y, g, b) -> b.sumTo(g, y.in(0)));
+        rule(SLICE, (y, g, b) -> b.op(UNSLICE, b.asArray(g, y), y.in(0), y.in(1)),            // g into zeros at i
+                    NO_ADJOINT);
         rule(SOFTMAX, (y, g, b) -> {                                                 // y (g - Σ g y)
             int dim = y.attrs().ints().get(0);
             return b.mul(y, b.sub(g, b.sumKeep(b.mul(g, y), dim)));

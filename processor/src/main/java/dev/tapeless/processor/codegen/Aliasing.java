@@ -25,6 +25,7 @@ final class Aliasing {
 
     /** Whether {@code n} is an array the generated code allocated itself, aliasing nothing. */
     static boolean isFresh(Node n) {
-        return n.kind() == Kind.TENSOR && !n.op().isLeaf() && !n.op().mayAliasFirstOperand();
+        return n.kind() == Kind.TENSOR && !n.op().isLeaf() && !n.op().mayAliasFirstOperand()
+                && n.op() != dev.tapeless.processor.ir.Op.RESULT; // a branch's or loop's result may be any array
     }
 }

@@ -70,6 +70,19 @@ final class BodyWriter {
     private Origin lastOrigin = Origin.NONE;
     private int fewest;
     private int most;
+    // Branches and loops (a body with regions is written "structured": no parts, no early release).
+    private boolean structured;
+    private Saving saving = Saving.none();
+    /** The stack each saved value is pushed on: a local of this body, or a field (a Vjp's). */
+    private final Map<Node, CodeBlock> stacks = new HashMap<>();
+    /** The read position in each stack, for the reverse pass. */
+    private final Map<Node, String> cursors = new HashMap<>();
+    /** The RESULT nodes of each IF and LOOP this body writes. */
+    private final Map<Node, List<Node>> resultsOf = new HashMap<>();
+    /** A value yielded by a region written straight into the variable of the result or carried value it becomes. */
+    private final Map<Node, Node> coalesced = new HashMap<>();
+    /** The condition of a loop written into its while header. */
+    private final Set<Node> headers = new HashSet<>();
 
     /**
      * @param names      the identifiers this body may declare
@@ -129,6 +142,11 @@ final class BodyWriter {
 
     /** As above, with the gated nodes of a reverse pass computed in {@code if} blocks. */
     void plan(List<Node> nodes, Collection<Node> pinned, Gates gates) {
+        for (Node n : nodes) structured |= n.op().hasRegions();
+        if (structured) {
+            planStructured(nodes, pinned, gates);
+            return;
+        }
         planBlocks(nodes, pinned, gates);
         if (partsTarget != null) {
             partOf = Parts.assign(nodes, n -> blockOf.containsKey(n) && blockOf.get(n).members.get(0) != n);
@@ -136,6 +154,120 @@ final class BodyWriter {
         planTemporaries(nodes, pinned);
         planReleases(nodes, pinned);
         if (!partOf.isEmpty()) planParts(nodes, pinned);
+    }
+
+    /** What to save for the reverse pass ({@link Saving}); this body declares what it computes. */
+    void saving(Saving plan) {
+        this.saving = plan;
+    }
+
+    /** Makes the stack of saved value {@code v} available under a name (a Vjp's field). */
+    void defineStack(Node v, String name) {
+        stacks.put(v, CodeBlock.of("$N", name));
+    }
+
+    /** How this body refers to the stack of saved value {@code v}. */
+    CodeBlock stackOf(Node v) {
+        return stacks.get(v);
+    }
+
+    /**
+     * Plans a body with branches and loops: which values are written into their one use (in the
+     * same region only), which yields are written straight into the variable they become.
+     */
+    private void planStructured(List<Node> nodes, Collection<Node> pinned, Gates gates) {
+        planBlocks(nodes, pinned, gates);
+        List<Node> all = dev.tapeless.processor.ir.Region.flatten(nodes);
+        Set<Node> kept = new HashSet<>(pinned);
+        kept.addAll(saving.stacked);
+        kept.addAll(saving.hoisted);
+        Set<Node> conditions = new HashSet<>();
+        for (Block b : blockOf.values()) for (Literal l : b.gate.literals()) conditions.add(l.condition());
+        Map<Node, Integer> uses = new HashMap<>();
+        Map<Node, Node> user = new HashMap<>();
+        Map<Node, Integer> position = new HashMap<>();
+        for (Node n : all) {
+            position.put(n, position.size());
+            if (n.op() == Op.RESULT) resultsOf.computeIfAbsent(n.in(0), k -> new ArrayList<>()).add(n);
+            for (Node in : n.inputs()) {
+                uses.merge(in, 1, Integer::sum);
+                user.put(in, n);
+            }
+            for (dev.tapeless.processor.ir.Region r : n.regions()) {
+                for (Node y : r.yields()) uses.merge(y, 1, Integer::sum);
+                if (r.isLoopCondition()) {
+                    Node test = r.yields().get(0);
+                    if (uses.get(test) == 1 && !test.op().isLeaf() && test.region() == r) headers.add(test);
+                }
+            }
+        }
+        Set<Node> chosen = new HashSet<>();
+        for (Node n : all) {
+            if (n.op().isLeaf() || n.op() == Op.RESULT || n.op().hasRegions() || n.kind() == Kind.TENSOR) continue;
+            if (kept.contains(n) || conditions.contains(n)) continue;
+            if (headers.contains(n)) {
+                chosen.add(n);
+                continue;
+            }
+            boolean sourceLocal = !n.name().startsWith("$") && !n.origin().adjoint();
+            if (sourceLocal || uses.getOrDefault(n, 0) != 1) continue;
+            Node u = user.get(n);
+            if (u == null || u.kind() == Kind.TENSOR || !u.origin().equals(n.origin()) || u.region() != n.region()) continue;
+            if (u.op() == Op.LOOP) continue; // an initial value: a declaration of its own reads better
+            chosen.add(n);
+        }
+        // A condition's temporaries go into the header only if all of them do.
+        for (Node n : all) {
+            if (n.region() != null && n.region().isLoopCondition() && !n.op().isLeaf() && !chosen.contains(n)) {
+                headers.remove(n.region().yields().get(0));
+                chosen.remove(n.region().yields().get(0));
+            }
+        }
+        writtenIntoUse = chosen;
+        // Yields written straight into their variable: x = x + 1 rather than x_2 = x + 1; x = x_2.
+        for (Node owner : all) {
+            if (!owner.op().hasRegions()) continue;
+            for (int ri = 0; ri < owner.regions().size(); ri++) {
+                dev.tapeless.processor.ir.Region r = owner.regions().get(ri);
+                if (r.isLoopCondition()) continue;
+                Map<Node, Integer> times = new HashMap<>();
+                for (Node y : r.yields()) times.merge(y, 1, Integer::sum);
+                for (int k = 0; k < r.yields().size(); k++) {
+                    Node y = r.yields().get(k);
+                    if (y.region() != r || times.get(y) != 1 || uses.getOrDefault(y, 0) != 1 || y.op().isLeaf()
+                            || y.op() == Op.RESULT || y.op().hasRegions() || chosen.contains(y)
+                            || kept.contains(y) || conditions.contains(y)) {
+                        continue;
+                    }
+                    if (owner.op() == Op.LOOP) {
+                        Node arg = r.args().get(k);
+                        if (!readsSettled(arg, y, all, position, user)) continue;
+                        coalesced.put(y, arg);
+                    } else {
+                        Node result = null;
+                        for (Node res : resultsOf.getOrDefault(owner, List.of())) {
+                            if (res.attrs().integer() == k) result = res;
+                        }
+                        if (result != null) coalesced.put(y, result);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether every read of carried value {@code arg} in its loop happens by the statement of
+     * {@code y}, which assigns the carried variable: reads written into a later use included.
+     */
+    private boolean readsSettled(Node arg, Node y, List<Node> all, Map<Node, Integer> position, Map<Node, Node> user) {
+        int at = position.get(y);
+        for (Node r : all) {
+            if (!r.inputs().contains(arg)) continue;
+            Node n = r;
+            while (writtenIntoUse.contains(n)) n = user.get(n);
+            if (position.getOrDefault(n, Integer.MAX_VALUE) > at) return false;
+        }
+        return true;
     }
 
     /** Decides which of {@code nodes} are written into their one use. */
@@ -276,7 +408,7 @@ final class BodyWriter {
     }
 
     boolean isDefined(Node n) {
-        return refs.containsKey(n) || n.op() == Op.CONST || n.op() == Op.FIELD;
+        return refs.containsKey(n) || n.op() == Op.CONST || n.op() == Op.FIELD || n.op() == Op.UNDEF;
     }
 
     CodeBlock ref(Node n) {
@@ -287,6 +419,7 @@ final class BodyWriter {
             return r;
         }
         if (n.op() == Op.CONST) return Emitter.literal(n);
+        if (n.op() == Op.UNDEF) return n.kind() == Kind.TENSOR ? CodeBlock.of("null") : Emitter.zero(n.kind());
         if (n.op() == Op.FIELD) {
             String q = n.attrs().text();
             int dot = q.lastIndexOf('.');
@@ -297,7 +430,26 @@ final class BodyWriter {
 
     /** Writes the statement computing {@code n} (or keeps its expression for its one use). */
     void emit(Node n) {
-        if (n.op().isLeaf()) return;
+        if (structured && n.region() == null) beforeTop(n);
+        switch (n.op()) {
+            case IF -> {
+                writeIf(n);
+                return;
+            }
+            case LOOP -> {
+                writeLoop(n);
+                return;
+            }
+            case RESULT -> {
+                push(n);
+                return;
+            }
+            default -> { }
+        }
+        if (n.op().isLeaf()) {
+            push(n); // a static field read in a loop: kept as it was read
+            return;
+        }
         if (parts != null) enterPart(partOf.get(n));
         Block block = blockOf.get(n);
         if (block != null && block.members.get(0) == n) open(block);
@@ -309,6 +461,179 @@ final class BodyWriter {
                     CodeBlock.join(dead.stream().map(this::ref).toList(), ", "));
         }
         if (n == lastNode) out = tail; // what follows is the entry point's again
+        push(n);
+    }
+
+    // ---- branches and loops -------------------------------------------------------------------
+
+    /** Before a top-level node: the storage of the values saved in it, the read positions of those read back in it. */
+    private void beforeTop(Node top) {
+        for (Node v : saving.declareBefore.getOrDefault(top, List.of())) {
+            if (saving.hoisted.contains(v)) {
+                CodeBlock name = CodeBlock.of("$N", names.fresh(v.name()));
+                out.addStatement("$T $L = $L", javaType(v.kind()), name, v.kind() == Kind.TENSOR ? "null" : Emitter.zero(v.kind()));
+                declared.put(v, name);
+                refs.put(v, name);
+            } else if (!stacks.containsKey(v)) {
+                String name = names.fresh(bare(v.name()) + "Saved");
+                out.addStatement("$T $N = new $T()", Saving.stackType(v.kind()), name, Saving.stackType(v.kind()));
+                stacks.put(v, CodeBlock.of("$N", name));
+            }
+        }
+        for (Node v : saving.cursorBefore.getOrDefault(top, List.of())) {
+            String name = names.fresh(bare(v.name()) + "At");
+            out.addStatement("int $N = $L.size()", name, stacks.get(v));
+            cursors.put(v, name);
+        }
+    }
+
+    private static String bare(String name) {
+        return name.startsWith("$") ? name.substring(1) : name;
+    }
+
+    /** Pushes {@code n} if the reverse pass reads it back. */
+    private void push(Node n) {
+        if (saving.stacked.contains(n)) out.addStatement("$L.push($L)", stacks.get(n), ref(n));
+    }
+
+    /** At the start of a region that undoes a forward one: the values it reads back. */
+    private void readBack(dev.tapeless.processor.ir.Region r) {
+        for (Node v : saving.readAt.getOrDefault(r, List.of())) {
+            String name = names.fresh(bare(v.name()));
+            out.addStatement("$T $N = $L.get(--$N)", javaType(v.kind()), name, stacks.get(v), cursors.get(v));
+            refs.put(v, CodeBlock.of("$N", name));
+        }
+    }
+
+    private void writeRegion(dev.tapeless.processor.ir.Region r) {
+        readBack(r);
+        for (Node m : r.nodes()) emit(m);
+    }
+
+    /** The variable of a result: declared before the top-level branch if the reverse pass reads it, else here. */
+    private CodeBlock resultVariable(Node r, boolean declare) {
+        CodeBlock target = declared.get(r);
+        if (target != null) return target;
+        target = CodeBlock.of("$N", names.fresh(r.name()));
+        if (declare) out.addStatement("$T $L", javaType(r.kind()), target);
+        return target;
+    }
+
+    private void writeIf(Node n) {
+        comment(n.origin());
+        List<Node> results = resultsOf.getOrDefault(n, List.of());
+        Map<Integer, CodeBlock> targets = new HashMap<>();
+        for (Node r : results) targets.put((int) r.attrs().integer(), resultVariable(r, true));
+        for (dev.tapeless.processor.ir.Region r : n.regions()) {
+            for (Node y : r.yields()) {
+                Node into = coalesced.get(y);
+                if (into != null && into.op() == Op.RESULT && into.in(0) == n) declared.put(y, targets.get((int) into.attrs().integer()));
+            }
+        }
+        out.beginControlFlow("if ($L)", ref(n.in(0)));
+        writeBranch(n.regions().get(0), targets);
+        CodeBlock.Builder saved = out;
+        CodeBlock.Builder elseCode = CodeBlock.builder();
+        out = elseCode;
+        writeBranch(n.regions().get(1), targets);
+        out = saved;
+        CodeBlock e = elseCode.build();
+        if (!e.isEmpty()) {
+            out.nextControlFlow("else");
+            out.add(e);
+        }
+        out.endControlFlow();
+        lastOrigin = Origin.NONE;
+        for (Node r : results) refs.put(r, targets.get((int) r.attrs().integer()));
+    }
+
+    private void writeBranch(dev.tapeless.processor.ir.Region r, Map<Integer, CodeBlock> targets) {
+        Origin before = lastOrigin;
+        writeRegion(r);
+        for (int k = 0; k < r.yields().size(); k++) {
+            Node y = r.yields().get(k);
+            CodeBlock target = targets.get(k);
+            if (target == null || coalesced.containsKey(y) && target.equals(declared.get(y))) continue;
+            out.addStatement("$L = $L", target, ref(y));
+        }
+        lastOrigin = before;
+    }
+
+    private void writeLoop(Node n) {
+        comment(n.origin());
+        dev.tapeless.processor.ir.Region cond = n.regions().get(0);
+        dev.tapeless.processor.ir.Region body = n.regions().get(1);
+        List<Node> args = body.args();
+        for (int j = 0; j < args.size(); j++) {
+            Node a = args.get(j);
+            CodeBlock name = CodeBlock.of("$N", names.fresh(a.name()));
+            out.addStatement("$T $L = $L", javaType(a.kind()), name, ref(n.in(j)));
+            refs.put(a, name);
+        }
+        Node trips = null;
+        for (Node r : resultsOf.getOrDefault(n, List.of())) if (r.attrs().integer() == args.size()) trips = r;
+        CodeBlock counter = null;
+        if (trips != null) {
+            counter = resultVariable(trips, false);
+            if (declared.containsKey(trips)) {
+                out.addStatement("$L = 0", counter);
+            } else {
+                out.addStatement("int $L = 0", counter);
+            }
+        }
+        for (Node y : body.yields()) {
+            Node into = coalesced.get(y);
+            if (into != null && into.op() == Op.ARG) declared.put(y, refs.get(into));
+        }
+        Node test = cond.yields().get(0);
+        if (headers.contains(test)) {
+            for (Node m : cond.nodes()) emit(m);
+            out.beginControlFlow("while ($L)", ref(test));
+        } else {
+            out.beginControlFlow("while (true)");
+            writeRegion(cond);
+            CodeBlock c = ref(test);
+            boolean primary = precedence(test) >= Emission.UNARY;
+            out.addStatement("if ($L) break", primary ? CodeBlock.of("!$L", c) : CodeBlock.of("!($L)", c));
+        }
+        if (counter != null) out.addStatement("$L++", counter);
+        for (Node a : args) push(a);
+        Origin before = lastOrigin;
+        writeRegion(body);
+        // The next values, all read before any is assigned (a swap reads both old values).
+        List<Integer> assign = new ArrayList<>();
+        for (int j = 0; j < args.size(); j++) {
+            Node y = body.yields().get(j);
+            if (y != args.get(j) && coalesced.get(y) != args.get(j)) assign.add(j);
+        }
+        Map<Integer, CodeBlock> value = new HashMap<>();
+        for (int j : assign) {
+            Node y = body.yields().get(j);
+            CodeBlock v = ref(y);
+            if (y.op() == Op.ARG && args.contains(y) && assign.contains(args.indexOf(y))) {
+                String t = names.fresh(bare(y.name()) + "Before");
+                out.addStatement("$T $N = $L", javaType(y.kind()), t, v);
+                v = CodeBlock.of("$N", t);
+            }
+            value.put(j, v);
+        }
+        for (int j : assign) out.addStatement("$L = $L", refs.get(args.get(j)), value.get(j));
+        out.endControlFlow();
+        lastOrigin = Origin.NONE;
+        for (Node r : resultsOf.getOrDefault(n, List.of())) {
+            int k = (int) r.attrs().integer();
+            if (r == trips) {
+                refs.put(r, counter);
+                continue;
+            }
+            CodeBlock v = refs.get(args.get(k));
+            if (declared.containsKey(r)) {
+                out.addStatement("$L = $L", declared.get(r), v);
+            } else {
+                refs.put(r, v);
+            }
+        }
+        if (before != null) lastOrigin = Origin.NONE;
     }
 
     private void enterPart(int part) {
@@ -330,6 +655,7 @@ final class BodyWriter {
         CodeBlock target = declared.get(n);
         if (target != null) {
             out.addStatement("$L = $L", target, e.expression());
+            refs.put(n, target);
         } else {
             target = local(n);
             if (shared.contains(n)) {
@@ -427,6 +753,7 @@ final class BodyWriter {
             case INT -> TypeName.INT;
             case LONG -> TypeName.LONG;
             case BOOL -> TypeName.BOOLEAN;
+            case VOID -> TypeName.VOID;
         };
     }
 

@@ -193,7 +193,8 @@ public final class CompanionWriter {
             throw new TooLarge(m.name(), Message.PARTS_PARAMETERS, m.name());
         }
 
-        if (usesArrays(m)) type.addField(opCounts(m, forward, gradient, vjp)); // plain Java runs no ND4J op
+        // Plain Java runs no ND4J op; in a loop, how many run depends on how many times it runs.
+        if (usesArrays(m) && !hasLoops(m)) type.addField(opCounts(m, forward, gradient, vjp));
         type.addMethod(forward.method);
         type.addType(gradientRecord(m, gradientType));
         type.addMethod(gradient.method);
@@ -215,6 +216,11 @@ public final class CompanionWriter {
         }
     }
 
+    private static boolean hasLoops(MethodPlan m) {
+        for (Node n : dev.tapeless.processor.ir.Region.flatten(m.gradient().nodes())) if (n.op() == Op.LOOP) return true;
+        return false;
+    }
+
     private static boolean usesArrays(MethodPlan m) {
         return m.resultKind() == Kind.TENSOR || m.params().stream().anyMatch(p -> p.kind() == Kind.TENSOR);
     }
@@ -224,6 +230,7 @@ public final class CompanionWriter {
     private Counted forwardMethod(MethodPlan m, List<BodyWriter> bodies, String cap) {
         BodyWriter body = newBody(m, m.forward(), m.name(), cap + "Frame", bodies);
         Node result = m.forward().roots().get(0);
+        body.saving(savingOf(m.forward().nodes()));
         body.plan(m.forward().nodes(), List.of(result));
         for (Node n : m.forward().nodes()) body.emit(n);
         CodeBlock value = results(body, List.of(result), externals(m.forward().nodes())).get(0);
@@ -242,6 +249,7 @@ public final class CompanionWriter {
         Optimizer.Optimized g = m.gradient();
         BodyWriter body = newBody(m, g, m.name() + "Gradient", cap + "GradientFrame", bodies);
         Node value = g.roots().get(0);
+        body.saving(savingOf(g.nodes()));
         body.plan(g.nodes(), g.roots(), Gates.of(g.nodes()));
         checkScalarAfter(body, value, g.nodes(), m);
         List<CodeBlock> args = results(body, g.roots(), externals(g.nodes()));
@@ -299,24 +307,37 @@ public final class CompanionWriter {
         Node value = v.roots().get(0);
         Set<Node> backward = dependsOnSeed(v.nodes());
         List<Node> backwardNodes = v.nodes().stream().filter(backward::contains).toList();
+        Saving saving = savingOf(v.nodes());
 
         // What the pullback reads from the forward pass: kept as fields, nothing more.
         Set<Node> kept = new LinkedHashSet<>();
         kept.add(value);
-        for (Node n : backwardNodes) {
-            for (Node in : n.inputs()) if (!backward.contains(in) && needsStorage(in)) kept.add(in);
+        for (Node n : dev.tapeless.processor.ir.Region.flatten(backwardNodes)) {
+            for (Node in : n.inputs()) {
+                if (!backward.contains(in) && needsStorage(in) && isForwardValue(in, backward, saving)) kept.add(in);
+            }
+            for (dev.tapeless.processor.ir.Region r : n.regions()) {
+                for (Node y : r.yields()) {
+                    if (!backward.contains(y) && needsStorage(y) && isForwardValue(y, backward, saving)) kept.add(y);
+                }
+            }
         }
+        // The stacks of values saved in loops that the pullback reads back.
+        List<Node> stacked = new ArrayList<>(saving.stacked);
         for (Node r : v.roots()) if (!backward.contains(r) && needsStorage(r)) kept.add(r);
         Set<Node> layoutOnly = readOnlyForShape(kept, backwardNodes, v.roots());
+        List<Node> forwardRoots = new ArrayList<>(kept);
+        forwardRoots.addAll(saving.stacked);
         List<Node> forwardNodes = Optimizer.prune(
-                v.nodes().stream().filter(n -> !backward.contains(n)).toList(), new ArrayList<>(kept));
+                v.nodes().stream().filter(n -> !backward.contains(n)).toList(), forwardRoots);
 
         BodyWriter fwd = newBody(m, v, m.name() + "Vjp", cap + "VjpFrame", bodies);
+        fwd.saving(saving);
         fwd.plan(forwardNodes, kept);
         for (Node n : forwardNodes) fwd.emit(n);
         // The JVM allows 255 parameter slots (a double takes two): past that, the fields are
         // assigned one by one instead of through the constructor.
-        int constructorSlots = 1;
+        int constructorSlots = 1 + stacked.size();
         for (Node k : kept) constructorSlots += layoutOnly.contains(k) ? 1 : Parts.slots(BodyWriter.javaType(k.kind()));
         boolean assignFields = constructorSlots > Parts.MAX_PARAMETER_SLOTS;
         List<CodeBlock> fieldValues = new ArrayList<>();
@@ -345,6 +366,19 @@ public final class CompanionWriter {
             pull.define(k, field);
             fieldOrder.add(field);
         }
+        for (Node k : stacked) {
+            String field = fieldNames.fresh(k.name().replace("$", "") + "Saved");
+            TypeName t = Saving.stackType(k.kind());
+            if (assignFields) {
+                type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE).build());
+            } else {
+                type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE, Modifier.FINAL).build());
+                ctor.addParameter(t, field).addStatement("this.$N = $N", field, field);
+            }
+            fieldValues.add(fwd.stackOf(k));
+            pull.defineStack(k, field);
+            fieldOrder.add(field);
+        }
         CodeBlock valueRef = results(fwd, List.of(value), externals(v.nodes())).get(0);
         fieldValues.set(0, valueRef);
         if (assignFields) {
@@ -357,6 +391,7 @@ public final class CompanionWriter {
                 if (i > 0 && fwd.computes(k)) computed.add(assign); else fwd.statement("$L", assign);
                 i++;
             }
+            for (; i < fieldOrder.size(); i++) fwd.statement("$N.$N = $L", vjp, fieldOrder.get(i), fieldValues.get(i));
             fwd.statementsAfter(computed, ParameterSpec.builder(vjpType, vjp).build(), "Keep");
             fwd.statement("return $N", vjp);
         } else {
@@ -381,6 +416,7 @@ public final class CompanionWriter {
         Set<Node> pullExternal = new LinkedHashSet<>(kept);
         pullExternal.removeAll(layoutOnly); // shapes, not arrays: nothing to alias
         if (seed != null) pullExternal.add(seed);
+        pull.saving(saving);
         pull.plan(backwardNodes, v.roots(), Gates.of(backwardNodes));
         for (Node n : backwardNodes) if (n.op() != Op.SEED) pull.emit(n);
         // The value is the kept field itself; the gradient components must not share its buffer either.
@@ -413,10 +449,11 @@ public final class CompanionWriter {
      */
     private static Set<Node> readOnlyForShape(Set<Node> kept, List<Node> backwardNodes, List<Node> roots) {
         Set<Node> elementsRead = new HashSet<>(roots);
-        for (Node n : backwardNodes) {
+        for (Node n : dev.tapeless.processor.ir.Region.flatten(backwardNodes)) {
             for (int i = 0; i < n.inputs().size(); i++) {
                 if (!n.op().readsOnlyShapeOf(i)) elementsRead.add(n.in(i));
             }
+            for (dev.tapeless.processor.ir.Region r : n.regions()) elementsRead.addAll(r.yields());
         }
         Set<Node> out = new LinkedHashSet<>();
         for (Node k : kept) {
@@ -434,18 +471,44 @@ public final class CompanionWriter {
         return n.op() != Op.CONST && n.op() != Op.SEED;
     }
 
+    /** The top-level nodes that depend on the upstream adjoint (a branch or loop: if anything in it does). */
     private static Set<Node> dependsOnSeed(List<Node> nodes) {
         Set<Node> s = new HashSet<>();
+        dependsOnSeed(nodes, s);
+        return s;
+    }
+
+    private static boolean dependsOnSeed(List<Node> nodes, Set<Node> s) {
+        boolean any = false;
         for (Node n : nodes) {
-            if (n.op() == Op.SEED) s.add(n);
-            for (Node in : n.inputs()) {
-                if (s.contains(in)) {
-                    s.add(n);
-                    break;
-                }
+            boolean d = n.op() == Op.SEED;
+            for (dev.tapeless.processor.ir.Region r : n.regions()) {
+                d |= dependsOnSeed(r.nodes(), s);
+                for (Node y : r.yields()) d |= s.contains(y);
+            }
+            for (Node in : n.inputs()) d |= s.contains(in);
+            if (d) {
+                s.add(n);
+                for (dev.tapeless.processor.ir.Region r : n.regions()) s.addAll(r.args());
+                any = true;
             }
         }
-        return s;
+        return any;
+    }
+
+    /**
+     * Whether the pullback reads {@code n} as a value the forward pass kept in a field: a value of
+     * the forward pass's top level, or one declared there before its branch; not one saved on a stack.
+     */
+    private static boolean isForwardValue(Node n, Set<Node> backward, Saving saving) {
+        if (backward.contains(n) || saving.stacked.contains(n)) return false;
+        return n.region() == null || saving.hoisted.contains(n);
+    }
+
+    /** What a body with branches and loops saves for its reverse pass; nothing for straight-line code. */
+    private static Saving savingOf(List<Node> nodes) {
+        for (Node n : nodes) if (n.op().hasRegions()) return Saving.of(nodes);
+        return Saving.none();
     }
 
     // ---- shared pieces ------------------------------------------------------------------------
@@ -461,7 +524,8 @@ public final class CompanionWriter {
     private static Set<String> reservedNames(ClassName source, ClassName companion, List<MethodPlan> methods,
             Function<String, ClassName> classNamed) {
         List<ClassName> used = new ArrayList<>(List.of(Emitter.KERNELS, Emitter.TRANSFORMS, Emitter.INDARRAY,
-                OP_COUNTS, OP_COUNT, LAYOUT, GENERATED, source, companion));
+                OP_COUNTS, OP_COUNT, LAYOUT, GENERATED, source, companion, Saving.DOUBLE_STACK, Saving.INT_STACK,
+                Saving.LONG_STACK, Saving.BOOLEAN_STACK, Saving.ARRAY_STACK));
         used.addAll(JAVA_LANG);
         for (MethodPlan m : methods) {
             for (Optimizer.Optimized g : List.of(m.forward(), m.gradient(), m.vjp())) {
@@ -548,6 +612,15 @@ public final class CompanionWriter {
                 continue;
             }
             Set<Node> sources = Aliasing.sourcesOf(r);
+            if (sources.stream().anyMatch(x -> x.op() == Op.RESULT)) {
+                // A branch's or loop's result may be an argument or an earlier result: copied if it is one.
+                body.count(0, 1);
+                out.add(others.isEmpty() ? ref : CodeBlock.of("$T.distinct($L)", Emitter.KERNELS,
+                        CodeBlock.join(prepend(ref, others), ", ")));
+                taken.addAll(sources);
+                others.add(ref);
+                continue;
+            }
             if (taken.contains(r)) { // it is an argument or an earlier result: always a copy
                 body.count(1, 1);
                 out.add(CodeBlock.of("$L.dup()", ref));

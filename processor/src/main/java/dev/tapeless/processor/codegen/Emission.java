@@ -14,6 +14,9 @@ record Emission(CodeBlock expression, int fewest, int most, int precedence) {
     static final int MULTIPLICATIVE = 12;
     static final int ADDITIVE = 11;
     static final int RELATIONAL = 9;
+    static final int EQUALITY = 8;
+    static final int AND = 4;
+    static final int OR = 3;
     static final int CONDITIONAL = 2;
 
     static Emission java(String format, Object... args) {

@@ -110,6 +110,12 @@ final class Emitter {
             case EXPAND -> {
                 return Emission.guarded(0, 1, "$T.expand($L, $S$L)", KERNELS, r(a), site, longs(n.attrs().longs()));
             }
+            case SLICE -> {
+                return Emission.op("$T.slice($L, $L, $S)", KERNELS, r(a), r(b), site);
+            }
+            case UNSLICE -> {
+                return Emission.op("$T.unslice($L, $L, $L)", KERNELS, r(a), r(b), r(in.get(2)));
+            }
             case SOFTMAX -> {
                 return Emission.guarded(3, 3, "$T.softmax($L, $L)", KERNELS, r(a), n.attrs().ints().get(0));
             }
@@ -167,8 +173,19 @@ final class Emitter {
             case GE: return Emission.java(Emission.RELATIONAL, "$L >= $L", o(a, add), o(b, add));
             case GT: return Emission.java(Emission.RELATIONAL, "$L > $L", o(a, add), o(b, add));
             case SELECT:
+                if (n.kind() == Kind.BOOL) {
+                    Node c = in.get(2);
+                    // Booleans combined: a ? true : b is a || b, a ? b : false is a && b.
+                    if (b.isConst(1)) return Emission.java(Emission.OR, "$L || $L", o(a, Emission.OR), o(c, Emission.AND));
+                    if (c.isConst(0)) return Emission.java(Emission.AND, "$L && $L", o(a, Emission.AND), o(b, Emission.EQUALITY));
+                    if (b.isConst(0)) return Emission.java(Emission.AND, "!$L && $L", o(a, Emission.PRIMARY), o(c, Emission.EQUALITY));
+                    if (c.isConst(1)) return Emission.java(Emission.OR, "!$L || $L", o(a, Emission.PRIMARY), o(b, Emission.AND));
+                }
                 return Emission.java(Emission.CONDITIONAL, "$L ? $L : $L",
                         o(a, Emission.RELATIONAL), o(b, add), o(in.get(2), add));
+            case NOT: return Emission.java(Emission.UNARY, "!$L", o(a, Emission.PRIMARY));
+            case EQ: return Emission.java(Emission.EQUALITY, "$L == $L", o(a, Emission.RELATIONAL), o(b, Emission.RELATIONAL));
+            case REM: return Emission.java(mul, "$L % $L", o(a, mul), o(b, Emission.UNARY));
             case STEP: return Emission.java(Emission.CONDITIONAL, "$L > 0 ? 1.0 : 0.0", o(a, add));
             case SIGN: return Emission.java("$T.signum($L)", MATH, r(a));
             case SIGMOID: return Emission.java(mul, "1.0 / (1.0 + $T.exp(-$L))", MATH, o(a, Emission.PRIMARY));

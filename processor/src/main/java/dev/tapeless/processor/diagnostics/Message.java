@@ -23,10 +23,11 @@ public enum Message {
     COMPANION_CLASH("the companion of {0} would be {1}, which is already the companion of {2}; rename one of the two classes"),
 
     // Statements.
-    UNSUPPORTED_STATEMENT("{0} is not supported in a @Differentiable method; write straight-line code: local declarations, assignments and one return"),
-    CONTROL_FLOW("{0} is not supported yet in a @Differentiable method; write the computation without it (straight-line code)"),
-    MISSING_RETURN("@Differentiable method ''{0}'' must end with a return statement that returns its value"),
-    RETURN_NOT_LAST("return must be the last statement of a @Differentiable method; compute the value in locals and return it at the end"),
+    UNSUPPORTED_STATEMENT("{0} is not supported in a @Differentiable method; use local declarations, assignments, if/else, for, while, do, break, continue and return"),
+    CONTROL_FLOW("{0} is not supported in a @Differentiable method; write it with if/else, for, while, do, break, continue and return"),
+    LABEL("the label ''{0}'' is not supported: Tapeless does not follow labeled break and continue; use a boolean local and test it in the loop''s condition"),
+    MISSING_RETURN("@Differentiable method ''{0}'' must return a value on every path; end it with a return statement"),
+    UNREACHABLE("this statement can never run: the statement before it always returns, breaks or continues; remove it"),
     LOCAL_TYPE("local ''{0}'' has type {1}; locals can be Variable, double, int, long, boolean or INDArray (or var)"),
     UNINITIALIZED("local ''{0}'' is read before it is assigned; assign it first"),
     ASSIGN_TARGET("''{0}'' is not a local variable, and only locals can be assigned in a @Differentiable method; assign a local and return the result"),
@@ -44,8 +45,7 @@ public enum Message {
     OPERATOR("operator ''{0}'' is not supported in a @Differentiable method; use + - * / and unary -, or compute the value outside the method and pass it in"),
     CAST("cast to {0} is not supported in a @Differentiable method; cast numbers to double, long or int, or compute the value outside the method and pass it in"),
     NARROWING_NOT_DIFFERENTIABLE("this conversion of a double to {0} depends on a differentiable parameter, and its derivative is zero almost everywhere, so Tapeless rejects it rather than silently dropping the gradient; compute the {0} outside the @Differentiable method and pass it in as data"),
-    INCREMENT("''{0}'' is not supported in a @Differentiable method; write {1}"),
-    CONDITION_OPERATOR("operator ''{0}'' is not supported in a @Differentiable method; a condition is one comparison of two numbers with < <= > >=, used as c ? a : b"),
+    REMAINDER_KIND("operator ''%'' takes ints or longs here, but an operand is {0}; a remainder of doubles is not differentiable everywhere: compute it outside the method and pass it in"),
     CONDITIONAL_ON_TENSOR("''{0}'' applies to double values, not to a Variable; choosing between arrays is not supported yet: pass the chosen array in as an argument"),
     LITERAL("{0} literals are not supported; use a double literal"),
     VARIABLE_METHOD("Variable.{0} is not an op Tapeless can differentiate; ops: {1}"),
@@ -68,7 +68,7 @@ public enum Message {
     CALL_NO_OVERLOAD("Tapeless cannot tell which method ''{0}'' a call with arguments ({1}) means among {2}; give the @Differentiable method its own name"),
     CALL_UNRESOLVED("cannot resolve the method ''{0}''; call a @Differentiable method, a Math function or a Variable op"),
     KIND_MISMATCH("this is {1}, but {0} is needed here (the type of the local, parameter or result it goes to); change that type, or compute {0}"),
-    CONDITION_KIND("the condition of ?: is {0}; write one comparison of two numbers, such as x > y"),
+    CONDITION_KIND("{0} is {1}, but it must be a boolean; write a comparison such as x > y, a boolean local, or conditions joined with && || !"),
 
     // Limits of the JVM that generated code cannot get around.
     GRADIENT_RECORD_TOO_LARGE("@Differentiable method ''{0}'' has {1} differentiated parameters, too many for the constructor of its gradient record {2}: it would take {3} parameter slots, and the JVM allows 255 (a double takes two); name fewer of them in @Differentiable(wrt = ...), or pass them in one Variable"),

@@ -3,6 +3,12 @@ package dev.tapeless.processor.frontend;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
@@ -59,9 +65,11 @@ final class BodyReader {
     private final Symbols symbols;
     private final Set<ExecutableElement> inlining;
     private final String companionPackage;
-    private final Map<String, Local> scope = new HashMap<>();
+    private final Map<String, Local> scope = new java.util.LinkedHashMap<>();
     private final String fileName;
     private final CharSequence source;
+    /** The kind of the value this method returns. */
+    private final Kind resultKind;
 
     /**
      * A local or parameter: its declared kind and its current value (null before assignment);
@@ -110,10 +118,11 @@ final class BodyReader {
             text = null;
         }
         this.source = text;
+        this.resultKind = method.getReturnType().getKind() == TypeKind.DOUBLE ? Kind.SCALAR : Kind.TENSOR;
     }
 
     private static Map<String, Local> wrap(Map<String, Node> parameters) {
-        Map<String, Local> m = new HashMap<>();
+        Map<String, Local> m = new java.util.LinkedHashMap<>();
         parameters.forEach((k, v) -> m.put(k, new Local(v.kind(), v)));
         return m;
     }
@@ -124,12 +133,14 @@ final class BodyReader {
 
     // ---- statements ---------------------------------------------------------------------------
 
-    /** Reads the body; returns the value of its return statement. */
+    /** Reads the body; returns the value it returns. */
     Node read() {
-        List<? extends StatementTree> statements = tree.getBody().getStatements();
-        Node result = block(statements, true);
-        if (result == null) throw error(tree, Message.MISSING_RETURN, method.getSimpleName());
-        return result;
+        Flow f = block(tree.getBody().getStatements());
+        Local value = scope.get(VAL);
+        if (f != Flow.JUMPS || value == null || value.value == null) {
+            throw error(tree, Message.MISSING_RETURN, method.getSimpleName());
+        }
+        return value.value;
     }
 
     void bind(String name, Node value) {
@@ -142,36 +153,413 @@ final class BodyReader {
         scope.put(name, new Local(l == null ? Kind.TENSOR : l.kind, l == null ? null : l.value, true));
     }
 
-    private Node block(List<? extends StatementTree> statements, boolean outermost) {
-        int i = 0; // javac's lists are linked: walked in order, never indexed
-        for (StatementTree s : statements) {
-            boolean last = ++i == statements.size();
-            graph.at(origin(s));
-            if (s instanceof ReturnTree r) {
-                if (!last || !outermost) throw error(r, Message.RETURN_NOT_LAST);
-                if (r.getExpression() == null) throw error(r, Message.MISSING_RETURN, method.getSimpleName());
-                return expression(r.getExpression());
-            }
-            statement(s);
+    // ---- control flow -------------------------------------------------------------------------
+    //
+    // Locals are SSA values; a branch or a loop becomes an IF or LOOP node whose results are the
+    // locals it assigns. break, continue and return inside them set flags (pseudo-locals, whose
+    // names start with $, carried and merged like any local) and the statements after them run
+    // under "nothing jumped"; where one branch of an if always jumps, the statements that follow
+    // are read into the other branch instead, which is the common case (if (x < 0) return 0;).
+
+    /** How control leaves statements: always falls through, never does (every path jumps), or may. */
+    enum Flow {
+        NORMAL, JUMPS, MAYBE;
+
+        /** The flow of two alternatives. */
+        Flow or(Flow other) {
+            return this == other ? this : MAYBE;
         }
-        return null;
     }
 
-    private void statement(StatementTree s) {
+    private static final String RET = "$ret";
+    private static final String VAL = "$val";
+    private static final String GO = "$go";
+    /** The depth of the innermost loop being read (0: none); its break and continue flags carry it. */
+    private int loopDepth;
+
+    private String brk() {
+        return "$brk" + loopDepth;
+    }
+
+    private String cont() {
+        return "$cont" + loopDepth;
+    }
+
+    private static boolean isFlag(String name) {
+        return name.startsWith("$") && !name.equals(VAL);
+    }
+
+    private Flow block(List<? extends StatementTree> statements) {
+        List<StatementTree> list = new java.util.ArrayList<>(statements); // javac's lists are linked
+        for (int i = 0; i < list.size(); i++) {
+            StatementTree s = list.get(i);
+            graph.at(origin(s));
+            List<StatementTree> rest = list.subList(i + 1, list.size());
+            Flow f;
+            if (s instanceof IfTree t) {
+                boolean thenJumps = alwaysJumps(t.getThenStatement());
+                boolean elseJumps = t.getElseStatement() != null && alwaysJumps(t.getElseStatement());
+                if (!rest.isEmpty() && thenJumps != elseJumps) return ifStatement(t, rest);
+                f = ifStatement(t, List.of());
+            } else {
+                f = statement(s);
+            }
+            if (f == Flow.NORMAL || rest.isEmpty()) {
+                if (rest.isEmpty()) return f;
+                continue;
+            }
+            if (f == Flow.JUMPS) throw error(rest.get(0), Message.UNREACHABLE);
+            return guarded(rest);
+        }
+        return Flow.NORMAL;
+    }
+
+    /** {@code rest}, run only where nothing has jumped (no break, continue or return so far). */
+    private Flow guarded(List<StatementTree> rest) {
+        Node go = graph.apply(Op.NOT, jumped(true));
+        return branches(go, () -> block(rest), () -> Flow.JUMPS);
+    }
+
+    /** Whether a break, return (or, with {@code withContinue}, a continue) has happened on this path. */
+    private Node jumped(boolean withContinue) {
+        Node j = null;
+        List<String> flags = new java.util.ArrayList<>(List.of(RET));
+        if (loopDepth > 0) {
+            flags.add(brk());
+            if (withContinue) flags.add(cont());
+        }
+        for (String f : flags) {
+            Local l = scope.get(f);
+            if (l == null || l.value == null) continue;
+            j = j == null ? l.value : graph.apply(Op.SELECT, j, graph.integer(1, Kind.BOOL), l.value);
+        }
+        return j == null ? graph.integer(0, Kind.BOOL) : j;
+    }
+
+    /** Whether every path through {@code s} jumps (return, break, continue), as the source shows it. */
+    private static boolean alwaysJumps(StatementTree s) {
+        return switch (s.getKind()) {
+            case RETURN, BREAK, CONTINUE -> true;
+            case BLOCK -> {
+                List<? extends StatementTree> b = ((BlockTree) s).getStatements();
+                yield !b.isEmpty() && alwaysJumps(b.get(b.size() - 1));
+            }
+            case IF -> ((IfTree) s).getElseStatement() != null && alwaysJumps(((IfTree) s).getThenStatement())
+                    && alwaysJumps(((IfTree) s).getElseStatement());
+            default -> false;
+        };
+    }
+
+    /** {@code if}: both branches as regions; {@code rest} (statements after it) read into the one that falls through. */
+    private Flow ifStatement(IfTree t, List<StatementTree> rest) {
+        Node c = condition(t.getCondition(), "the condition of an if statement");
+        StatementTree thenS = t.getThenStatement();
+        StatementTree elseS = t.getElseStatement();
+        return branches(c, () -> then(thenS, rest), () -> elseS == null ? then(null, rest) : then(elseS, rest));
+    }
+
+    /** A branch of an if, then {@code rest} where it falls through. */
+    private Flow then(StatementTree s, List<StatementTree> rest) {
+        Flow f = s == null ? Flow.NORMAL : scoped(s);
+        if (rest.isEmpty() || f == Flow.JUMPS) return f;
+        return f == Flow.NORMAL ? block(rest) : guarded(rest);
+    }
+
+    /** A statement whose locals go out of scope after it. */
+    private Flow scoped(StatementTree s) {
+        Set<String> outer = new HashSet<>(scope.keySet());
+        Flow f = s instanceof BlockTree b ? block(b.getStatements()) : statementAt(s);
+        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
+        return f;
+    }
+
+    private Flow statementAt(StatementTree s) {
+        graph.at(origin(s));
+        if (s instanceof IfTree t) return ifStatement(t, List.of());
+        return statement(s);
+    }
+
+    /** The values of every local in scope (null where unassigned). */
+    private Map<String, Node> values() {
+        Map<String, Node> out = new java.util.LinkedHashMap<>();
+        scope.forEach((k, l) -> out.put(k, l.value));
+        return out;
+    }
+
+    private void restore(Map<String, Node> before) {
+        scope.keySet().retainAll(before.keySet());
+        before.forEach((k, v) -> scope.get(k).value = v);
+    }
+
+    private Kind kindOfLocal(String name, Map<String, Node> a, Map<String, Node> b) {
+        if (isFlag(name)) return Kind.BOOL;
+        if (name.equals(VAL)) return resultKind;
+        return scope.get(name).kind;
+    }
+
+    /** What a local holds on a path that did not assign it: false for a flag, else nothing to read. */
+    private Node absent(String name, Kind kind) {
+        return isFlag(name) ? graph.integer(0, Kind.BOOL) : graph.undef(kind);
+    }
+
+    /**
+     * Reads two alternatives, each into a region, and merges what they assign: an IF on {@code c}
+     * whose results are the locals (and flags) that differ between them.
+     */
+    private Flow branches(Node c, java.util.function.Supplier<Flow> first, java.util.function.Supplier<Flow> second) {
+        Origin here = graph.origin();
+        Map<String, Node> before = values();
+        graph.beginRegion();
+        Flow f1 = first.get();
+        Map<String, Node> v1 = values();
+        List<Node> n1 = graph.popRegion();
+        restore(before);
+        graph.at(here);
+        graph.beginRegion();
+        Flow f2 = second.get();
+        Map<String, Node> v2 = values();
+        List<Node> n2 = graph.popRegion();
+        restore(before);
+        graph.at(here);
+        merge(c, n1, v1, n2, v2, List.of(), List.of());
+        return f1.or(f2);
+    }
+
+    /**
+     * Makes the IF of two alternatives read into node lists, with the values of the locals after
+     * each; {@code extra1} and {@code extra2} are further values it yields (a condition's value),
+     * whose results it returns.
+     */
+    private List<Node> merge(Node c, List<Node> n1, Map<String, Node> v1, List<Node> n2, Map<String, Node> v2,
+            List<Node> extra1, List<Node> extra2) {
+        Map<String, Node> before = values();
+        Set<String> names = new java.util.LinkedHashSet<>(before.keySet());
+        for (String k : v1.keySet()) if (k.startsWith("$")) names.add(k);
+        for (String k : v2.keySet()) if (k.startsWith("$")) names.add(k);
+        List<String> merged = new java.util.ArrayList<>();
+        List<Node> y1 = new java.util.ArrayList<>(extra1);
+        List<Node> y2 = new java.util.ArrayList<>(extra2);
+        Map<String, Node> same = new HashMap<>();
+        for (String k : names) {
+            Node a = v1.get(k);
+            Node b = v2.get(k);
+            if (a == null && b == null) continue;
+            if (a == b) {
+                same.put(k, a);
+                continue;
+            }
+            Kind kind = kindOfLocal(k, v1, v2);
+            if (a == null) a = absent(k, kind);
+            if (b == null) b = absent(k, kind);
+            merged.add(k);
+            y1.add(a);
+            y2.add(b);
+        }
+        Node ifNode = graph.control(Op.IF, List.of(c), List.of(graph.region(List.of(), n1, y1), graph.region(List.of(), n2, y2)));
+        List<Node> extras = new java.util.ArrayList<>();
+        for (int k = 0; k < extra1.size(); k++) extras.add(graph.result(ifNode, k, extra1.get(k).kind(), "$cond"));
+        for (int i = 0; i < merged.size(); i++) {
+            String k = merged.get(i);
+            Node r = graph.result(ifNode, extra1.size() + i, y1.get(extra1.size() + i).kind(), resultName(k));
+            setLocal(k, r);
+        }
+        same.forEach(this::setLocal);
+        return extras;
+    }
+
+    /** A name hint for the value of local {@code k}: its own, or for a flag what it means. */
+    private static String resultName(String k) {
+        if (k.equals(VAL)) return "$result";
+        if (k.equals(RET)) return "$returned";
+        if (k.equals(GO)) return "$go";
+        if (k.startsWith("$brk")) return "$broke";
+        if (k.startsWith("$cont")) return "$continued";
+        return k;
+    }
+
+    private void setLocal(String name, Node value) {
+        Local l = scope.get(name);
+        if (l == null) {
+            scope.put(name, new Local(value.kind(), value));
+        } else {
+            l.value = value;
+        }
+    }
+
+    /** A boolean condition. */
+    private Node condition(ExpressionTree e, String what) {
+        Node c = expression(e);
+        if (c.kind() != Kind.BOOL) throw error(e, Message.CONDITION_KIND, what, describe(c.kind()));
+        return c;
+    }
+
+    /**
+     * {@code left && right} or {@code left || right}: right is evaluated only where it decides. If
+     * it cannot throw and assigns nothing, both are computed and combined ({@code left ? right :
+     * false}); otherwise it runs in a branch.
+     */
+    private Node shortCircuit(Node left, boolean and, ExpressionTree rightTree) {
+        Origin here = graph.origin();
+        Map<String, Node> before = values();
+        graph.beginRegion();
+        Node right = condition(rightTree, "an operand of " + (and ? "&&" : "||"));
+        Map<String, Node> after = values();
+        List<Node> nodes = graph.popRegion();
+        graph.at(here);
+        boolean pure = after.equals(before) && nodes.stream().noneMatch(n -> n.mayThrow() || n.op().hasRegions());
+        if (pure) {
+            graph.splice(nodes);
+            Node constant = graph.integer(and ? 0 : 1, Kind.BOOL);
+            return and ? graph.apply(Op.SELECT, left, right, constant) : graph.apply(Op.SELECT, left, constant, right);
+        }
+        restore(before);
+        Node constant = graph.integer(and ? 0 : 1, Kind.BOOL);
+        List<Node> r = and
+                ? merge(left, nodes, after, List.of(), before, List.of(right), List.of(constant))
+                : merge(left, List.of(), before, nodes, after, List.of(constant), List.of(right));
+        return r.get(0);
+    }
+
+    /** The statements of a loop: {@code init} before it, {@code update} after each run of the body. */
+    private Flow loop(Tree loop, List<? extends StatementTree> init, ExpressionTree cond,
+            List<? extends ExpressionStatementTree> update, StatementTree body, boolean testFirst) {
+        Set<String> outer = new HashSet<>(scope.keySet());
+        for (StatementTree s : init) {
+            graph.at(origin(s));
+            statement(s);
+        }
+        graph.at(origin((StatementTree) loop));
+        Origin here = graph.origin();
+        boolean breaks = Assigned.jumps(body, false);
+        boolean returns = Assigned.returns(body);
+        boolean rotate = !testFirst || Assigned.hasEffects(cond);
+        boolean forever = cond == null || cond.getKind() == Tree.Kind.BOOLEAN_LITERAL
+                && Boolean.TRUE.equals(((LiteralTree) cond).getValue());
+        if (rotate && cond != null && testFirst) setLocal(GO, condition(cond, "the condition of a loop"));
+        if (rotate && !testFirst) setLocal(GO, graph.integer(1, Kind.BOOL));
+        loopDepth++;
+        List<String> carried = new java.util.ArrayList<>();
+        Set<String> assigned = Assigned.names(loop);
+        for (String k : scope.keySet()) {
+            if (!k.startsWith("$") && assigned.contains(k)) carried.add(k);
+        }
+        if (returns) {
+            carried.add(RET);
+            carried.add(VAL);
+        }
+        if (breaks) carried.add(brk());
+        if (rotate) carried.add(GO);
+        List<Node> inits = new java.util.ArrayList<>();
+        List<Node> args = new java.util.ArrayList<>();
+        for (String k : carried) {
+            Local l = scope.get(k);
+            Kind kind = kindOfLocal(k, null, null);
+            inits.add(l == null || l.value == null ? absent(k, kind) : l.value);
+            Node a = graph.arg(kind, resultName(k));
+            args.add(a);
+            setLocal(k, a);
+        }
+
+        graph.beginRegion();
+        Node test = rotate ? scope.get(GO).value : forever ? graph.integer(1, Kind.BOOL) : condition(cond, "the condition of a loop");
+        if (breaks || returns) {
+            Node notJumped = graph.apply(Op.NOT, jumped(false));
+            test = test.isConst(1) ? notJumped : graph.apply(Op.SELECT, notJumped, test, graph.integer(0, Kind.BOOL));
+        }
+        List<Node> condNodes = graph.popRegion();
+        graph.at(here);
+
+        graph.beginRegion();
+        Map<String, Node> atStart = values();
+        Flow f = scoped(body);
+        Runnable after = () -> {
+            for (ExpressionStatementTree u : update) {
+                graph.at(origin(u));
+                statement(u);
+            }
+            if (rotate && cond != null) {
+                graph.at(here);
+                setLocal(GO, condition(cond, "the condition of a loop"));
+            }
+        };
+        scope.remove(cont());
+        if (!update.isEmpty() || rotate && cond != null) {
+            if (f == Flow.NORMAL || !breaks && !returns) {
+                after.run();
+            } else {
+                graph.at(here);
+                Node go = graph.apply(Op.NOT, jumped(false));
+                branches(go, () -> {
+                    after.run();
+                    return Flow.NORMAL;
+                }, () -> Flow.NORMAL);
+            }
+        }
+        List<Node> yields = new java.util.ArrayList<>();
+        for (String k : carried) yields.add(scope.get(k).value);
+        List<Node> bodyNodes = graph.popRegion();
+        loopDepth--;
+        graph.at(here);
+        restore(atStart);
+
+        Node node = graph.control(Op.LOOP, inits,
+                List.of(graph.region(args, condNodes, List.of(test)), graph.region(args, bodyNodes, yields)));
+        for (int j = 0; j < carried.size(); j++) {
+            setLocal(carried.get(j), graph.result(node, j, args.get(j).kind(), resultName(carried.get(j))));
+        }
+        graph.result(node, carried.size(), Kind.INT, "$trips");
+        scope.remove(GO);
+        scope.remove("$brk" + (loopDepth + 1));
+        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
+        if (!returns) return Flow.NORMAL;
+        return forever && !breaks ? Flow.JUMPS : Flow.MAYBE;
+    }
+
+    private Flow statement(StatementTree s) {
         switch (s.getKind()) {
             case VARIABLE -> declaration((VariableTree) s);
             case EXPRESSION_STATEMENT -> expressionStatement(((ExpressionStatementTree) s).getExpression());
             case BLOCK -> {
-                Map<String, Local> saved = new HashMap<>(scope);
-                block(((BlockTree) s).getStatements(), false);
-                // Locals declared inside go out of scope; assignments to outer locals stay.
-                scope.keySet().retainAll(saved.keySet());
+                return scoped(s);
             }
             case EMPTY_STATEMENT -> { }
-            case IF, FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP, SWITCH, BREAK, CONTINUE, TRY, THROW ->
+            case IF -> {
+                return ifStatement((IfTree) s, List.of());
+            }
+            case RETURN -> {
+                ReturnTree r = (ReturnTree) s;
+                if (r.getExpression() == null) throw error(r, Message.MISSING_RETURN, method.getSimpleName());
+                Node value = convert(expression(r.getExpression()), resultKind, r.getExpression());
+                setLocal(VAL, value);
+                if (graph.inRegion()) setLocal(RET, graph.integer(1, Kind.BOOL));
+                return Flow.JUMPS;
+            }
+            case BREAK, CONTINUE -> {
+                boolean isBreak = s.getKind() == Tree.Kind.BREAK;
+                Object label = isBreak ? ((BreakTree) s).getLabel() : ((ContinueTree) s).getLabel();
+                if (label != null) throw error(s, Message.LABEL, label);
+                if (loopDepth == 0) throw error(s, Message.CONTROL_FLOW, TreeText.describe(s));
+                setLocal(isBreak ? brk() : cont(), graph.integer(1, Kind.BOOL));
+                return Flow.JUMPS;
+            }
+            case WHILE_LOOP -> {
+                WhileLoopTree w = (WhileLoopTree) s;
+                return loop(w, List.of(), w.getCondition(), List.of(), w.getStatement(), true);
+            }
+            case DO_WHILE_LOOP -> {
+                DoWhileLoopTree d = (DoWhileLoopTree) s;
+                return loop(d, List.of(), d.getCondition(), List.of(), d.getStatement(), false);
+            }
+            case FOR_LOOP -> {
+                ForLoopTree f = (ForLoopTree) s;
+                return loop(f, f.getInitializer(), f.getCondition(), f.getUpdate(), f.getStatement(), true);
+            }
+            case LABELED_STATEMENT -> throw error(s, Message.LABEL, ((com.sun.source.tree.LabeledStatementTree) s).getLabel());
+            case SWITCH, TRY, THROW, ENHANCED_FOR_LOOP, SYNCHRONIZED ->
                     throw error(s, Message.CONTROL_FLOW, TreeText.describe(s));
             default -> throw error(s, Message.UNSUPPORTED_STATEMENT, TreeText.describe(s));
         }
+        return Flow.NORMAL;
     }
 
     private void declaration(VariableTree v) {
@@ -276,7 +664,8 @@ final class BodyReader {
         if (e instanceof UnaryTree u && (u.getKind() == Tree.Kind.POSTFIX_INCREMENT
                 || u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.POSTFIX_DECREMENT
                 || u.getKind() == Tree.Kind.PREFIX_DECREMENT)) {
-            throw increment(u);
+            increment(u);
+            return;
         }
         if (e instanceof MethodInvocationTree call && isTapeCall(call)) {
             String name = methodName(call);
@@ -348,15 +737,23 @@ final class BodyReader {
                 return conditional((ConditionalExpressionTree) e);
             case EQUAL_TO:
             case NOT_EQUAL_TO:
+                return equality((BinaryTree) e);
             case CONDITIONAL_AND:
-            case CONDITIONAL_OR:
+            case CONDITIONAL_OR: {
+                BinaryTree b = (BinaryTree) e;
+                String op = TreeText.operatorText(e.getKind());
+                Node left = condition(b.getLeftOperand(), "an operand of " + op);
+                return shortCircuit(left, e.getKind() == Tree.Kind.CONDITIONAL_AND, b.getRightOperand());
+            }
             case LOGICAL_COMPLEMENT:
-                throw error(e, Message.CONDITION_OPERATOR, TreeText.operatorText(e.getKind()));
+                return graph.apply(Op.NOT, condition(((UnaryTree) e).getExpression(), "the operand of !"));
+            case REMAINDER:
+                return remainder((BinaryTree) e);
             case POSTFIX_INCREMENT:
             case PREFIX_INCREMENT:
             case POSTFIX_DECREMENT:
             case PREFIX_DECREMENT:
-                throw increment((UnaryTree) e);
+                return increment((UnaryTree) e);
             default:
                 if (e instanceof BinaryTree b) throw error(e, Message.OPERATOR, TreeText.operatorText(b.getKind()));
                 if (e instanceof UnaryTree) throw error(e, Message.OPERATOR, TreeText.operatorText(e.getKind()));
@@ -501,7 +898,7 @@ final class BodyReader {
     private Node conditional(ConditionalExpressionTree c) {
         Node condition = expression(c.getCondition());
         if (condition.kind() != Kind.BOOL) {
-            throw error(c.getCondition(), Message.CONDITION_KIND, describe(condition.kind()));
+            throw error(c.getCondition(), Message.CONDITION_KIND, "the condition of ?:", describe(condition.kind()));
         }
         Node a = operand(c.getTrueExpression(), new Frontend.Guard(condition, true));
         Node b = operand(c.getFalseExpression(), new Frontend.Guard(condition, false));
@@ -526,9 +923,48 @@ final class BodyReader {
         requireNumber(n, at, operator);
     }
 
-    private CompileError increment(UnaryTree u) {
+    /**
+     * {@code x++}, {@code ++x}, {@code x--}, {@code --x} on a numeric local: assigns {@code x + 1}
+     * (cast back to x's type, as Java does) and is the value before (postfix) or after (prefix).
+     */
+    private Node increment(UnaryTree u) {
+        Local local = assignable(u.getExpression());
+        String operator = TreeText.operatorText(u.getKind());
+        if (local.kind == Kind.TENSOR) throw error(u, Message.OPERATOR_ON_TENSOR, operator, "add(1.0) or sub(1.0)");
+        if (local.value == null) throw error(u.getExpression(), Message.UNINITIALIZED, u.getExpression());
+        requireNumber(local.value, u.getExpression(), operator);
         boolean up = u.getKind() == Tree.Kind.POSTFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_INCREMENT;
-        return error(u, Message.INCREMENT, TreeText.operatorText(u.getKind()), u.getExpression() + (up ? " += 1" : " -= 1"));
+        Node old = local.value;
+        Node one = local.kind == Kind.SCALAR ? graph.scalar(1) : graph.integer(1, local.kind);
+        Node updated = graph.apply(up ? Op.ADD : Op.SUB, old, one);
+        graph.name(updated, u.getExpression().toString());
+        local.value = updated;
+        boolean prefix = u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_DECREMENT;
+        return prefix ? updated : old;
+    }
+
+    /** {@code a == b} and {@code a != b} on two numbers (promoted as Java does) or two booleans. */
+    private Node equality(BinaryTree b) {
+        Node l = expression(b.getLeftOperand());
+        Node r = expression(b.getRightOperand());
+        String operator = TreeText.operatorText(b.getKind());
+        if (l.kind() == Kind.TENSOR || r.kind() == Kind.TENSOR) throw error(b, Message.CONDITIONAL_ON_TENSOR, operator);
+        if ((l.kind() == Kind.BOOL) != (r.kind() == Kind.BOOL)) {
+            throw error(b, Message.KIND_MISMATCH, describe(l.kind()), describe(r.kind()));
+        }
+        Node eq = graph.apply(Op.EQ, l, r);
+        return b.getKind() == Tree.Kind.EQUAL_TO ? eq : graph.apply(Op.NOT, eq);
+    }
+
+    /** {@code a % b} on ints and longs (Java's remainder, which throws for a zero divisor). */
+    private Node remainder(BinaryTree b) {
+        Node l = expression(b.getLeftOperand());
+        Node r = expression(b.getRightOperand());
+        for (Node n : List.of(l, r)) {
+            if (n.kind() != Kind.INT && n.kind() != Kind.LONG) throw error(b, Message.REMAINDER_KIND, describe(n.kind()));
+        }
+        Kind kind = Kind.promote(l.kind(), r.kind());
+        return graph.apply(Op.REM, l, guardedDivisor(r, kind));
     }
 
     private Node cast(TypeCastTree c) {
@@ -688,6 +1124,21 @@ final class BodyReader {
         long start = pos.getStartPosition(unit, s);
         long end = pos.getEndPosition(unit, s);
         long line = start < 0 ? 0 : lineOf(start);
+        // A branch or loop is named by its header: the source up to its body.
+        Tree inner = s instanceof IfTree t ? t.getThenStatement()
+                : s instanceof WhileLoopTree w ? w.getStatement()
+                : s instanceof ForLoopTree f ? f.getStatement()
+                : s instanceof DoWhileLoopTree ? null : null;
+        if (s instanceof DoWhileLoopTree d && source != null) {
+            long condStart = pos.getStartPosition(unit, d.getCondition());
+            if (start >= 0 && condStart > start) {
+                return new Origin(fileName, line, "do ... while " + source.subSequence((int) condStart, (int) end).toString().trim());
+            }
+        }
+        if (inner != null) {
+            long innerStart = pos.getStartPosition(unit, inner);
+            if (innerStart > start) end = innerStart;
+        }
         String text = source != null && start >= 0 && end > start && end <= source.length()
                 ? source.subSequence((int) start, (int) end).toString()
                 : s.toString();

@@ -53,7 +53,7 @@ public final class Frontend {
      */
     private Map<InlinedCall, Node> inlined = new HashMap<>();
 
-    private record InlinedCall(ExecutableElement callee, List<Node> args, List<Guard> guards) {}
+    private record InlinedCall(ExecutableElement callee, List<Node> args, List<Guard> guards, int list) {}
 
     public Frontend(Trees trees, Elements elements) {
         this.trees = trees;
@@ -149,7 +149,8 @@ public final class Frontend {
      */
     Node inline(ExecutableElement callee, List<Node> args, Graph graph, Set<ExecutableElement> inlining,
             String companionPackage) {
-        InlinedCall call = new InlinedCall(callee, List.copyOf(args), List.copyOf(guards));
+        // A value made inside a branch or loop is not visible outside it: calls are shared within one list.
+        InlinedCall call = new InlinedCall(callee, List.copyOf(args), List.copyOf(guards), graph.currentList());
         Node earlier = inlined.get(call);
         if (earlier != null) return earlier;
         Node result = readInlined(callee, args, graph, inlining, companionPackage);

@@ -80,6 +80,14 @@ final class TensorOps {
                 for (ExpressionTree a : args) shape.add(r.constantArgument(a, "shape", name).longValue());
                 return g.apply(name.equals("reshape") ? Op.RESHAPE : Op.EXPAND, Attrs.shape(shape), self);
             }
+            case "slice": {
+                arity(r, call, name, 1, "one argument, an int index");
+                Node i = r.expression(args.get(0));
+                if (i.kind() != Kind.INT) {
+                    throw r.errorAt(args.get(0), Message.KIND_MISMATCH, "an int", BodyReader.describe(i.kind()));
+                }
+                return g.apply(Op.SLICE, self, i);
+            }
             case "softmax":
             case "logSoftmax": {
                 arity(r, call, name, 1, "one argument, the constant dimension");

@@ -29,7 +29,7 @@ final class Vocabulary {
 
     /** The other Variable ops, whose arguments are read specially. */
     static final Set<String> TENSOR_SPECIAL = Set.of(
-            "pow", "sum", "mean", "mmul", "reshape", "expand", "softmax", "logSoftmax");
+            "pow", "sum", "mean", "mmul", "reshape", "expand", "softmax", "logSoftmax", "slice");
 
     static final Map<String, Op> MATH_UNARY = Map.ofEntries(
             Map.entry("sin", Op.SIN), Map.entry("cos", Op.COS), Map.entry("tan", Op.TAN),

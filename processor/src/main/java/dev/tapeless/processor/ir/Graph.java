@@ -1,22 +1,111 @@
 package dev.tapeless.processor.ir;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A straight-line SSA graph under construction: nodes in the order they were made, which is a
- * topological order. Every node is made here, so every kind is inferred in one place
- * ({@link #kindOf}). Names that start with {@code $} are hints for temporaries.
+ * An SSA graph under construction: nodes in the order they were made, which is a topological
+ * order, and inside IF and LOOP nodes, their {@link Region}s, built the same way between
+ * {@link #beginRegion} and {@link #endRegion}. Every node is made here, so every kind is inferred
+ * in one place ({@link #kindOf}). Names that start with {@code $} are hints for temporaries.
  */
 public final class Graph {
     private final List<Node> nodes = new ArrayList<>();
+    /** The node lists of the regions being built, innermost first. */
+    private final Deque<List<Node>> open = new ArrayDeque<>();
+    private final Deque<Integer> serials = new ArrayDeque<>();
+    private int lastSerial;
     private Origin origin = Origin.NONE;
+    private int nextId;
 
+    /** The top-level nodes. */
     public List<Node> nodes() {
         return Collections.unmodifiableList(nodes);
+    }
+
+    /** Nodes made from now on go into a new region, until {@link #endRegion}. */
+    public void beginRegion() {
+        open.push(new ArrayList<>());
+        serials.push(++lastSerial);
+    }
+
+    /** Ends the region begun last: its nodes, with these arguments and yielded values. */
+    public Region endRegion(List<Node> args, List<Node> yields) {
+        return region(args, popRegion(), yields);
+    }
+
+    /** Ends the region begun last, returning its nodes, to be made a {@link #region} when its yields are known. */
+    public List<Node> popRegion() {
+        serials.pop();
+        return open.pop();
+    }
+
+    /** Ends the region begun last, its nodes becoming nodes of the list around it (they run unconditionally). */
+    public void inlineRegion() {
+        serials.pop();
+        List<Node> inner = open.pop();
+        (open.isEmpty() ? nodes : open.peek()).addAll(inner);
+    }
+
+    /** Nodes taken from {@link #popRegion}, made part of the current list after all (they run unconditionally). */
+    public void splice(List<Node> regionNodes) {
+        (open.isEmpty() ? nodes : open.peek()).addAll(regionNodes);
+    }
+
+    /** A region of nodes taken from {@link #popRegion}. */
+    public Region region(List<Node> args, List<Node> regionNodes, List<Node> yields) {
+        Region r = new Region(args, regionNodes, yields);
+        for (Node n : r.nodes()) n.placeIn(r);
+        return r;
+    }
+
+    /** A number for the list nodes made now go to (0: the top level): values made in one list are not visible from a sibling. */
+    public int currentList() {
+        return serials.isEmpty() ? 0 : serials.peek();
+    }
+
+    /** Whether a region is being built (nodes made now go into it). */
+    public boolean inRegion() {
+        return !open.isEmpty();
+    }
+
+    /** The id the next node made will have: ids grow in the order nodes are made. */
+    public int nextId() {
+        return nextId;
+    }
+
+    /** A value a loop carries: an argument of the loop's regions, made before them. */
+    public Node arg(Kind kind, String name) {
+        return new Node(nextId++, Op.ARG, List.of(), Attrs.NONE, kind, name, origin);
+    }
+
+    /** A placeholder of {@code kind} for a path on which a local is not assigned. */
+    public Node undef(Kind kind) {
+        return add(Op.UNDEF, List.of(), Attrs.NONE, kind, "$undef");
+    }
+
+    /**
+     * An IF ({@code inputs} = the condition; regions then, else) or a LOOP ({@code inputs} = the
+     * carried values' initial values; regions cond, body, whose args are the carried values).
+     */
+    public Node control(Op op, List<Node> inputs, List<Region> regions) {
+        Node n = add(op, inputs, Attrs.NONE, Kind.VOID, "$" + op.displayName());
+        n.setRegions(regions);
+        for (Region r : regions) {
+            r.setOwner(n);
+            for (Node a : r.args()) a.placeIn(regions.get(regions.size() - 1)); // a loop's args: its body's
+        }
+        return n;
+    }
+
+    /** Result {@code index} of an IF or LOOP. */
+    public Node result(Node owner, int index, Kind kind, String name) {
+        return add(Op.RESULT, List.of(owner), Attrs.integer(index), kind, name);
     }
 
     /** Nodes made from now on come from this source statement. */
@@ -78,8 +167,8 @@ public final class Graph {
 
     /** Adds a node exactly as given (used by passes that copy nodes from graph to graph). */
     public Node add(Op op, List<Node> inputs, Attrs attrs, Kind kind, String name) {
-        Node n = new Node(nodes.size(), op, inputs, attrs, kind, name, origin);
-        nodes.add(n);
+        Node n = new Node(nextId++, op, inputs, attrs, kind, name, origin);
+        (open.isEmpty() ? nodes : open.peek()).add(n);
         return n;
     }
 
@@ -94,15 +183,18 @@ public final class Graph {
             case POW, ATAN2, HYPOT -> anyTensor(in) ? Kind.TENSOR : Kind.SCALAR;
             case MIN, MAX -> Kind.promote(in[0].kind(), in[1].kind());
             case NEG, ABS -> in[0].kind();
-            case GE, GT -> Kind.BOOL;
-            case SELECT -> Kind.promote(in[1].kind(), in[2].kind());
+            case GE, GT, EQ, NOT -> Kind.BOOL;
+            case SELECT -> in[1].kind() == Kind.BOOL && in[2].kind() == Kind.BOOL ? Kind.BOOL
+                    : Kind.promote(in[1].kind(), in[2].kind());
+            case REM -> Kind.promote(in[0].kind(), in[1].kind());
             case SUM_TO -> in[1].kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR;
             case COUNT, TO_DOUBLE, ELEMENT -> Kind.SCALAR;
             case TO_LONG -> Kind.LONG;
             case TO_INT -> Kind.INT;
-            case SUM, MEAN, MMUL, TRANSPOSE, RESHAPE, EXPAND, SOFTMAX, LOG_SOFTMAX, EXPAND_LIKE,
+            case SUM, MEAN, MMUL, TRANSPOSE, RESHAPE, EXPAND, SOFTMAX, LOG_SOFTMAX, EXPAND_LIKE, SLICE, UNSLICE,
                     UNREDUCE, RESHAPE_LIKE, MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT, ZEROS_LIKE, AS_ARRAY_LIKE -> Kind.TENSOR;
-            case PARAM, CONST, FIELD, SEED -> throw new IllegalArgumentException("leaf " + op + " has no inputs");
+            case IF, LOOP, RESULT -> throw new IllegalArgumentException(op + " is made by control() and result()");
+            case PARAM, CONST, FIELD, SEED, ARG, UNDEF -> throw new IllegalArgumentException("leaf " + op + " has no inputs");
             default -> anyTensor(in) ? Kind.TENSOR : Kind.SCALAR; // elementwise unary
         };
     }

@@ -11,7 +11,9 @@ public enum Kind {
     /** A Java {@code long}: data, never differentiated. */
     LONG("long"),
     /** A Java {@code boolean}: data, never differentiated. */
-    BOOL("boolean");
+    BOOL("boolean"),
+    /** No value: a branch or a loop, whose values are its {@link Op#RESULT}s. */
+    VOID("void");
 
     private final String javaName;
 
@@ -29,7 +31,7 @@ public enum Kind {
     }
 
     public boolean isNumber() {
-        return this != BOOL && this != TENSOR;
+        return this == SCALAR || this == INT || this == LONG;
     }
 
     /** The kind of an elementwise arithmetic result: Java's numeric promotion, arrays win. */

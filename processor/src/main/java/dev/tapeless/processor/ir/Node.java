@@ -14,6 +14,8 @@ public final class Node {
     private final Kind kind;
     private String name;
     private final Origin origin;
+    private List<Region> regions = List.of();
+    private Region region;
 
     Node(int id, Op op, List<Node> inputs, Attrs attrs, Kind kind, String name, Origin origin) {
         this.id = id;
@@ -34,6 +36,18 @@ public final class Node {
     /** The source name this value carries (a local or parameter), or a hint for a temporary. */
     public String name() { return name; }
     public Origin origin() { return origin; }
+    /** The regions of an IF or LOOP; empty for every other op. */
+    public List<Region> regions() { return regions; }
+    /** The region this node is in (for a loop's ARG, the loop's body); null at the top level. */
+    public Region region() { return region; }
+
+    void setRegions(List<Region> r) {
+        this.regions = List.copyOf(r);
+    }
+
+    void placeIn(Region r) {
+        this.region = r;
+    }
 
     /** Gives a temporary the name of the source local it is bound to; the first name stays. */
     void nameIfUnnamed(String sourceName) {
@@ -45,6 +59,16 @@ public final class Node {
         if (op != Op.CONST) return false;
         if (kind == Kind.SCALAR || kind == Kind.TENSOR) return Double.compare(attrs.number(), value) == 0;
         return value == Math.rint(value) && attrs.integer() == (long) value;
+    }
+
+    /**
+     * Whether Java may throw where this node's value is computed, so that it must run where the
+     * source runs it, and only there: an int or long division or remainder by anything but a
+     * nonzero constant ({@code ArithmeticException}).
+     */
+    public boolean mayThrow() {
+        return (op == Op.DIV || op == Op.REM) && (kind == Kind.INT || kind == Kind.LONG)
+                && !(inputs.get(1).op() == Op.CONST && inputs.get(1).attrs().integer() != 0);
     }
 
     /** Structural identity: same op, same inputs (by reference), same attributes. */

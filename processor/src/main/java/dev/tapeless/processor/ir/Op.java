@@ -17,6 +17,25 @@ public enum Op {
     FIELD(0),
     /** The upstream adjoint handed to a pullback. */
     SEED(0),
+    /** A value a loop carries from one iteration to the next (a block argument of its regions). */
+    ARG(0),
+    /** A value never read: what a local holds on a path that does not assign it (Java would not compile a read). */
+    UNDEF(0),
+
+    // Structured control flow: nodes that hold regions (Region), of kind VOID; their values are RESULTs.
+    /**
+     * {@code if (c) then else}: input the condition; regions then and else, which yield one value
+     * per result.
+     */
+    IF(-1),
+    /**
+     * {@code while (cond) body}: inputs the initial values of the carried values; regions cond
+     * (yields the condition) and body (yields the next carried values), both reading the carried
+     * values as their ARGs. Results: the carried values on exit, then the number of iterations.
+     */
+    LOOP(-1),
+    /** Result {@code attrs.integer()} of the IF or LOOP that is its input. */
+    RESULT(1),
 
     // Elementwise, binary. Operands broadcast (tensors) or promote (Java numbers).
     ADD(2), SUB(2), MUL(2), DIV(2),
@@ -47,9 +66,17 @@ public enum Op {
     GT(2),
     /** {@code c ? a : b}: both operands are computed, one is chosen. */
     SELECT(3),
+    /** {@code a == b} on numbers or booleans. */
+    EQ(2),
+    /** {@code !b}. */
+    NOT(1),
+    /** Java's {@code %} on ints and longs (a double's remainder is not differentiable here). */
+    REM(2),
 
     // Tensor structure. Attributes give the dimensions.
     SUM(1), MEAN(1), MMUL(2), TRANSPOSE(1), RESHAPE(1), EXPAND(1), SOFTMAX(1), LOG_SOFTMAX(1),
+    /** {@code x.slice(i)}: the i-th sub-array along the first axis (operand 1, an int). */
+    SLICE(2),
 
     // Introduced by the reverse pass; each names a shape computation done at run time.
     /** Sums {@code g} over the axes along which it was broadcast from the shape of {@code like}. */
@@ -66,6 +93,8 @@ public enum Op {
     MMUL_GRAD_LEFT(3),
     /** Adjoint of the right operand of {@code mmul(a, b)}: {@code aᵀ · g}, by rank. */
     MMUL_GRAD_RIGHT(3),
+    /** The adjoint of a slice: {@code g} written into zeros shaped like {@code like} at index {@code i}. */
+    UNSLICE(3),
     /** Zeros of the shape and data type of {@code like}. */
     ZEROS_LIKE(1),
     /** {@code x} as an array with the shape and data type of {@code like} (a double fills it). */
@@ -85,6 +114,11 @@ public enum Op {
         return arity == 0;
     }
 
+    /** Whether nodes of this op hold regions (IF, LOOP). */
+    public boolean hasRegions() {
+        return this == IF || this == LOOP;
+    }
+
     /** Ops whose result may share its buffer with an operand when shapes already agree. */
     public boolean mayAliasFirstOperand() {
         return switch (this) {
@@ -99,7 +133,7 @@ public enum Op {
      */
     public boolean readsOnlyShapeOf(int i) {
         return switch (this) {
-            case SUM_TO, EXPAND_LIKE, UNREDUCE, RESHAPE_LIKE, AS_ARRAY_LIKE -> i == 1;
+            case SUM_TO, EXPAND_LIKE, UNREDUCE, RESHAPE_LIKE, AS_ARRAY_LIKE, UNSLICE -> i == 1;
             case ZEROS_LIKE, COUNT -> i == 0;
             default -> false;
         };

@@ -5,8 +5,11 @@ import dev.tapeless.processor.ir.Graph;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.ir.Region;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,36 +27,173 @@ public final class Optimizer {
     public record Optimized(List<Node> nodes, List<Node> roots) {}
 
     private final Graph out = new Graph();
-    private final Map<Node.Key, Node> made = new HashMap<>();
+    /** CSE tables, innermost region first: a value may be reused in its region and the regions inside it. */
+    private final Deque<Map<Node.Key, Node>> scopes = new ArrayDeque<>(List.of(new HashMap<>()));
+    private final Map<Node, Node> mapped = new HashMap<>();
+    /** For each IF or LOOP copied, the new index of each old result index that is kept. */
+    private final Map<Node, Map<Integer, Integer>> resultIndex = new HashMap<>();
+    /** For each IF or LOOP folded away, the values of its results. */
+    private final Map<Node, Map<Integer, Node>> folded = new HashMap<>();
+    private final Map<Region, Region> regions = new HashMap<>();
+    /** For each IF and LOOP, the indices of its results that some live node reads, in order. */
+    private final Map<Node, java.util.SortedSet<Integer>> liveResults = new HashMap<>();
 
     private Optimizer() {}
 
     public static Optimized optimize(List<Node> nodes, List<Node> roots) {
+        Optimized once = optimizeOnce(nodes, roots);
+        // Folding a branch or a loop can leave values in regions that nothing reads: a second
+        // pass drops them (straight-line code needs none: its dead values are dropped below).
+        return hasRegions(once.nodes()) ? optimizeOnce(once.nodes(), once.roots()) : once;
+    }
+
+    private static Optimized optimizeOnce(List<Node> nodes, List<Node> roots) {
         Optimizer o = new Optimizer();
-        Map<Node, Node> mapped = new HashMap<>();
         Set<Node> live = live(nodes, withEffects(nodes, roots));
-        for (Node n : nodes) {
-            if (!live.contains(n)) continue;
-            o.out.at(n.origin());
-            Node copy;
-            if (n.op().isLeaf()) {
-                copy = o.intern(n.op(), n.attrs(), n.kind(), n.name(), List.of());
-            } else {
-                Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
-                int before = o.out.nodes().size();
-                copy = o.make(n.op(), n.attrs(), in);
-                // A source name carries over; an adjoint's name only to a node of the reverse pass,
-                // never to the forward value it simplified to (that would call a primal value d_x).
-                boolean sourceName = !n.name().startsWith("$");
-                boolean fits = !n.origin().adjoint() || copy.origin().adjoint() || copy.id() >= before;
-                if (sourceName && fits) o.out.name(copy, n.name());
+        for (Node n : Region.flatten(nodes)) {
+            if (n.op() == Op.RESULT && live.contains(n)) {
+                o.liveResults.computeIfAbsent(n.in(0), k -> new java.util.TreeSet<>()).add((int) n.attrs().integer());
             }
-            mapped.put(n, copy);
         }
-        List<Node> newRoots = roots.stream().map(mapped::get).toList();
+        o.copy(nodes, live);
+        List<Node> newRoots = roots.stream().map(o.mapped::get).toList();
         Set<Node> stillLive = live(o.out.nodes(), withEffects(o.out.nodes(), newRoots));
         List<Node> kept = o.out.nodes().stream().filter(stillLive::contains).toList();
         return new Optimized(kept, newRoots);
+    }
+
+    private static boolean hasRegions(List<Node> nodes) {
+        for (Node n : nodes) if (n.op().hasRegions()) return true;
+        return false;
+    }
+
+    /** Copies the live nodes of one list (the top level, or a region's) into the current list of {@link #out}. */
+    private void copy(List<Node> nodes, Set<Node> live) {
+        for (Node n : nodes) {
+            if (!live.contains(n)) continue;
+            out.at(n.origin());
+            switch (n.op()) {
+                case IF -> copyIf(n, live);
+                case LOOP -> copyLoop(n, live);
+                case RESULT -> {
+                    Node owner = n.in(0);
+                    int index = (int) n.attrs().integer();
+                    Map<Integer, Node> f = folded.get(owner);
+                    Node copy = f != null ? f.get(index)
+                            : out.result(mapped.get(owner), resultIndex.get(owner).get(index), n.kind(), n.name());
+                    if (!n.name().startsWith("$")) out.name(copy, n.name());
+                    mapped.put(n, copy);
+                }
+                default -> copyNode(n);
+            }
+        }
+    }
+
+    private void copyNode(Node n) {
+        Node copy;
+        if (n.op().isLeaf()) {
+            copy = intern(n.op(), n.attrs(), n.kind(), n.name(), List.of());
+        } else {
+            Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
+            int before = out.nextId();
+            copy = make(n.op(), n.attrs(), in);
+            // A source name carries over; an adjoint's name only to a node of the reverse pass,
+            // never to the forward value it simplified to (that would call a primal value d_x).
+            boolean sourceName = !n.name().startsWith("$");
+            boolean fits = !n.origin().adjoint() || copy.origin().adjoint() || copy.id() >= before;
+            if (sourceName && fits) out.name(copy, n.name());
+        }
+        mapped.put(n, copy);
+    }
+
+    private void copyIf(Node n, Set<Node> live) {
+        Node condition = mapped.get(n.in(0));
+        List<Integer> kept = new ArrayList<>(liveResults.getOrDefault(n, new java.util.TreeSet<>()));
+        if (condition.op() == Op.CONST) { // the branch taken is known: its nodes, in place
+            Region taken = n.regions().get(condition.attrs().integer() != 0 ? 0 : 1);
+            copy(taken.nodes(), live);
+            Map<Integer, Node> values = new HashMap<>();
+            for (int k : kept) values.put(k, mapped.get(taken.yields().get(k)));
+            folded.put(n, values);
+            return;
+        }
+        List<Region> copies = new ArrayList<>();
+        for (Region r : n.regions()) {
+            out.beginRegion();
+            scopes.push(new HashMap<>());
+            copy(r.nodes(), live);
+            scopes.pop();
+            for (int k : kept) if (mapped.get(r.yields().get(k)) == null) throw new IllegalStateException("DEBUG yield " + r.yields().get(k) + " op " + r.yields().get(k).op() + " live " + live.contains(r.yields().get(k)) + " of " + n + "\n" + dev.tapeless.processor.ir.Printer.print(List.of(n), List.of()));
+            copies.add(endRegion(r, List.of(), kept.stream().map(k -> mapped.get(r.yields().get(k))).toList()));
+        }
+        out.at(n.origin());
+        Node copy = out.control(Op.IF, List.of(condition), copies);
+        mapped.put(n, copy);
+        Map<Integer, Integer> index = new HashMap<>();
+        Map<Integer, Node> same = new HashMap<>();
+        for (int i = 0; i < kept.size(); i++) {
+            index.put(kept.get(i), i);
+            Node a = copies.get(0).yields().get(i);
+            Node b = copies.get(1).yields().get(i);
+            if (a == b && (a.region() == null || !a.region().isWithin(copies.get(0)))) same.put(kept.get(i), a);
+        }
+        resultIndex.put(n, index);
+        if (same.size() == kept.size() && copies.stream().allMatch(r -> r.nodes().isEmpty())) {
+            folded.put(n, same); // both branches empty and yielding the same values: no branch at all
+        }
+    }
+
+    private void copyLoop(Node n, Set<Node> live) {
+        Region cond = n.regions().get(0);
+        Region body = n.regions().get(1);
+        List<Node> args = cond.args();
+        List<Integer> carried = new ArrayList<>();
+        for (int j = 0; j < args.size(); j++) {
+            if (!live.contains(args.get(j))) continue;
+            if (body.yields().get(j) == args.get(j)) {
+                mapped.put(args.get(j), mapped.get(n.in(j))); // never changes: it is its initial value
+            } else {
+                carried.add(j);
+            }
+        }
+        List<Node> newArgs = new ArrayList<>();
+        for (int j : carried) {
+            Node a = out.arg(args.get(j).kind(), args.get(j).name());
+            mapped.put(args.get(j), a);
+            newArgs.add(a);
+        }
+        out.beginRegion();
+        scopes.push(new HashMap<>());
+        copy(cond.nodes(), live);
+        scopes.pop();
+        Region newCond = endRegion(cond, newArgs, List.of(mapped.get(cond.yields().get(0))));
+        out.beginRegion();
+        scopes.push(new HashMap<>());
+        copy(body.nodes(), live);
+        scopes.pop();
+        Region newBody = endRegion(body, newArgs, carried.stream().map(j -> mapped.get(body.yields().get(j))).toList());
+        out.at(n.origin());
+        Node copy = out.control(Op.LOOP, carried.stream().map(j -> mapped.get(n.in(j))).toList(), List.of(newCond, newBody));
+        mapped.put(n, copy);
+        Map<Integer, Integer> index = new HashMap<>();
+        for (int i = 0; i < carried.size(); i++) index.put(carried.get(i), i);
+        index.put(args.size(), carried.size()); // the number of iterations
+        resultIndex.put(n, index);
+        Node test = newCond.yields().get(0);
+        if (test.isConst(0) && newCond.nodes().stream().allMatch(x -> x.op().isLeaf())) {
+            // while (false): the loop never runs; its results are the initial values (DCE drops it).
+            Map<Integer, Node> values = new HashMap<>();
+            for (int j = 0; j < args.size(); j++) values.put(j, mapped.get(n.in(j)));
+            values.put(args.size(), integer(0, Kind.INT));
+            folded.put(n, values);
+        }
+    }
+
+    private Region endRegion(Region old, List<Node> args, List<Node> yields) {
+        Region r = out.endRegion(args, yields);
+        regions.put(old, r);
+        if (old.reverseOf() != null) r.setReverseOf(regions.get(old.reverseOf()));
+        return r;
     }
 
     /** Makes {@code op(inputs)} in its simplest form, reusing an identical node when there is one. */
@@ -95,10 +235,12 @@ public final class Optimizer {
             // a + b and b + a are one value (for Java numbers; an array's data type follows its first operand).
             key = new Node.Key(op, List.of(inputs.get(1).id(), inputs.get(0).id()), attrs, kind);
         }
-        Node existing = made.get(key);
-        if (existing != null) return existing;
+        for (Map<Node.Key, Node> scope : scopes) {
+            Node existing = scope.get(key);
+            if (existing != null) return existing;
+        }
         Node n = out.add(op, inputs, attrs, kind, name);
-        made.put(key, n);
+        scopes.peek().put(key, n);
         return n;
     }
 
@@ -106,12 +248,38 @@ public final class Optimizer {
         return (op == Op.ADD || op == Op.MUL) && kind != Kind.TENSOR;
     }
 
-    /** The nodes some root depends on. */
+    /**
+     * The nodes some root depends on. In an IF or LOOP that is live, a result is live when read;
+     * a carried value when read (in the loop or after it), with its initial and next values; the
+     * loop's condition always. A node in a region keeps the IF or LOOP around it live.
+     */
     public static Set<Node> live(List<Node> nodes, List<Node> roots) {
-        Set<Node> live = new HashSet<>(roots);
-        for (int i = nodes.size() - 1; i >= 0; i--) {
-            Node n = nodes.get(i);
-            if (live.contains(n)) live.addAll(n.inputs());
+        Set<Node> live = new HashSet<>();
+        Deque<Node> work = new ArrayDeque<>(roots);
+        while (!work.isEmpty()) {
+            Node n = work.pop();
+            if (!live.add(n)) continue;
+            if (n.region() != null) work.push(n.region().owner());
+            switch (n.op()) {
+                case LOOP -> work.push(n.regions().get(0).yields().get(0));
+                case ARG -> {
+                    Node loop = n.region().owner();
+                    int j = loop.regions().get(1).args().indexOf(n);
+                    work.push(loop.in(j));
+                    work.push(loop.regions().get(1).yields().get(j));
+                }
+                case RESULT -> {
+                    Node owner = n.in(0);
+                    int k = (int) n.attrs().integer();
+                    work.push(owner);
+                    if (owner.op() == Op.IF) {
+                        for (Region r : owner.regions()) work.push(r.yields().get(k));
+                    } else if (k < owner.regions().get(1).args().size()) {
+                        work.push(owner.regions().get(1).args().get(k));
+                    }
+                }
+                default -> work.addAll(n.inputs());
+            }
         }
         return live;
     }
@@ -123,14 +291,13 @@ public final class Optimizer {
      */
     static List<Node> withEffects(List<Node> nodes, List<Node> roots) {
         List<Node> out = new ArrayList<>(roots);
-        for (Node n : nodes) if (mayThrow(n)) out.add(n);
+        for (Node n : Region.flatten(nodes)) if (mayThrow(n)) out.add(n);
         return out;
     }
 
     /** An int or long division by anything but a nonzero constant. */
     public static boolean mayThrow(Node n) {
-        return n.op() == Op.DIV && (n.kind() == Kind.INT || n.kind() == Kind.LONG)
-                && !(n.in(1).op() == Op.CONST && n.in(1).attrs().integer() != 0);
+        return n.mayThrow();
     }
 
     /** Nodes in order, restricted to those some root depends on (and those that may throw). */

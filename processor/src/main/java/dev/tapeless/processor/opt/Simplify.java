@@ -81,6 +81,12 @@ final class Simplify {
                 return null;
             case SELECT:
                 if (in[1] == in[2]) return in[1];
+                // c ? true : false is c, c ? false : true is !c.
+                if (kind == Kind.BOOL && in[1].isConst(1) && in[2].isConst(0)) return in[0];
+                if (kind == Kind.BOOL && in[1].isConst(0) && in[2].isConst(1)) return o.make(NOT, in[0]);
+                return null;
+            case NOT:
+                if (in[0].op() == NOT) return in[0].in(0);
                 return null;
             default:
                 return null;
@@ -118,6 +124,13 @@ final class Simplify {
                 yield v == null ? null : o.constant(v);
             }
             case BOOL -> {
+                if (op == NOT) yield o.integer(a.attrs().integer() == 0 ? 1 : 0, Kind.BOOL);
+                if (op == EQ) {
+                    boolean eq = isInteger(a) && isInteger(b) || a.kind() == Kind.BOOL
+                            ? a.attrs().integer() == b.attrs().integer()
+                            : a.attrs().number() == b.attrs().number(); // NaN is unequal to itself, -0.0 equals 0.0
+                    yield o.integer(eq ? 1 : 0, Kind.BOOL);
+                }
                 if (op != GE && op != GT) yield null;
                 // Binary numeric promotion: two integers compare as longs, anything else as doubles.
                 int c = isInteger(a) && isInteger(b)
@@ -176,6 +189,7 @@ final class Simplify {
             case SUB -> (long) (a - b);
             case MUL -> (long) (a * b);
             case DIV -> b == 0 ? null : (long) (a / b);
+            case REM -> b == 0 ? null : (long) (a % b);
             case NEG -> (long) -a;
             case ABS -> (long) Math.abs(a);
             case MIN -> (long) Math.min(a, b);
@@ -190,6 +204,7 @@ final class Simplify {
             case SUB -> a - b;
             case MUL -> a * b;
             case DIV -> b == 0 ? null : a / b;
+            case REM -> b == 0 ? null : a % b;
             case NEG -> -a;
             case ABS -> Math.abs(a);
             case MIN -> Math.min(a, b);

@@ -252,6 +252,36 @@ public final class Kernels {
         return x.reshape(shape);
     }
 
+    /**
+     * {@code x.slice(index)} as the tape computes it: the {@code index}-th sub-array along the
+     * first axis, rank one lower, in a fresh row-major array.
+     */
+    public static INDArray slice(INDArray x, int index, String site) {
+        long[] in = x.shape();
+        if (in.length == 0) throw new IllegalArgumentException(site + ": slice of a rank-0 value, which has no first axis");
+        if (index < 0 || index >= in[0]) {
+            throw new IllegalArgumentException(site + ": slice index " + index + " is out of range for shape " + Arrays.toString(in));
+        }
+        long[] out = Arrays.copyOfRange(in, 1, in.length);
+        long rest = 1;
+        for (long d : out) rest *= d;
+        INDArray rows = (x.ordering() == 'c' && !x.isView() ? x : x.dup('c')).reshape('c', new long[] {in[0], rest});
+        return rows.getRow(index).dup('c').reshape('c', out);
+    }
+
+    /** The adjoint of {@code slice(x, index)}: {@code g} written into zeros shaped like {@code x} at {@code index}. */
+    public static INDArray unslice(INDArray g, INDArray like, int index) {
+        return unslice(g, Layout.of(like), index);
+    }
+
+    public static INDArray unslice(INDArray g, Layout like, int index) {
+        long[] in = like.shape();
+        long rest = like.length() / in[0];
+        INDArray z = Nd4j.zeros(like.dataType(), new long[] {in[0], rest});
+        z.getRow(index).assign(g.reshape('c', new long[] {rest}));
+        return z.reshape('c', in);
+    }
+
     public static INDArray reshapeLike(INDArray g, INDArray like) {
         return reshapeLike(g, Layout.of(like));
     }
