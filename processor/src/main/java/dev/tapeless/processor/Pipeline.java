@@ -30,15 +30,16 @@ final class Pipeline {
 
         Optimizer.Optimized forward = Optimizer.optimize(graph.nodes(), List.of(result));
 
+        List<Node> forwardNodes = List.copyOf(graph.nodes()); // the second reverse pass must not reverse the first
         graph.at(Origin.NONE);
         Node one = graph.scalar(1);
-        ReverseMode.Result gradient = ReverseMode.differentiate(graph, result, f.wrt(), one);
+        ReverseMode.Result gradient = ReverseMode.differentiate(graph, forwardNodes, result, f.wrt(), one);
         graph.at(Origin.NONE);
         Node upstream = graph.seed(reading.resultKind());
         // A rank-0 result's upstream adjoint is a number: as a double it folds into the rules
         // the way the gradient's constant 1 does (a scalar times an array, not a broadcast).
         Node seed = Graph.isRankZero(result) ? graph.apply(Op.ELEMENT, upstream) : upstream;
-        ReverseMode.Result vjp = ReverseMode.differentiate(graph, result, f.wrt(), seed);
+        ReverseMode.Result vjp = ReverseMode.differentiate(graph, forwardNodes, result, f.wrt(), seed);
 
         Optimizer.Optimized gradientGraph = Optimizer.optimize(graph.nodes(), roots(result, gradient));
         Optimizer.Optimized vjpGraph = Optimizer.optimize(graph.nodes(), roots(result, vjp));

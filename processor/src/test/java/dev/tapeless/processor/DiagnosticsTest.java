@@ -168,10 +168,10 @@ class DiagnosticsTest {
                 Arguments.of("""
                         @Differentiable
                         static Variable arrays(Variable x, int n) {
-                            int[] dims = {0};
+                            double[][] grid = new double[2][2];
                             return x.sum();
                         }
-                        """, "int[] dims", "local 'dims' has type int[]"),
+                        """, "double[][] grid", "local 'grid' has type double[][]"),
                 Arguments.of("""
                         static final Variable SHARED = null;
 

@@ -55,7 +55,7 @@ class ScalarDiagnosticsTest {
                 Arguments.of("return Math.signum(x) * x;", "Math.signum(x)", "Math.signum has no useful derivative"),
                 Arguments.of("return Math.round(x) * 1.0;", "Math.round(x)", "Math.round has no useful derivative"),
                 Arguments.of("return x % y;", "x % y", "operator '%' takes ints or longs here, but an operand is a double"),
-                Arguments.of("double a = x;\na %= y;\nreturn a;", "a %= y", "operator '%=' is not supported"),
+                Arguments.of("double a = x;\na %= y;\nreturn a;", "a %= y", "operator '%' takes ints or longs here, but an operand is a double"),
                 Arguments.of("return x * 1.5f;", "1.5f", "float literals are not supported; use a double literal"),
                 Arguments.of("int k = n;\nk <<= 1;\nreturn x * k;", "k <<= 1", "operator '<<=' is not supported"),
                 Arguments.of("return x > 0 & y > 0 ? x : y;", "&", "operator '&' is not supported"),
@@ -78,7 +78,8 @@ class ScalarDiagnosticsTest {
                 Arguments.of("float a = 1;\nreturn x * a;", "float a", "local 'a' has type float"),
                 Arguments.of("hidden = x;\nreturn x;", "hidden = x", "'hidden' is not a local variable, and only locals can be assigned"),
                 Arguments.of("return \"x\".length() * x;", "\"x\".length()", "is not supported in a @Differentiable method"),
-                Arguments.of("double[] a = {x, y};\nreturn a[0];", "double[] a", "local 'a' has type double[]"),
+                Arguments.of("double[] a = {x, y};\ndouble[] b = a;\nreturn b[0];", "double[] b = a",
+                        "array local 'b' must be a new array of its own"),
                 Arguments.of("return x > y ? true : false ? x : y;", "true :", "?: takes a number here, but the argument is a boolean"),
                 Arguments.of("return unknown * x;", "unknown * x", "cannot resolve 'unknown'"));
     }

@@ -31,15 +31,26 @@ public final class ReverseMode {
     public record Result(Node seed, List<Node> gradients) {}
 
     /**
-     * Appends the reverse pass of {@code result} to {@code graph}.
+     * Appends the reverse pass of {@code result} to {@code graph}, whose top-level nodes {@code forward}
+     * compute it.
      *
      * @param seed the adjoint of the result: the constant 1 for a gradient, a SEED node for a pullback
      */
-    public static Result differentiate(Graph graph, Node result, List<Node> wrt, Node seed) {
-        List<Node> forward = new ArrayList<>(graph.nodes());
+    public static Result differentiate(Graph graph, List<Node> forward, Node result, List<Node> wrt, Node seed) {
         ReverseMode r = new ReverseMode(graph, activeNodes(forward, result, wrt), forward);
         Map<Node, List<Node>> contributions = new HashMap<>();
         if (r.active.contains(result)) contributions.put(result, new ArrayList<>(List.of(seed)));
+        // One adjoint array per array object the reverse pass accumulates into, made before it.
+        java.util.TreeMap<Integer, Node> roots = new java.util.TreeMap<>();
+        for (Node n : Region.flatten(forward)) {
+            if (n.kind() == Kind.DOUBLE_ARRAY && r.active.contains(n)) roots.put(Graph.arrayRoot(n).id(), Graph.arrayRoot(n));
+        }
+        for (Node root : roots.values()) {
+            graph.at(Origin.NONE);
+            Node zeros = graph.apply(Op.ZEROS_LIKE, root);
+            graph.name(zeros, adjointName(root));
+            r.arrays.put(root, zeros);
+        }
         r.reverse(forward, contributions);
 
         Algebra b = r.b;
@@ -51,7 +62,7 @@ public final class ReverseMode {
         List<Node> gradients = new ArrayList<>();
         for (Node p : wrt) {
             graph.at(Origin.NONE);
-            Node g = adjoint.get(p);
+            Node g = p.kind() == Kind.DOUBLE_ARRAY ? r.arrays.get(p) : adjoint.get(p);
             if (g == null) {
                 gradients.add(p.kind() == Kind.TENSOR ? graph.apply(Op.ZEROS_LIKE, p) : graph.scalar(0));
             } else if (p.kind() == Kind.TENSOR && g.kind() != Kind.TENSOR) {
@@ -69,6 +80,11 @@ public final class ReverseMode {
     private final Algebra b;
     /** The top-level nodes of the forward pass. */
     private final List<Node> top;
+    /**
+     * The adjoint of each active array object, by the object's root: its current version. Adjoints
+     * of array elements are accumulated into it in place (a[i] += g), in the order of the reverse pass.
+     */
+    private final Map<Node, Node> arrays = new HashMap<>();
 
     private ReverseMode(Graph graph, Set<Node> active, List<Node> top) {
         this.graph = graph;
@@ -93,7 +109,20 @@ public final class ReverseMode {
                 reverseLoop(y, contributions);
                 continue;
             }
+            if (y.op() == Op.STORE && y.kind() == Kind.DOUBLE_ARRAY && active.contains(y)) {
+                reverseStore(y, contributions);
+                continue;
+            }
             List<Node> parts = contributions.get(y);
+            if (y.op() == Op.LOAD && y.in(0).kind() == Kind.DOUBLE_ARRAY && active.contains(y.in(0))) {
+                if (parts == null) continue;
+                graph.at(y.origin().asAdjoint());
+                Node g = sum(parts, 0, parts.size(), b);
+                graph.name(g, adjointName(y));
+                Node root = Graph.arrayRoot(y.in(0));
+                arrays.put(root, graph.apply(Op.ACCUM, arrays.get(root), y.in(1), g)); // d_a[i] += g
+                continue;
+            }
             if (parts == null || y.op().isLeaf()) continue;
             Rules.Partial[] partials = Rules.of(y.op());
             if (partials == null) continue; // zero derivative almost everywhere; RESULTs: their IF or LOOP reads them
@@ -117,6 +146,37 @@ public final class ReverseMode {
         }
     }
 
+    /**
+     * The reverse of {@code a[i] = v}: v's adjoint is the adjoint of a[i] (then zeroed: the value it
+     * overwrote reaches nothing).
+     */
+    private void reverseStore(Node y, Map<Node, List<Node>> contributions) {
+        graph.at(y.origin().asAdjoint());
+        Node root = Graph.arrayRoot(y);
+        Node current = arrays.get(root);
+        Node v = y.in(2);
+        if (active.contains(v)) {
+            Node g = graph.apply(Op.LOAD, current, y.in(1));
+            graph.name(g, adjointName(v));
+            contributions.computeIfAbsent(v, unused -> new ArrayList<>()).add(g);
+        }
+        arrays.put(root, graph.apply(Op.STORE, current, y.in(1), graph.scalar(0)));
+    }
+
+    /** The active array objects whose elements an IF or LOOP reads or writes, in the order of their ids. */
+    private List<Node> arraysTouched(Node owner) {
+        java.util.TreeMap<Integer, Node> out = new java.util.TreeMap<>();
+        for (Node n : Region.flatten(List.of(owner))) {
+            boolean touches = (n.op() == Op.LOAD || n.op() == Op.STORE) && n.in(0).kind() == Kind.DOUBLE_ARRAY
+                    && active.contains(n.in(0));
+            if (touches) {
+                Node root = Graph.arrayRoot(n.in(0));
+                if (arrays.containsKey(root)) out.put(root.id(), root);
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
     /** The results of an IF or LOOP, by index, among {@code nodes}' (RESULT nodes follow their owner). */
     private static Map<Integer, Node> resultsOf(Node owner, Map<Node, List<Node>> contributions) {
         Map<Integer, Node> out = new HashMap<>();
@@ -134,7 +194,9 @@ public final class ReverseMode {
      */
     private void reverseIf(Node y, Map<Node, List<Node>> contributions) {
         Map<Integer, Node> results = resultsOf(y, contributions);
-        if (results.isEmpty()) return;
+        List<Node> touched = arraysTouched(y);
+        if (results.isEmpty() && touched.isEmpty()) return;
+        Map<Node, Node> arraysBefore = new HashMap<>(arrays);
         graph.at(y.origin().asAdjoint());
         Map<Integer, Node> seeds = new HashMap<>();
         results.forEach((k, r) -> {
@@ -152,10 +214,12 @@ public final class ReverseMode {
                 Node yielded = forward.yields().get(k);
                 if (active.contains(yielded)) inside.computeIfAbsent(yielded, unused -> new ArrayList<>()).add(g);
             });
+            for (Node root : touched) arrays.put(root, arraysBefore.get(root));
             reverse(forward.nodes(), inside);
             graph.at(y.origin().asAdjoint());
             List<Node> yields = new ArrayList<>();
             for (Node u : captured) yields.add(adjointOf(u, inside.get(u)));
+            for (Node root : touched) yields.add(arrays.get(root));
             Region branch = graph.endRegion(List.of(), yields);
             branch.setReverseOf(forward);
             branches.add(branch);
@@ -165,6 +229,10 @@ public final class ReverseMode {
             Node u = captured.get(k);
             Node r = graph.result(rev, k, u.kind(), adjointName(u));
             contributions.computeIfAbsent(u, unused -> new ArrayList<>()).add(r);
+        }
+        for (int k = 0; k < touched.size(); k++) {
+            Node root = touched.get(k);
+            arrays.put(root, graph.result(rev, captured.size() + k, Kind.DOUBLE_ARRAY, adjointName(root)));
         }
     }
 
@@ -177,13 +245,16 @@ public final class ReverseMode {
      */
     private void reverseLoop(Node y, Map<Node, List<Node>> contributions) {
         Map<Integer, Node> results = resultsOf(y, contributions);
-        if (results.isEmpty()) return;
+        List<Node> touched = arraysTouched(y);
+        if (results.isEmpty() && touched.isEmpty()) return;
         Region cond = y.regions().get(0);
         Region body = y.regions().get(1);
         List<Node> args = body.args();
         graph.at(y.origin().asAdjoint());
         List<Integer> carried = new ArrayList<>();
-        for (int j = 0; j < args.size(); j++) if (active.contains(args.get(j))) carried.add(j);
+        for (int j = 0; j < args.size(); j++) {
+            if (active.contains(args.get(j)) && !args.get(j).kind().isArray()) carried.add(j);
+        }
         List<Node> captured = captured(y);
         Node trips = tripsOf(y);
 
@@ -200,6 +271,7 @@ public final class ReverseMode {
             inits.add(g);
         }
         for (Node u : captured) inits.add(b.zerosLike(u));
+        for (Node root : touched) inits.add(arrays.get(root));
 
         Node counter = graph.arg(Kind.INT, "$k");
         List<Node> newArgs = new ArrayList<>();
@@ -207,6 +279,12 @@ public final class ReverseMode {
         for (int j : carried) newArgs.add(graph.arg(args.get(j).kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR,
                 adjointName(args.get(j))));
         for (Node u : captured) newArgs.add(graph.arg(u.kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR, adjointName(u)));
+        int firstArray = newArgs.size();
+        for (Node root : touched) {
+            Node a = graph.arg(Kind.DOUBLE_ARRAY, adjointName(root));
+            newArgs.add(a);
+            arrays.put(root, a);
+        }
 
         graph.beginRegion();
         Node more = graph.apply(Op.GT, counter, graph.integer(0, Kind.INT));
@@ -232,6 +310,7 @@ public final class ReverseMode {
             List<Node> parts = inside.get(u);
             yields.add(parts == null ? so : b.add(so, adjointOf(u, parts)));
         }
+        for (Node root : touched) yields.add(arrays.get(root));
         Region newBody = graph.endRegion(newArgs, yields);
         newBody.setReverseOf(body);
         Node rev = graph.control(Op.LOOP, inits, List.of(newCond, newBody));
@@ -244,6 +323,9 @@ public final class ReverseMode {
             Node u = captured.get(i);
             Node r = graph.result(rev, 1 + carried.size() + i, newArgs.get(1 + carried.size() + i).kind(), adjointName(u));
             contributions.computeIfAbsent(u, unused -> new ArrayList<>()).add(r);
+        }
+        for (int i = 0; i < touched.size(); i++) {
+            arrays.put(touched.get(i), graph.result(rev, firstArray + i, Kind.DOUBLE_ARRAY, adjointName(touched.get(i))));
         }
     }
 
@@ -278,17 +360,23 @@ public final class ReverseMode {
         for (Node n : all) {
             if (n == owner) continue;
             for (Node in : n.inputs()) {
-                if (!inside.contains(in) && active.contains(in) && in.kind().isDifferentiable()) out.put(in.id(), in);
+                if (!inside.contains(in) && active.contains(in) && in.kind().isDifferentiable() && !in.kind().isArray()) {
+                    out.put(in.id(), in);
+                }
             }
             for (Region r : n.regions()) {
                 for (Node yv : r.yields()) {
-                    if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable()) out.put(yv.id(), yv);
+                    if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable() && !yv.kind().isArray()) {
+                        out.put(yv.id(), yv);
+                    }
                 }
             }
         }
         for (Region r : owner.regions()) {
             for (Node yv : r.yields()) {
-                if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable()) out.put(yv.id(), yv);
+                if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable() && !yv.kind().isArray()) {
+                    out.put(yv.id(), yv);
+                }
             }
         }
         return new ArrayList<>(out.values());

@@ -181,6 +181,7 @@ final class BodyWriter {
         Set<Node> kept = new HashSet<>(pinned);
         kept.addAll(saving.stacked);
         kept.addAll(saving.hoisted);
+        kept.addAll(readsOfWrittenArrays(all));
         Set<Node> conditions = new HashSet<>();
         for (Block b : blockOf.values()) for (Literal l : b.gate.literals()) conditions.add(l.condition());
         Map<Node, Integer> uses = new HashMap<>();
@@ -204,7 +205,7 @@ final class BodyWriter {
         Set<Node> chosen = new HashSet<>();
         for (Node n : all) {
             if (n.op().isLeaf() || n.op() == Op.RESULT || n.op().hasRegions() || n.kind() == Kind.TENSOR) continue;
-            if (kept.contains(n) || conditions.contains(n)) continue;
+            if (n.kind().isArray() || kept.contains(n) || conditions.contains(n)) continue;
             if (headers.contains(n)) {
                 chosen.add(n);
                 continue;
@@ -234,7 +235,7 @@ final class BodyWriter {
                 for (Node y : r.yields()) times.merge(y, 1, Integer::sum);
                 for (int k = 0; k < r.yields().size(); k++) {
                     Node y = r.yields().get(k);
-                    if (y.region() != r || times.get(y) != 1 || uses.getOrDefault(y, 0) != 1 || y.op().isLeaf()
+                    if (y.kind().isArray() || y.region() != r || times.get(y) != 1 || uses.getOrDefault(y, 0) != 1 || y.op().isLeaf()
                             || y.op() == Op.RESULT || y.op().hasRegions() || chosen.contains(y)
                             || kept.contains(y) || conditions.contains(y)) {
                         continue;
@@ -263,15 +264,31 @@ final class BodyWriter {
         int at = position.get(y);
         for (Node r : all) {
             if (!r.inputs().contains(arg)) continue;
+            if (!Saving.visible(arg, r.region())) continue; // the reverse pass reads what was saved, not the variable
             Node n = r;
-            while (writtenIntoUse.contains(n)) n = user.get(n);
+            while (writtenIntoUse.contains(n) && user.get(n) != null) n = user.get(n); // a loop's header has none
             if (position.getOrDefault(n, Integer.MAX_VALUE) > at) return false;
         }
         return true;
     }
 
+    /**
+     * Reads of arrays that the body also writes (local arrays, adjoint accumulators): such a read is
+     * a statement of its own, never written into a later use, which a write in between would change.
+     */
+    private static Set<Node> readsOfWrittenArrays(List<Node> all) {
+        Set<Node> written = new HashSet<>();
+        for (Node n : all) if (n.op() == Op.STORE || n.op() == Op.ACCUM) written.add(dev.tapeless.processor.ir.Graph.arrayRoot(n));
+        Set<Node> out = new HashSet<>();
+        for (Node n : all) {
+            if (n.op() == Op.LOAD && written.contains(dev.tapeless.processor.ir.Graph.arrayRoot(n.in(0)))) out.add(n);
+        }
+        return out;
+    }
+
     /** Decides which of {@code nodes} are written into their one use. */
     private void planTemporaries(List<Node> nodes, Collection<Node> pinned) {
+        Set<Node> volatileReads = readsOfWrittenArrays(nodes);
         Set<Node> conditions = new HashSet<>();
         for (Block b : blockOf.values()) for (Literal l : b.gate.literals()) conditions.add(l.condition());
         Map<Node, Integer> uses = new HashMap<>();
@@ -285,6 +302,7 @@ final class BodyWriter {
         Set<Node> chosen = new HashSet<>();
         for (Node n : nodes) {
             if (n.op().isLeaf() || n.kind() == Kind.TENSOR || pinned.contains(n) || conditions.contains(n)) continue;
+            if (n.kind().isArray() || volatileReads.contains(n)) continue;
             boolean sourceLocal = !n.name().startsWith("$") && !n.origin().adjoint();
             if (sourceLocal) continue;
             if (uses.getOrDefault(n, 0) != 1) continue;
@@ -419,7 +437,9 @@ final class BodyWriter {
             return r;
         }
         if (n.op() == Op.CONST) return Emitter.literal(n);
-        if (n.op() == Op.UNDEF) return n.kind() == Kind.TENSOR ? CodeBlock.of("null") : Emitter.zero(n.kind());
+        if (n.op() == Op.UNDEF) {
+            return n.kind() == Kind.TENSOR || n.kind().isArray() ? CodeBlock.of("null") : Emitter.zero(n.kind());
+        }
         if (n.op() == Op.FIELD) {
             String q = n.attrs().text();
             int dot = q.lastIndexOf('.');
@@ -442,6 +462,13 @@ final class BodyWriter {
             }
             case RESULT -> {
                 push(n);
+                return;
+            }
+            case STORE, ACCUM -> {
+                // One array object, written in place: every version of it is its variable.
+                comment(n.origin());
+                out.addStatement("$L[$L] $L $L", ref(n.in(0)), ref(n.in(1)), n.op() == Op.STORE ? "=" : "+=", ref(n.in(2)));
+                refs.put(n, ref(n.in(0)));
                 return;
             }
             default -> { }
@@ -476,7 +503,8 @@ final class BodyWriter {
                 refs.put(v, name);
             } else if (!stacks.containsKey(v)) {
                 String name = names.fresh(bare(v.name()) + "Saved");
-                out.addStatement("$T $N = new $T()", Saving.stackType(v.kind()), name, Saving.stackType(v.kind()));
+                CodeBlock capacity = capacity(v, top);
+                out.addStatement("$T $N = new $T($L)", Saving.stackType(v.kind()), name, Saving.stackType(v.kind()), capacity);
                 stacks.put(v, CodeBlock.of("$N", name));
             }
         }
@@ -485,6 +513,31 @@ final class BodyWriter {
             out.addStatement("int $N = $L.size()", name, stacks.get(v));
             cursors.put(v, name);
         }
+    }
+
+    /**
+     * The room a stack needs at first: the trip count of the top-level loop {@code top} when it is
+     * known at its entry and {@code v} is saved once per iteration at most; else nothing (it grows).
+     */
+    private CodeBlock capacity(Node v, Node top) {
+        if (top.op() != Op.LOOP) return CodeBlock.of("");
+        for (dev.tapeless.processor.ir.Region r = v.region(); r != null && r != top.regions().get(1); r = r.parent()) {
+            if (r.isLoopBody()) return CodeBlock.of(""); // in a nested loop: as many times as it runs
+        }
+        Node[] counted = Saving.countedBound(top);
+        if (counted == null) return CodeBlock.of("");
+        Node test = counted[0];
+        Node bound = counted[1];
+        Node init = counted[2];
+        boolean up = test.in(0) == bound;
+        Node from = up ? init : bound;
+        Node to = up ? bound : init;
+        CodeBlock span = from.isConst(0) ? ref(to) : CodeBlock.of("$L - $L", ref(to), paren(from));
+        return test.op() == Op.GT ? CodeBlock.of("$T.max(0, $L)", Emitter.MATH, span) : CodeBlock.of("$T.max(0, $L + 1)", Emitter.MATH, span);
+    }
+
+    private CodeBlock paren(Node n) {
+        return precedence(n) > Emission.ADDITIVE ? ref(n) : CodeBlock.of("($L)", ref(n));
     }
 
     private static String bare(String name) {
@@ -500,9 +553,28 @@ final class BodyWriter {
     private void readBack(dev.tapeless.processor.ir.Region r) {
         for (Node v : saving.readAt.getOrDefault(r, List.of())) {
             String name = names.fresh(bare(v.name()));
-            out.addStatement("$T $N = $L.get(--$N)", javaType(v.kind()), name, stacks.get(v), cursors.get(v));
+            if (saving.recomputed.contains(v)) {
+                out.addStatement("$T $N = $L", javaType(v.kind()), name, recompute(v, r));
+            } else {
+                out.addStatement("$T $N = $L.get(--$N)", javaType(v.kind()), name, stacks.get(v), cursors.get(v));
+            }
             refs.put(v, CodeBlock.of("$N", name));
         }
+    }
+
+    /**
+     * {@code v} computed again at the start of reverse region {@code r}: {@code a[i]}, or a counter
+     * {@code i0 + (k - 1) * c} from the reverse loop's counter {@code k} (its iteration k - 1 forward).
+     */
+    private CodeBlock recompute(Node v, dev.tapeless.processor.ir.Region r) {
+        if (v.op() == Op.LOAD) return CodeBlock.of("$L[$L]", ref(v.in(0)), ref(v.in(1)));
+        Node next = Saving.affineStep(v);
+        Node init = v.region().owner().in(v.region().args().indexOf(v));
+        CodeBlock t = CodeBlock.of("$L - 1", ref(r.args().get(0))); // the forward iteration it undoes
+        CodeBlock steps = next.in(1).isConst(1) ? CodeBlock.of("($L)", t) : CodeBlock.of("($L) * $L", t, Emitter.literal(next.in(1)));
+        String sign = next.op() == Op.ADD ? "+" : "-";
+        if (init.isConst(0)) return next.op() == Op.ADD ? (next.in(1).isConst(1) ? t : steps) : CodeBlock.of("-$L", steps);
+        return CodeBlock.of("$L $L $L", precedence(init) >= Emission.ADDITIVE ? ref(init) : CodeBlock.of("($L)", ref(init)), sign, steps);
     }
 
     private void writeRegion(dev.tapeless.processor.ir.Region r) {
@@ -523,7 +595,10 @@ final class BodyWriter {
         comment(n.origin());
         List<Node> results = resultsOf.getOrDefault(n, List.of());
         Map<Integer, CodeBlock> targets = new HashMap<>();
-        for (Node r : results) targets.put((int) r.attrs().integer(), resultVariable(r, true));
+        for (Node r : results) {
+            if (r.kind().isArray()) continue; // the same array object on both paths
+            targets.put((int) r.attrs().integer(), resultVariable(r, true));
+        }
         for (dev.tapeless.processor.ir.Region r : n.regions()) {
             for (Node y : r.yields()) {
                 Node into = coalesced.get(y);
@@ -544,7 +619,9 @@ final class BodyWriter {
         }
         out.endControlFlow();
         lastOrigin = Origin.NONE;
-        for (Node r : results) refs.put(r, targets.get((int) r.attrs().integer()));
+        for (Node r : results) {
+            refs.put(r, r.kind().isArray() ? ref(dev.tapeless.processor.ir.Graph.arrayRoot(r)) : targets.get((int) r.attrs().integer()));
+        }
     }
 
     private void writeBranch(dev.tapeless.processor.ir.Region r, Map<Integer, CodeBlock> targets) {
@@ -566,6 +643,10 @@ final class BodyWriter {
         List<Node> args = body.args();
         for (int j = 0; j < args.size(); j++) {
             Node a = args.get(j);
+            if (a.kind().isArray()) { // the same array object in every iteration, written in place
+                refs.put(a, ref(n.in(j)));
+                continue;
+            }
             CodeBlock name = CodeBlock.of("$N", names.fresh(a.name()));
             out.addStatement("$T $L = $L", javaType(a.kind()), name, ref(n.in(j)));
             refs.put(a, name);
@@ -604,7 +685,7 @@ final class BodyWriter {
         List<Integer> assign = new ArrayList<>();
         for (int j = 0; j < args.size(); j++) {
             Node y = body.yields().get(j);
-            if (y != args.get(j) && coalesced.get(y) != args.get(j)) assign.add(j);
+            if (y != args.get(j) && coalesced.get(y) != args.get(j) && !y.kind().isArray()) assign.add(j);
         }
         Map<Integer, CodeBlock> value = new HashMap<>();
         for (int j : assign) {
@@ -627,6 +708,10 @@ final class BodyWriter {
                 continue;
             }
             CodeBlock v = refs.get(args.get(k));
+            if (r.kind().isArray()) {
+                refs.put(r, v);
+                continue;
+            }
             if (declared.containsKey(r)) {
                 out.addStatement("$L = $L", declared.get(r), v);
             } else {
@@ -754,6 +839,11 @@ final class BodyWriter {
             case LONG -> TypeName.LONG;
             case BOOL -> TypeName.BOOLEAN;
             case VOID -> TypeName.VOID;
+            case DOUBLE_ARRAY -> com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE);
+            case INT_ARRAY -> com.palantir.javapoet.ArrayTypeName.of(TypeName.INT);
+            case LONG_ARRAY -> com.palantir.javapoet.ArrayTypeName.of(TypeName.LONG);
+            case BOOL_ARRAY -> com.palantir.javapoet.ArrayTypeName.of(TypeName.BOOLEAN);
+            case DOUBLE_MATRIX -> com.palantir.javapoet.ArrayTypeName.of(com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE));
         };
     }
 

@@ -322,6 +322,11 @@ public final class CompanionWriter {
                 }
             }
         }
+        for (Node r : saving.recomputed) { // computed again in the pullback, from what it reads
+            for (Node in : Saving.readsOf(r)) {
+                if (!backward.contains(in) && needsStorage(in) && isForwardValue(in, backward, saving)) kept.add(in);
+            }
+        }
         // The stacks of values saved in loops that the pullback reads back.
         List<Node> stacked = new ArrayList<>(saving.stacked);
         for (Node r : v.roots()) if (!backward.contains(r) && needsStorage(r)) kept.add(r);
@@ -481,7 +486,8 @@ public final class CompanionWriter {
     private static boolean dependsOnSeed(List<Node> nodes, Set<Node> s) {
         boolean any = false;
         for (Node n : nodes) {
-            boolean d = n.op() == Op.SEED;
+            // An adjoint array is written by the pullback: each call makes its own.
+            boolean d = n.op() == Op.SEED || n.op() == Op.ZEROS_LIKE && n.kind() == Kind.DOUBLE_ARRAY;
             for (dev.tapeless.processor.ir.Region r : n.regions()) {
                 d |= dependsOnSeed(r.nodes(), s);
                 for (Node y : r.yields()) d |= s.contains(y);

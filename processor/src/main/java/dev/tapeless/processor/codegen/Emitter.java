@@ -44,6 +44,16 @@ final class Emitter {
     }
 
     Emission emit(Node n) {
+        switch (n.op()) {
+            case LOAD: return Emission.java("$L[$L]", o(n.in(0), Emission.PRIMARY), r(n.in(1)));
+            case LENGTH: return Emission.java("$L.length", o(n.in(0), Emission.PRIMARY));
+            case NEW_ARRAY: return Emission.java("new $T[$L]", BodyWriter.javaType(n.kind().element()), r(n.in(0)));
+            case ZEROS_LIKE:
+                if (n.kind() == Kind.DOUBLE_ARRAY) return Emission.java("new double[$L.length]", o(n.in(0), Emission.PRIMARY));
+                break;
+            default:
+                break;
+        }
         return n.kind() == TENSOR ? tensor(n) : javaNumber(n);
     }
 

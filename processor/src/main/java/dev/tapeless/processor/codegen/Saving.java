@@ -37,6 +37,12 @@ final class Saving {
 
     /** Values pushed on a stack, in order of their ids. */
     final Set<Node> stacked = new LinkedHashSet<>();
+    /**
+     * Values computed again where the reverse pass reads them, from values it has: an element of
+     * an array nothing writes, a loop counter stepped by a constant (from the reverse loop's own
+     * counter). Nothing is kept for them.
+     */
+    final Set<Node> recomputed = new LinkedHashSet<>();
     /** Values declared before the top-level branch that computes them. */
     final Set<Node> hoisted = new LinkedHashSet<>();
     /** For each region of a reverse pass, the stacked values it reads back at its start. */
@@ -50,9 +56,15 @@ final class Saving {
         return new Saving();
     }
 
+    /** Array objects the graph writes (local arrays, adjoint accumulators): their elements are not recomputed. */
+    private final Set<Node> written = new java.util.HashSet<>();
+
     /** The plan for a graph ({@code nodes}: its top level) that has regions. */
     static Saving of(List<Node> nodes) {
         Saving s = new Saving();
+        for (Node n : Region.flatten(nodes)) {
+            if (n.op() == Op.STORE || n.op() == Op.ACCUM) s.written.add(dev.tapeless.processor.ir.Graph.arrayRoot(n));
+        }
         Map<Node, Node> topOf = new HashMap<>();
         for (Node t : nodes) for (Node n : Region.flatten(List.of(t))) topOf.put(n, t);
         for (Node t : nodes) {
@@ -71,7 +83,8 @@ final class Saving {
     private void check(Node v, Region at, Map<Node, Node> topOf) {
         Region home = v.region();
         if (v.op() == Op.CONST || v.op() == Op.UNDEF) return; // written as literals wherever they are read
-        if (home == null || visible(v, at) || stacked.contains(v) || hoisted.contains(v)) return;
+        if (v.kind().isArray()) return; // one array object, named by the variable of its root (made at the top level)
+        if (home == null || visible(v, at) || stacked.contains(v) || hoisted.contains(v) || recomputed.contains(v)) return;
         Region loop = home;
         while (loop != null && !loop.isLoopBody()) {
             if (loop.isLoopCondition()) throw new IllegalStateException("a loop condition's value " + v + " is read outside it");
@@ -87,12 +100,80 @@ final class Saving {
         if (reader == null) {
             throw new IllegalStateException(v + " is read outside the reverse of the region that computes it");
         }
+        if (canRecompute(v, reader, topOf)) {
+            recomputed.add(v);
+            readAt.computeIfAbsent(reader, k -> new ArrayList<>()).add(v);
+            return;
+        }
         stacked.add(v);
         s(declareBefore, top).add(v);
         readAt.computeIfAbsent(reader, k -> new ArrayList<>()).add(v);
         Node readerTop = reader.owner();
         while (readerTop.region() != null) readerTop = readerTop.region().owner();
         s(cursorBefore, readerTop).add(v);
+    }
+
+    /**
+     * Whether {@code v} can be computed again at the start of {@code reader}: {@code a[i]} of an
+     * array nothing writes, with {@code i} available there (read back first if need be); or a
+     * loop's int counter stepped by a constant from an initial value visible there.
+     */
+    private boolean canRecompute(Node v, Region reader, Map<Node, Node> topOf) {
+        if (v.op() == Op.LOAD && v.kind() != Kind.DOUBLE_ARRAY && !written.contains(dev.tapeless.processor.ir.Graph.arrayRoot(v.in(0)))
+                && visible(v.in(0), reader)) {
+            Node index = v.in(1);
+            if (index.op() != Op.CONST && !visible(index, reader)) check(index, reader, topOf); // read back before v
+            return true;
+        }
+        return affineStep(v) != null && reader.isLoopBody() && reader.reverseOf() == v.region()
+                && (v.region().owner().in(v.region().args().indexOf(v)).op() == Op.CONST
+                        || visible(v.region().owner().in(v.region().args().indexOf(v)), reader));
+    }
+
+    /** What computing {@code v} again reads: the array and index of an element, the initial value of a counter. */
+    static List<Node> readsOf(Node v) {
+        if (v.op() == Op.LOAD) return List.of(v.in(0), v.in(1));
+        return List.of(v.region().owner().in(v.region().args().indexOf(v)));
+    }
+
+    /**
+     * For a loop's int or long counter {@code i} whose next value is {@code i + c} or {@code i - c}
+     * with a constant {@code c}: that next value; else null.
+     */
+    static Node affineStep(Node v) {
+        if (v.op() != Op.ARG || (v.kind() != Kind.INT && v.kind() != Kind.LONG) || !v.region().isLoopBody()) return null;
+        Node next = v.region().yields().get(v.region().args().indexOf(v));
+        boolean step = (next.op() == Op.ADD || next.op() == Op.SUB) && next.in(0) == v && next.in(1).op() == Op.CONST
+                && next.kind() == v.kind();
+        return step ? next : null;
+    }
+
+    /**
+     * The number of iterations of a top-level loop, if its condition is one comparison of a counter
+     * stepped by one with a bound from before the loop: {@code i < n} counting up, {@code i >= 0}
+     * counting down. Null otherwise (then stacks grow as they fill).
+     */
+    static Node[] countedBound(Node loop) {
+        if (loop.region() != null) return null;
+        Region cond = loop.regions().get(0);
+        Node test = cond.yields().get(0);
+        if (test.op() != Op.GT && test.op() != Op.GE) return null;
+        for (Node n : cond.nodes()) if (n != test && !n.op().isLeaf()) return null;
+        for (int side = 0; side < 2; side++) {
+            Node counter = test.in(side);
+            Node bound = test.in(1 - side);
+            Node next = affineStep(counter);
+            if (next == null || counter.kind() != Kind.INT || bound.kind() != Kind.INT) continue;
+            if (bound.region() != null && !(bound.op() == Op.CONST)) continue;
+            long c = next.in(1).attrs().integer() * (next.op() == Op.ADD ? 1 : -1);
+            // bound > i counting up by one, or i > bound counting down by one.
+            if (side == 1 && c == 1 || side == 0 && c == -1) {
+                Node init = loop.in(counter.region().args().indexOf(counter));
+                if (init.region() != null && init.op() != Op.CONST) continue;
+                return new Node[] {test, bound, init};
+            }
+        }
+        return null;
     }
 
     private static List<Node> s(Map<Node, List<Node>> m, Node key) {
@@ -122,7 +203,7 @@ final class Saving {
             case LONG -> LONG_STACK;
             case BOOL -> BOOLEAN_STACK;
             case TENSOR -> ARRAY_STACK;
-            case VOID -> throw new IllegalArgumentException("nothing to save");
+            default -> throw new IllegalArgumentException("no stack for " + kind);
         };
     }
 }

@@ -79,6 +79,8 @@ final class BodyReader {
         final Kind kind;
         final boolean data;
         Node value;
+        /** An array local made by this method ({@code new}): its elements may be written. */
+        boolean writable;
 
         Local(Kind kind, Node value) {
             this(kind, value, false);
@@ -186,7 +188,7 @@ final class BodyReader {
     }
 
     private static boolean isFlag(String name) {
-        return name.startsWith("$") && !name.equals(VAL);
+        return name.startsWith("$") && !name.equals(VAL) && !name.startsWith("$each");
     }
 
     private Flow block(List<? extends StatementTree> statements) {
@@ -292,6 +294,7 @@ final class BodyReader {
     }
 
     private Kind kindOfLocal(String name, Map<String, Node> a, Map<String, Node> b) {
+        if (name.startsWith("$each")) return Kind.INT;
         if (isFlag(name)) return Kind.BOOL;
         if (name.equals(VAL)) return resultKind;
         return scope.get(name).kind;
@@ -374,6 +377,7 @@ final class BodyReader {
         if (k.equals(GO)) return "$go";
         if (k.startsWith("$brk")) return "$broke";
         if (k.startsWith("$cont")) return "$continued";
+        if (k.startsWith("$each")) return "$i";
         return k;
     }
 
@@ -420,22 +424,73 @@ final class BodyReader {
         return r.get(0);
     }
 
-    /** The statements of a loop: {@code init} before it, {@code update} after each run of the body. */
-    private Flow loop(Tree loop, List<? extends StatementTree> init, ExpressionTree cond,
+    /**
+     * The parts of a loop: its condition (null: none, it runs until a break or return), whether
+     * evaluating it assigns locals, what runs after each run of the body (the update of a for
+     * loop), what runs before it (an enhanced for's element), and locals of its own it carries.
+     */
+    private record LoopParts(java.util.function.Supplier<Node> cond, boolean condAssigns, Runnable update,
+            Runnable prelude, List<String> hidden) {}
+
+    /** A loop of the source: {@code init} before it; {@code update} after each run of the body. */
+    private Flow loop(StatementTree loop, List<? extends StatementTree> init, ExpressionTree cond,
             List<? extends ExpressionStatementTree> update, StatementTree body, boolean testFirst) {
         Set<String> outer = new HashSet<>(scope.keySet());
         for (StatementTree s : init) {
             graph.at(origin(s));
             statement(s);
         }
-        graph.at(origin((StatementTree) loop));
+        boolean forever = cond == null || cond.getKind() == Tree.Kind.BOOLEAN_LITERAL
+                && Boolean.TRUE.equals(((LiteralTree) cond).getValue());
+        Runnable after = update.isEmpty() ? null : () -> {
+            for (ExpressionStatementTree u : update) {
+                graph.at(origin(u));
+                statement(u);
+            }
+        };
+        Flow f = loop(loop, new LoopParts(forever ? null : () -> condition(cond, "the condition of a loop"),
+                Assigned.hasEffects(cond), after, null, List.of()), body, testFirst);
+        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
+        return f;
+    }
+
+    /** {@code for (T v : a)}: a loop over the indices of {@code a}, reading {@code v = a[i]} first in each run. */
+    private Flow enhancedFor(com.sun.source.tree.EnhancedForLoopTree t) {
+        Node array = expression(t.getExpression());
+        if (!array.kind().isArray()) {
+            throw error(t.getExpression(), Message.UNSUPPORTED_EXPRESSION, "a for-each loop over " + describe(array.kind()));
+        }
+        String arrayName = t.getExpression() instanceof IdentifierTree id ? id.getName().toString() : null;
+        Node length = graph.apply(Op.LENGTH, array);
+        String counter = "$each" + (loopDepth + 1);
+        setLocal(counter, graph.integer(0, Kind.INT));
+        VariableTree v = t.getVariable();
+        Kind declared = localKind(v);
+        Kind element = array.kind().element();
+        Flow f = loop(t, new LoopParts(() -> graph.apply(Op.GT, length, scope.get(counter).value), false,
+                () -> setLocal(counter, graph.apply(Op.ADD, scope.get(counter).value, graph.integer(1, Kind.INT))),
+                () -> {
+                    Local a = arrayName == null ? null : scope.get(arrayName);
+                    Node current = a != null && a.value != null && a.kind == array.kind() ? a.value : array;
+                    Node x = graph.apply(Op.LOAD, current, scope.get(counter).value);
+                    Kind kind = declared == null ? element : declared;
+                    x = convert(x, kind, v);
+                    graph.name(x, v.getName().toString());
+                    scope.put(v.getName().toString(), new Local(kind, x));
+                }, List.of(counter)), t.getStatement(), true);
+        scope.remove(counter);
+        scope.remove(v.getName().toString());
+        return f;
+    }
+
+    private Flow loop(StatementTree loop, LoopParts parts, StatementTree body, boolean testFirst) {
+        graph.at(origin(loop));
         Origin here = graph.origin();
         boolean breaks = Assigned.jumps(body, false);
         boolean returns = Assigned.returns(body);
-        boolean rotate = !testFirst || Assigned.hasEffects(cond);
-        boolean forever = cond == null || cond.getKind() == Tree.Kind.BOOLEAN_LITERAL
-                && Boolean.TRUE.equals(((LiteralTree) cond).getValue());
-        if (rotate && cond != null && testFirst) setLocal(GO, condition(cond, "the condition of a loop"));
+        boolean rotate = !testFirst || parts.condAssigns();
+        boolean forever = parts.cond() == null;
+        if (rotate && !forever && testFirst) setLocal(GO, parts.cond().get());
         if (rotate && !testFirst) setLocal(GO, graph.integer(1, Kind.BOOL));
         loopDepth++;
         List<String> carried = new java.util.ArrayList<>();
@@ -443,6 +498,7 @@ final class BodyReader {
         for (String k : scope.keySet()) {
             if (!k.startsWith("$") && assigned.contains(k)) carried.add(k);
         }
+        carried.addAll(parts.hidden());
         if (returns) {
             carried.add(RET);
             carried.add(VAL);
@@ -461,7 +517,7 @@ final class BodyReader {
         }
 
         graph.beginRegion();
-        Node test = rotate ? scope.get(GO).value : forever ? graph.integer(1, Kind.BOOL) : condition(cond, "the condition of a loop");
+        Node test = rotate ? scope.get(GO).value : forever ? graph.integer(1, Kind.BOOL) : parts.cond().get();
         if (breaks || returns) {
             Node notJumped = graph.apply(Op.NOT, jumped(false));
             test = test.isConst(1) ? notJumped : graph.apply(Op.SELECT, notJumped, test, graph.integer(0, Kind.BOOL));
@@ -471,19 +527,17 @@ final class BodyReader {
 
         graph.beginRegion();
         Map<String, Node> atStart = values();
+        if (parts.prelude() != null) parts.prelude().run();
         Flow f = scoped(body);
         Runnable after = () -> {
-            for (ExpressionStatementTree u : update) {
-                graph.at(origin(u));
-                statement(u);
-            }
-            if (rotate && cond != null) {
+            if (parts.update() != null) parts.update().run();
+            if (rotate && !forever) {
                 graph.at(here);
-                setLocal(GO, condition(cond, "the condition of a loop"));
+                setLocal(GO, parts.cond().get());
             }
         };
         scope.remove(cont());
-        if (!update.isEmpty() || rotate && cond != null) {
+        if (parts.update() != null || rotate && !forever) {
             if (f == Flow.NORMAL || !breaks && !returns) {
                 after.run();
             } else {
@@ -510,7 +564,6 @@ final class BodyReader {
         graph.result(node, carried.size(), Kind.INT, "$trips");
         scope.remove(GO);
         scope.remove("$brk" + (loopDepth + 1));
-        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
         if (!returns) return Flow.NORMAL;
         return forever && !breaks ? Flow.JUMPS : Flow.MAYBE;
     }
@@ -555,7 +608,13 @@ final class BodyReader {
                 return loop(f, f.getInitializer(), f.getCondition(), f.getUpdate(), f.getStatement(), true);
             }
             case LABELED_STATEMENT -> throw error(s, Message.LABEL, ((com.sun.source.tree.LabeledStatementTree) s).getLabel());
-            case SWITCH, TRY, THROW, ENHANCED_FOR_LOOP, SYNCHRONIZED ->
+            case ENHANCED_FOR_LOOP -> {
+                Set<String> outer = new HashSet<>(scope.keySet());
+                Flow f = enhancedFor((com.sun.source.tree.EnhancedForLoopTree) s);
+                scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
+                return f;
+            }
+            case SWITCH, TRY, THROW, SYNCHRONIZED ->
                     throw error(s, Message.CONTROL_FLOW, TreeText.describe(s));
             default -> throw error(s, Message.UNSUPPORTED_STATEMENT, TreeText.describe(s));
         }
@@ -564,6 +623,11 @@ final class BodyReader {
 
     private void declaration(VariableTree v) {
         String name = v.getName().toString();
+        if (v.getType() instanceof com.sun.source.tree.ArrayTypeTree
+                || v.getInitializer() instanceof com.sun.source.tree.NewArrayTree) {
+            arrayDeclaration(v);
+            return;
+        }
         Kind declared = localKind(v);
         boolean data = declared == Kind.TENSOR && isIndArrayType(v.getType())
                 || declared == null && v.getInitializer() != null && dataName(v.getInitializer()) != null;
@@ -577,6 +641,112 @@ final class BodyReader {
         value = convert(value, kind, v.getInitializer());
         graph.name(value, name);
         scope.put(name, new Local(kind, value, data));
+    }
+
+    /**
+     * {@code double[] y = new double[n]} or {@code = {a, b}}: an array of the method's own, made at
+     * its top level (its adjoint, in the reverse pass, is made once for all iterations).
+     */
+    private void arrayDeclaration(VariableTree v) {
+        String name = v.getName().toString();
+        ExpressionTree init = v.getInitializer();
+        Kind kind = v.getType() instanceof com.sun.source.tree.ArrayTypeTree t ? arrayKind(t, v) : null;
+        if (!(init instanceof com.sun.source.tree.NewArrayTree na)) {
+            throw error(init == null ? v : init, Message.ARRAY_INITIALIZER, name, init == null ? "" : init.toString());
+        }
+        if (kind == null) {
+            Kind element = na.getType() instanceof PrimitiveTypeTree p ? primitiveKind(p) : null;
+            kind = element == null ? null : element.arrayOf();
+            if (kind == null || na.getDimensions().size() > 1) throw error(v, Message.LOCAL_TYPE, name, "var");
+        }
+        if (kind == Kind.DOUBLE_MATRIX || na.getDimensions().size() > 1) throw error(v, Message.LOCAL_TYPE, name, v.getType());
+        if (graph.inRegion()) throw error(v, Message.ARRAY_IN_REGION, name);
+        Node array;
+        if (na.getInitializers() != null) {
+            List<? extends ExpressionTree> elements = na.getInitializers();
+            List<Node> values = new java.util.ArrayList<>();
+            for (ExpressionTree e : elements) values.add(convert(expression(e), kind.element(), e));
+            array = graph.newArray(kind, graph.integer(elements.size(), Kind.INT));
+            graph.name(array, name);
+            for (int i = 0; i < values.size(); i++) {
+                array = graph.apply(Op.STORE, array, graph.integer(i, Kind.INT), values.get(i));
+            }
+        } else {
+            Node length = expression(na.getDimensions().get(0));
+            if (length.kind() != Kind.INT) throw error(na.getDimensions().get(0), Message.ARRAY_INDEX, describe(length.kind()));
+            array = graph.newArray(kind, length);
+            graph.name(array, name);
+        }
+        Local l = new Local(kind, array);
+        l.writable = true;
+        scope.put(name, l);
+    }
+
+    private Kind arrayKind(com.sun.source.tree.ArrayTypeTree t, VariableTree v) {
+        Tree element = t.getType();
+        if (element instanceof PrimitiveTypeTree p && primitiveKind(p) != null && primitiveKind(p).arrayOf() != null) {
+            return primitiveKind(p).arrayOf();
+        }
+        throw error(t, Message.LOCAL_TYPE, v.getName(), t);
+    }
+
+    private static Kind primitiveKind(PrimitiveTypeTree p) {
+        return switch (p.getPrimitiveTypeKind()) {
+            case DOUBLE -> Kind.SCALAR;
+            case INT -> Kind.INT;
+            case LONG -> Kind.LONG;
+            case BOOLEAN -> Kind.BOOL;
+            default -> null;
+        };
+    }
+
+    /** {@code a[i]}: an element of an array, or a row of a {@code double[][]}. */
+    private Node arrayAccess(com.sun.source.tree.ArrayAccessTree a) {
+        Node array = expression(a.getExpression());
+        if (!array.kind().isArray()) {
+            throw error(a, Message.UNSUPPORTED_EXPRESSION, "indexing " + describe(array.kind()));
+        }
+        Node i = index(a.getIndex());
+        // x[i] * x[i] reads one element: one value, so its adjoint is accumulated once.
+        return loads.computeIfAbsent(List.of(array, i, graph.currentList()), k -> graph.apply(Op.LOAD, array, i));
+    }
+
+    /** Elements read so far, by array version, index and the list they were read in. */
+    private final Map<List<Object>, Node> loads = new HashMap<>();
+
+    private Node index(ExpressionTree e) {
+        Node i = expression(e);
+        if (i.kind() != Kind.INT) throw error(e, Message.ARRAY_INDEX, describe(i.kind()));
+        return i;
+    }
+
+    /** The local array that {@code a[i] = ...} writes: one of the method's own, never a parameter's. */
+    private Local arrayTarget(com.sun.source.tree.ArrayAccessTree a) {
+        if (a.getExpression() instanceof IdentifierTree id) {
+            Local l = scope.get(id.getName().toString());
+            if (l != null && l.kind.isArray()) {
+                if (!l.writable) throw error(a, Message.ARRAY_PARAMETER_WRITE, id.getName());
+                return l;
+            }
+        }
+        if (a.getExpression() instanceof com.sun.source.tree.ArrayAccessTree inner
+                && inner.getExpression() instanceof IdentifierTree id && scope.containsKey(id.getName().toString())) {
+            throw error(a, Message.ARRAY_PARAMETER_WRITE, id.getName());
+        }
+        throw error(a, Message.ASSIGN_TARGET, a);
+    }
+
+    /** {@code a[i] = v}, {@code a[i] += v}, {@code a[i]++}: the value stored; {@code old} gets the value before. */
+    private Node storeElement(com.sun.source.tree.ArrayAccessTree target, java.util.function.UnaryOperator<Node> update,
+            Node[] old) {
+        Local l = arrayTarget(target);
+        Node i = index(target.getIndex());
+        Node before = update == null ? null : graph.apply(Op.LOAD, l.value, i);
+        if (old != null) old[0] = before;
+        Node v = update.apply(before);
+        l.value = graph.apply(Op.STORE, l.value, i, v);
+        graph.name(l.value, target.getExpression().toString());
+        return v;
     }
 
     /** The kind of a local's declared type; null for {@code var}. */
@@ -631,8 +801,31 @@ final class BodyReader {
     }
 
     private void expressionStatement(ExpressionTree e) {
+        if (e instanceof AssignmentTree a && a.getVariable() instanceof com.sun.source.tree.ArrayAccessTree t) {
+            Local l = arrayTarget(t);
+            Node i = index(t.getIndex());
+            Node v = convert(expression(a.getExpression()), l.kind.element(), a.getExpression());
+            l.value = graph.apply(Op.STORE, l.value, i, v);
+            graph.name(l.value, t.getExpression().toString());
+            return;
+        }
+        if (e instanceof CompoundAssignmentTree c && c.getVariable() instanceof com.sun.source.tree.ArrayAccessTree t) {
+            Op op = compoundOp(c);
+            Local l = arrayTarget(t);
+            Node i = index(t.getIndex());
+            Node before = graph.apply(Op.LOAD, l.value, i);
+            Node rhs = expression(c.getExpression());
+            requireNumber(rhs, c.getExpression(), TreeText.operatorText(c.getKind()));
+            requireNumber(before, c.getVariable(), TreeText.operatorText(c.getKind()));
+            requireIntegerRemainder(op, before, rhs, c);
+            Node v = castTo(graph.apply(op, before, rhs), l.kind.element(), c);
+            l.value = graph.apply(Op.STORE, l.value, i, v);
+            graph.name(l.value, t.getExpression().toString());
+            return;
+        }
         if (e instanceof AssignmentTree a) {
             Local local = assignable(a.getVariable());
+            if (local.kind.isArray()) throw error(a, Message.ARRAY_REASSIGNED, a.getVariable());
             Node value = convert(expression(a.getExpression()), local.kind, a.getExpression());
             graph.name(value, a.getVariable().toString());
             local.value = value;
@@ -640,13 +833,7 @@ final class BodyReader {
         }
         if (e instanceof CompoundAssignmentTree c) {
             Local local = assignable(c.getVariable());
-            Op op = switch (c.getKind()) {
-                case PLUS_ASSIGNMENT -> Op.ADD;
-                case MINUS_ASSIGNMENT -> Op.SUB;
-                case MULTIPLY_ASSIGNMENT -> Op.MUL;
-                case DIVIDE_ASSIGNMENT -> Op.DIV;
-                default -> throw error(c, Message.OPERATOR, TreeText.operatorText(c.getKind()));
-            };
+            Op op = compoundOp(c);
             if (local.kind == Kind.TENSOR) {
                 throw error(c, Message.COMPOUND_ON_TENSOR, TreeText.operatorText(c.getKind()),
                         c.getVariable() + " = " + c.getVariable() + "." + op.displayName() + "(...)");
@@ -655,6 +842,7 @@ final class BodyReader {
             Node rhs = expression(c.getExpression());
             requireNumber(rhs, c.getExpression(), TreeText.operatorText(c.getKind()));
             requireNumber(local.value, c.getVariable(), TreeText.operatorText(c.getKind()));
+            requireIntegerRemainder(op, local.value, rhs, c);
             // Java's compound assignment casts back to the variable's type (JLS 15.26.2).
             Node value = castTo(graph.apply(op, local.value, rhs), local.kind, c);
             graph.name(value, c.getVariable().toString());
@@ -673,6 +861,25 @@ final class BodyReader {
             throw error(call, Message.TAPE_CALL, name);
         }
         throw error(e, Message.UNSUPPORTED_STATEMENT, "the expression statement '" + e + "'");
+    }
+
+    /** {@code %} and {@code %=} take ints and longs: a double remainder has no derivative Tapeless gives. */
+    private void requireIntegerRemainder(Op op, Node a, Node b, Tree at) {
+        if (op != Op.REM) return;
+        for (Node n : List.of(a, b)) {
+            if (n.kind() != Kind.INT && n.kind() != Kind.LONG) throw error(at, Message.REMAINDER_KIND, describe(n.kind()));
+        }
+    }
+
+    private Op compoundOp(CompoundAssignmentTree c) {
+        return switch (c.getKind()) {
+            case PLUS_ASSIGNMENT -> Op.ADD;
+            case MINUS_ASSIGNMENT -> Op.SUB;
+            case MULTIPLY_ASSIGNMENT -> Op.MUL;
+            case DIVIDE_ASSIGNMENT -> Op.DIV;
+            case REMAINDER_ASSIGNMENT -> Op.REM;
+            default -> throw error(c, Message.OPERATOR, TreeText.operatorText(c.getKind()));
+        };
     }
 
     private Local assignable(ExpressionTree target) {
@@ -749,6 +956,8 @@ final class BodyReader {
                 return graph.apply(Op.NOT, condition(((UnaryTree) e).getExpression(), "the operand of !"));
             case REMAINDER:
                 return remainder((BinaryTree) e);
+            case ARRAY_ACCESS:
+                return arrayAccess((com.sun.source.tree.ArrayAccessTree) e);
             case POSTFIX_INCREMENT:
             case PREFIX_INCREMENT:
             case POSTFIX_DECREMENT:
@@ -776,6 +985,11 @@ final class BodyReader {
 
     private Node memberSelect(MemberSelectTree sel) {
         if (isThisOrSuper(sel.getExpression())) throw error(sel, Message.NO_THIS, sel.getExpression());
+        if (sel.getIdentifier().contentEquals("length") && (isExpressionName(sel.getExpression())
+                || sel.getExpression() instanceof com.sun.source.tree.ArrayAccessTree)) {
+            Node array = expression(sel.getExpression());
+            if (array.kind().isArray()) return graph.apply(Op.LENGTH, array); // every version is the same object
+        }
         TypeElement owner = isExpressionName(sel.getExpression()) ? null : symbols.type(sel.getExpression());
         if (owner != null) {
             String member = sel.getIdentifier().toString();
@@ -928,18 +1142,28 @@ final class BodyReader {
      * (cast back to x's type, as Java does) and is the value before (postfix) or after (prefix).
      */
     private Node increment(UnaryTree u) {
+        boolean prefix = u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_DECREMENT;
+        boolean up = u.getKind() == Tree.Kind.POSTFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_INCREMENT;
+        if (u.getExpression() instanceof com.sun.source.tree.ArrayAccessTree t) {
+            Node[] old = new Node[1];
+            Local l = arrayTarget(t);
+            Node updated = storeElement(t, before -> {
+                requireNumber(before, t, TreeText.operatorText(u.getKind()));
+                Node one = l.kind.element() == Kind.SCALAR ? graph.scalar(1) : graph.integer(1, l.kind.element());
+                return graph.apply(up ? Op.ADD : Op.SUB, before, one);
+            }, old);
+            return prefix ? updated : old[0];
+        }
         Local local = assignable(u.getExpression());
         String operator = TreeText.operatorText(u.getKind());
         if (local.kind == Kind.TENSOR) throw error(u, Message.OPERATOR_ON_TENSOR, operator, "add(1.0) or sub(1.0)");
         if (local.value == null) throw error(u.getExpression(), Message.UNINITIALIZED, u.getExpression());
         requireNumber(local.value, u.getExpression(), operator);
-        boolean up = u.getKind() == Tree.Kind.POSTFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_INCREMENT;
         Node old = local.value;
         Node one = local.kind == Kind.SCALAR ? graph.scalar(1) : graph.integer(1, local.kind);
         Node updated = graph.apply(up ? Op.ADD : Op.SUB, old, one);
         graph.name(updated, u.getExpression().toString());
         local.value = updated;
-        boolean prefix = u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_DECREMENT;
         return prefix ? updated : old;
     }
 

@@ -221,6 +221,10 @@ public final class Frontend {
                     case Vocabulary.INDARRAY -> new ParamType(name, Kind.TENSOR, false);
                     default -> null;
                 };
+                case ARRAY -> {
+                    Kind k = arrayKind(t);
+                    yield k == null ? null : new ParamType(name, k, k == Kind.DOUBLE_ARRAY);
+                }
                 default -> null;
             };
             if (pt == null) {
@@ -229,6 +233,21 @@ public final class Frontend {
             out.add(pt);
         }
         return out;
+    }
+
+    /** The kind of an array type: double[], int[], long[], boolean[] or double[][]; null for any other. */
+    static Kind arrayKind(TypeMirror t) {
+        if (!(t instanceof javax.lang.model.type.ArrayType a)) return null;
+        TypeMirror c = a.getComponentType();
+        return switch (c.getKind()) {
+            case DOUBLE -> Kind.DOUBLE_ARRAY;
+            case INT -> Kind.INT_ARRAY;
+            case LONG -> Kind.LONG_ARRAY;
+            case BOOLEAN -> Kind.BOOL_ARRAY;
+            case ARRAY -> ((javax.lang.model.type.ArrayType) c).getComponentType().getKind() == TypeKind.DOUBLE
+                    ? Kind.DOUBLE_MATRIX : null;
+            default -> null;
+        };
     }
 
     private static Kind resultKind(TypeMirror t) {

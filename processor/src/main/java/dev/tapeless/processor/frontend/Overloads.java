@@ -73,6 +73,8 @@ final class Overloads {
                 return loose && (isDeclared(p, "java.lang.Double") || isBoxSupertype(p));
             case TENSOR:
                 return isDeclared(p, Vocabulary.VARIABLE, Vocabulary.INDARRAY, "java.lang.Object");
+            case DOUBLE_ARRAY, INT_ARRAY, LONG_ARRAY, BOOL_ARRAY, DOUBLE_MATRIX:
+                return Frontend.arrayKind(p) == k || isDeclared(p, "java.lang.Object");
             default:
                 return false;
         }
@@ -102,6 +104,7 @@ final class Overloads {
             return a.getKind() == b.getKind() || rank(a.getKind()) >= 0 && rank(a.getKind()) < rank(b.getKind())
                     && !(a.getKind() == TypeKind.CHAR && rank(b.getKind()) < rank(TypeKind.INT));
         }
+        if (a.getKind() == TypeKind.ARRAY) return a.toString().equals(b.toString()) || isDeclared(b, "java.lang.Object");
         if (a.getKind() == TypeKind.DECLARED && b.getKind() == TypeKind.DECLARED) {
             String sub = Frontend.qualifiedName(a);
             String sup = Frontend.qualifiedName(b);

@@ -84,6 +84,36 @@ public final class Graph {
         return new Node(nextId++, Op.ARG, List.of(), Attrs.NONE, kind, name, origin);
     }
 
+    /** {@code new T[n]} for an array {@code kind}: zeros, an array of its own. */
+    public Node newArray(Kind kind, Node length) {
+        return add(Op.NEW_ARRAY, List.of(length), new Attrs(0, nextId, List.of(), false, List.of(), kind.name()), kind, "$newArray");
+    }
+
+    /**
+     * The array object an array value is a version of: the parameter, {@code new} or adjoint
+     * accumulator it was made by, through writes, branches and loops.
+     */
+    public static Node arrayRoot(Node n) {
+        Node x = n;
+        while (true) {
+            switch (x.op()) {
+                case STORE, ACCUM -> x = x.in(0);
+                case ARG -> {
+                    Node loop = x.region().owner();
+                    x = loop.in(loop.regions().get(1).args().indexOf(x));
+                }
+                case RESULT -> {
+                    Node owner = x.in(0);
+                    int k = (int) x.attrs().integer();
+                    x = owner.op() == Op.IF ? owner.regions().get(0).yields().get(k) : owner.in(k);
+                }
+                default -> {
+                    return x;
+                }
+            }
+        }
+    }
+
     /** A placeholder of {@code kind} for a path on which a local is not assigned. */
     public Node undef(Kind kind) {
         return add(Op.UNDEF, List.of(), Attrs.NONE, kind, "$undef");
@@ -190,9 +220,13 @@ public final class Graph {
             case SUM_TO -> in[1].kind() == Kind.TENSOR ? Kind.TENSOR : Kind.SCALAR;
             case COUNT, TO_DOUBLE, ELEMENT -> Kind.SCALAR;
             case TO_LONG -> Kind.LONG;
-            case TO_INT -> Kind.INT;
+            case TO_INT, LENGTH -> Kind.INT;
+            case LOAD -> in[0].kind().element();
+            case STORE, ACCUM -> in[0].kind();
+            case NEW_ARRAY -> Kind.valueOf(attrs.text());
             case SUM, MEAN, MMUL, TRANSPOSE, RESHAPE, EXPAND, SOFTMAX, LOG_SOFTMAX, EXPAND_LIKE, SLICE, UNSLICE,
-                    UNREDUCE, RESHAPE_LIKE, MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT, ZEROS_LIKE, AS_ARRAY_LIKE -> Kind.TENSOR;
+                    UNREDUCE, RESHAPE_LIKE, MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT, AS_ARRAY_LIKE -> Kind.TENSOR;
+            case ZEROS_LIKE -> in[0].kind() == Kind.DOUBLE_ARRAY ? Kind.DOUBLE_ARRAY : Kind.TENSOR;
             case IF, LOOP, RESULT -> throw new IllegalArgumentException(op + " is made by control() and result()");
             case PARAM, CONST, FIELD, SEED, ARG, UNDEF -> throw new IllegalArgumentException("leaf " + op + " has no inputs");
             default -> anyTensor(in) ? Kind.TENSOR : Kind.SCALAR; // elementwise unary

@@ -13,7 +13,17 @@ public enum Kind {
     /** A Java {@code boolean}: data, never differentiated. */
     BOOL("boolean"),
     /** No value: a branch or a loop, whose values are its {@link Op#RESULT}s. */
-    VOID("void");
+    VOID("void"),
+    /** A Java {@code double[]}: differentiable as a parameter (its gradient is a {@code double[]}), writable as a local. */
+    DOUBLE_ARRAY("double[]"),
+    /** A Java {@code int[]}: data. */
+    INT_ARRAY("int[]"),
+    /** A Java {@code long[]}: data. */
+    LONG_ARRAY("long[]"),
+    /** A Java {@code boolean[]}: data. */
+    BOOL_ARRAY("boolean[]"),
+    /** A Java {@code double[][]}: data (a parameter; its rows are {@code double[]}s). */
+    DOUBLE_MATRIX("double[][]");
 
     private final String javaName;
 
@@ -27,7 +37,36 @@ public enum Kind {
 
     /** Whether values of this kind carry a derivative. */
     public boolean isDifferentiable() {
-        return this == TENSOR || this == SCALAR;
+        return this == TENSOR || this == SCALAR || this == DOUBLE_ARRAY;
+    }
+
+    /** Whether values of this kind are Java arrays (mutable: generated code writes them in place). */
+    public boolean isArray() {
+        return this == DOUBLE_ARRAY || this == INT_ARRAY || this == LONG_ARRAY || this == BOOL_ARRAY || this == DOUBLE_MATRIX;
+    }
+
+    /** The kind of an element of an array of this kind. */
+    public Kind element() {
+        return switch (this) {
+            case DOUBLE_ARRAY -> SCALAR;
+            case INT_ARRAY -> INT;
+            case LONG_ARRAY -> LONG;
+            case BOOL_ARRAY -> BOOL;
+            case DOUBLE_MATRIX -> DOUBLE_ARRAY;
+            default -> throw new IllegalArgumentException(this + " is not an array");
+        };
+    }
+
+    /** The array kind whose elements are of this kind, or null. */
+    public Kind arrayOf() {
+        return switch (this) {
+            case SCALAR -> DOUBLE_ARRAY;
+            case INT -> INT_ARRAY;
+            case LONG -> LONG_ARRAY;
+            case BOOL -> BOOL_ARRAY;
+            case DOUBLE_ARRAY -> DOUBLE_MATRIX;
+            default -> null;
+        };
     }
 
     public boolean isNumber() {

@@ -62,11 +62,16 @@ public final class Node {
     }
 
     /**
-     * Whether Java may throw where this node's value is computed, so that it must run where the
-     * source runs it, and only there: an int or long division or remainder by anything but a
-     * nonzero constant ({@code ArithmeticException}).
+     * Whether Java may throw where this node's value is computed, so that it must run only where
+     * the source runs it: an int or long division or remainder by anything but a nonzero constant
+     * ({@code ArithmeticException}), an array access or creation (an index or a size out of range).
      */
     public boolean mayThrow() {
+        return throwsOnZeroDivisor() || op == Op.LOAD || op == Op.STORE || op == Op.NEW_ARRAY;
+    }
+
+    /** An int or long division or remainder by anything but a nonzero constant. */
+    public boolean throwsOnZeroDivisor() {
         return (op == Op.DIV || op == Op.REM) && (kind == Kind.INT || kind == Kind.LONG)
                 && !(inputs.get(1).op() == Op.CONST && inputs.get(1).attrs().integer() != 0);
     }

@@ -37,6 +37,19 @@ public enum Op {
     /** Result {@code attrs.integer()} of the IF or LOOP that is its input. */
     RESULT(1),
 
+    // Java arrays. An array's values are versions of one array object, which generated code writes in
+    // place: a STORE makes the next version, and no value reads a version after the next one is made.
+    /** {@code new T[n]}, zeros; {@code attrs.text()} is the array's kind, {@code attrs.integer()} makes each one distinct. */
+    NEW_ARRAY(1),
+    /** {@code a[i]}. */
+    LOAD(2),
+    /** {@code a[i] = v}: the next version of {@code a}. */
+    STORE(3),
+    /** {@code a[i] += v}, in a reverse pass: the next version of the adjoint array {@code a}. */
+    ACCUM(3),
+    /** {@code a.length}. */
+    LENGTH(1),
+
     // Elementwise, binary. Operands broadcast (tensors) or promote (Java numbers).
     ADD(2), SUB(2), MUL(2), DIV(2),
     /** {@code x^p}: tensor to a scalar power, or {@code Math.pow}. */
@@ -117,6 +130,11 @@ public enum Op {
     /** Whether nodes of this op hold regions (IF, LOOP). */
     public boolean hasRegions() {
         return this == IF || this == LOOP;
+    }
+
+    /** Ops that make or write an array object: each node is its own (never shared by CSE). */
+    public boolean makesArrayVersion() {
+        return this == NEW_ARRAY || this == STORE || this == ACCUM;
     }
 
     /** Ops whose result may share its buffer with an operand when shapes already agree. */

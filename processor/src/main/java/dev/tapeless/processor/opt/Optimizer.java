@@ -230,6 +230,9 @@ public final class Optimizer {
     }
 
     private Node intern(Op op, Attrs attrs, Kind kind, String name, List<Node> inputs) {
+        if (op.makesArrayVersion() || op == Op.ZEROS_LIKE && kind == Kind.DOUBLE_ARRAY) {
+            return out.add(op, inputs, attrs, kind, name); // an array object of its own, or a write into one
+        }
         Node.Key key = new Node.Key(op, inputs.stream().map(Node::id).toList(), attrs, kind);
         if (isCommutative(op, kind) && inputs.get(0).id() > inputs.get(1).id()) {
             // a + b and b + a are one value (for Java numbers; an array's data type follows its first operand).
@@ -297,7 +300,7 @@ public final class Optimizer {
 
     /** An int or long division by anything but a nonzero constant. */
     public static boolean mayThrow(Node n) {
-        return n.mayThrow();
+        return n.throwsOnZeroDivisor();
     }
 
     /** Nodes in order, restricted to those some root depends on (and those that may throw). */
