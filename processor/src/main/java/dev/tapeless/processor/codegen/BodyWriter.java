@@ -242,7 +242,8 @@ final class BodyWriter {
                     }
                     if (owner.op() == Op.LOOP) {
                         Node arg = r.args().get(k);
-                        if (!readsSettled(arg, y, all, position, user)) continue;
+                        // Another carried value becoming this one's old value reads it at the end: a swap.
+                        if (r.yields().contains(arg) || !readsSettled(arg, y, all, position, user)) continue;
                         coalesced.put(y, arg);
                     } else {
                         Node result = null;

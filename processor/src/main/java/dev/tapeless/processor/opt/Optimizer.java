@@ -79,7 +79,8 @@ public final class Optimizer {
                     Node owner = n.in(0);
                     int index = (int) n.attrs().integer();
                     Map<Integer, Node> f = folded.get(owner);
-                    Node copy = f != null ? f.get(index)
+                    Node fixed = f != null ? f.get(index) : null;
+                    Node copy = fixed != null ? fixed
                             : out.result(mapped.get(owner), resultIndex.get(owner).get(index), n.kind(), n.name());
                     if (!n.name().startsWith("$")) out.name(copy, n.name());
                     mapped.put(n, copy);
@@ -138,9 +139,7 @@ public final class Optimizer {
             if (a == b && (a.region() == null || !a.region().isWithin(copies.get(0)))) same.put(kept.get(i), a);
         }
         resultIndex.put(n, index);
-        if (same.size() == kept.size() && copies.stream().allMatch(r -> r.nodes().isEmpty())) {
-            folded.put(n, same); // both branches empty and yielding the same values: no branch at all
-        }
+        if (!same.isEmpty()) folded.put(n, same); // both branches yield one value from outside: that value
     }
 
     private void copyLoop(Node n, Set<Node> live) {
@@ -148,10 +147,12 @@ public final class Optimizer {
         Region body = n.regions().get(1);
         List<Node> args = cond.args();
         List<Integer> carried = new ArrayList<>();
+        Map<Integer, Node> known = new HashMap<>();
         for (int j = 0; j < args.size(); j++) {
             if (!live.contains(args.get(j))) continue;
             if (body.yields().get(j) == args.get(j)) {
                 mapped.put(args.get(j), mapped.get(n.in(j))); // never changes: it is its initial value
+                known.put(j, mapped.get(n.in(j)));
             } else {
                 carried.add(j);
             }
@@ -182,11 +183,10 @@ public final class Optimizer {
         Node test = newCond.yields().get(0);
         if (test.isConst(0) && newCond.nodes().stream().allMatch(x -> x.op().isLeaf())) {
             // while (false): the loop never runs; its results are the initial values (DCE drops it).
-            Map<Integer, Node> values = new HashMap<>();
-            for (int j = 0; j < args.size(); j++) values.put(j, mapped.get(n.in(j)));
-            values.put(args.size(), integer(0, Kind.INT));
-            folded.put(n, values);
+            for (int j = 0; j < args.size(); j++) known.put(j, mapped.get(n.in(j)));
+            known.put(args.size(), integer(0, Kind.INT));
         }
+        if (!known.isEmpty()) folded.put(n, known);
     }
 
     private Region endRegion(Region old, List<Node> args, List<Node> yields) {
