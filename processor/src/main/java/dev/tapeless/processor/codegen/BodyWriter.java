@@ -533,12 +533,17 @@ final class BodyWriter {
         boolean up = test.in(0) == bound;
         Node from = up ? init : bound;
         Node to = up ? bound : init;
-        CodeBlock span = from.isConst(0) ? ref(to) : CodeBlock.of("$L - $L", ref(to), paren(from));
+        CodeBlock span = from.isConst(0) ? top(to) : CodeBlock.of("$L - $L", top(to), paren(from));
         return test.op() == Op.GT ? CodeBlock.of("$T.max(0, $L)", Emitter.MATH, span) : CodeBlock.of("$T.max(0, $L + 1)", Emitter.MATH, span);
     }
 
     private CodeBlock paren(Node n) {
-        return precedence(n) > Emission.ADDITIVE ? ref(n) : CodeBlock.of("($L)", ref(n));
+        return precedence(n) > Emission.ADDITIVE && !Saving.isTopLevelLength(n) ? ref(n) : CodeBlock.of("($L)", top(n));
+    }
+
+    /** A value from before a loop, written before it: {@code a.length} is read there afresh. */
+    private CodeBlock top(Node n) {
+        return Saving.isTopLevelLength(n) && !isDefined(n) ? CodeBlock.of("$L.length", ref(n.in(0))) : ref(n);
     }
 
     private static String bare(String name) {

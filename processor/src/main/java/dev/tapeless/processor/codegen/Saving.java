@@ -158,13 +158,13 @@ final class Saving {
         Region cond = loop.regions().get(0);
         Node test = cond.yields().get(0);
         if (test.op() != Op.GT && test.op() != Op.GE) return null;
-        for (Node n : cond.nodes()) if (n != test && !n.op().isLeaf()) return null;
+        for (Node n : cond.nodes()) if (n != test && !n.op().isLeaf() && !isTopLevelLength(n)) return null;
         for (int side = 0; side < 2; side++) {
             Node counter = test.in(side);
             Node bound = test.in(1 - side);
             Node next = affineStep(counter);
             if (next == null || counter.kind() != Kind.INT || bound.kind() != Kind.INT) continue;
-            if (bound.region() != null && !(bound.op() == Op.CONST)) continue;
+            if (bound.region() != null && bound.op() != Op.CONST && !isTopLevelLength(bound)) continue;
             long c = next.in(1).attrs().integer() * (next.op() == Op.ADD ? 1 : -1);
             // bound > i counting up by one, or i > bound counting down by one.
             if (side == 1 && c == 1 || side == 0 && c == -1) {
@@ -174,6 +174,11 @@ final class Saving {
             }
         }
         return null;
+    }
+
+    /** {@code a.length} of an array from before the loop: the same in every iteration. */
+    static boolean isTopLevelLength(Node n) {
+        return n.op() == Op.LENGTH && n.in(0).region() == null;
     }
 
     private static List<Node> s(Map<Node, List<Node>> m, Node key) {
