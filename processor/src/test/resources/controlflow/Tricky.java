@@ -125,4 +125,14 @@ public class Tricky {
         for (long i = n; i > 0; i -= 2) s += x / i;
         return s;
     }
+
+    @Differentiable
+    static double gatedInLoop(double x, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double t = x - i * 0.5;
+            s += t > 0 ? Math.sqrt(t) * x : Math.max(t, -1) * 2;
+        }
+        return s;
+    }
 }

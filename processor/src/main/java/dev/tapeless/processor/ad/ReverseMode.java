@@ -291,7 +291,6 @@ public final class ReverseMode {
         Region newCond = graph.endRegion(newArgs, List.of(more));
 
         graph.beginRegion();
-        Node next = graph.apply(Op.SUB, counter, graph.integer(1, Kind.INT));
         Map<Node, List<Node>> inside = new HashMap<>();
         for (int i = 0; i < carried.size(); i++) {
             Node yielded = body.yields().get(carried.get(i));
@@ -302,7 +301,7 @@ public final class ReverseMode {
         reverse(body.nodes(), inside);
         graph.at(y.origin().asAdjoint());
         List<Node> yields = new ArrayList<>();
-        yields.add(next);
+        yields.add(null); // the counter's next value, made last: for (int k = trips; k > 0; k--)
         for (int j : carried) yields.add(adjointOf(args.get(j), inside.get(args.get(j))));
         for (int i = 0; i < captured.size(); i++) {
             Node u = captured.get(i);
@@ -311,6 +310,7 @@ public final class ReverseMode {
             yields.add(parts == null ? so : b.add(so, adjointOf(u, parts)));
         }
         for (Node root : touched) yields.add(arrays.get(root));
+        yields.set(0, graph.apply(Op.SUB, counter, graph.integer(1, Kind.INT)));
         Region newBody = graph.endRegion(newArgs, yields);
         newBody.setReverseOf(body);
         Node rev = graph.control(Op.LOOP, inits, List.of(newCond, newBody));

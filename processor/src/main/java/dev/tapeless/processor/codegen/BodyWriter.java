@@ -83,6 +83,8 @@ final class BodyWriter {
     private final Map<Node, Node> coalesced = new HashMap<>();
     /** The condition of a loop written into its while header. */
     private final Set<Node> headers = new HashSet<>();
+    /** The steps of counters written into their for header ({@code i++}). */
+    private final Set<Node> inHeader = new HashSet<>();
 
     /**
      * @param names      the identifiers this body may declare
@@ -178,6 +180,20 @@ final class BodyWriter {
     private void planStructured(List<Node> nodes, Collection<Node> pinned, Gates gates) {
         planBlocks(nodes, pinned, gates);
         List<Node> all = dev.tapeless.processor.ir.Region.flatten(nodes);
+        // Gated adjoints in the regions of a reverse pass too, each region's runs on their own.
+        for (Node owner : all) {
+            for (dev.tapeless.processor.ir.Region r : owner.regions()) {
+                if (!r.isLoopCondition()) planRuns(r.nodes(), Gates.of(r.nodes()));
+            }
+        }
+        for (Node n : all) {
+            for (Node in : n.inputs()) {
+                if (blockOf.containsKey(in) && blockOf.get(in) != blockOf.get(n)) readAfterBlock.add(in);
+            }
+            for (dev.tapeless.processor.ir.Region r : n.regions()) {
+                for (Node y : r.yields()) if (blockOf.containsKey(y)) readAfterBlock.add(y);
+            }
+        }
         Set<Node> kept = new HashSet<>(pinned);
         kept.addAll(saving.stacked);
         kept.addAll(saving.hoisted);
@@ -214,6 +230,7 @@ final class BodyWriter {
             if (sourceLocal || uses.getOrDefault(n, 0) != 1) continue;
             Node u = user.get(n);
             if (u == null || u.kind() == Kind.TENSOR || !u.origin().equals(n.origin()) || u.region() != n.region()) continue;
+            if (blockOf.get(u) != blockOf.get(n)) continue;
             if (u.op() == Op.LOOP) continue; // an initial value: a declaration of its own reads better
             chosen.add(n);
         }
@@ -237,7 +254,7 @@ final class BodyWriter {
                     Node y = r.yields().get(k);
                     if (y.kind().isArray() || y.region() != r || times.get(y) != 1 || uses.getOrDefault(y, 0) != 1 || y.op().isLeaf()
                             || y.op() == Op.RESULT || y.op().hasRegions() || chosen.contains(y)
-                            || kept.contains(y) || conditions.contains(y)) {
+                            || kept.contains(y) || conditions.contains(y) || blockOf.containsKey(y)) {
                         continue;
                     }
                     if (owner.op() == Op.LOOP) {
@@ -402,6 +419,17 @@ final class BodyWriter {
     }
 
     private void planBlocks(List<Node> nodes, Collection<Node> pinned, Gates gates) {
+        planRuns(nodes, gates);
+        for (Node n : nodes) {
+            for (Node in : n.inputs()) {
+                if (blockOf.containsKey(in) && blockOf.get(in) != blockOf.get(n)) readAfterBlock.add(in);
+            }
+        }
+        for (Node p : pinned) if (blockOf.containsKey(p)) readAfterBlock.add(p);
+    }
+
+    /** The runs of consecutive nodes of one list with one gate. */
+    private void planRuns(List<Node> nodes, Gates gates) {
         Block current = null;
         for (Node n : nodes) {
             if (n.op().isLeaf()) continue; // writes no statement: ends no run
@@ -414,12 +442,6 @@ final class BodyWriter {
             current.members.add(n);
             blockOf.put(n, current);
         }
-        for (Node n : nodes) {
-            for (Node in : n.inputs()) {
-                if (blockOf.containsKey(in) && blockOf.get(in) != blockOf.get(n)) readAfterBlock.add(in);
-            }
-        }
-        for (Node p : pinned) if (blockOf.containsKey(p)) readAfterBlock.add(p);
     }
 
     int precedence(Node n) {
@@ -473,6 +495,10 @@ final class BodyWriter {
                 return;
             }
             default -> { }
+        }
+        if (inHeader.contains(n)) { // i++ in its for header
+            refs.put(n, declared.get(n));
+            return;
         }
         if (n.op().isLeaf()) {
             push(n); // a static field read in a loop: kept as it was read
@@ -642,15 +668,44 @@ final class BodyWriter {
         lastOrigin = before;
     }
 
+    /**
+     * The carried counter a loop can step in a {@code for} header: an int or long that the body's
+     * last statement steps by one, dead after the loop, with a condition written as an expression.
+     * -1 when there is none (the loop is written {@code while}).
+     */
+    private int forCounter(Node n) {
+        dev.tapeless.processor.ir.Region cond = n.regions().get(0);
+        dev.tapeless.processor.ir.Region body = n.regions().get(1);
+        if (!headers.contains(cond.yields().get(0)) && !cond.yields().get(0).op().isLeaf()) return -1;
+        Node last = null;
+        for (Node m : body.nodes()) if (!m.op().isLeaf()) last = m;
+        for (int j = 0; j < body.args().size(); j++) {
+            Node a = body.args().get(j);
+            Node y = body.yields().get(j);
+            if (y != last || coalesced.get(y) != a || saving.stacked.contains(y) || saving.hoisted.contains(y)) continue;
+            if ((y.op() != Op.ADD && y.op() != Op.SUB) || y.in(0) != a || !y.in(1).isConst(1)) continue;
+            final int index = j;
+            if (resultsOf.getOrDefault(n, List.of()).stream().anyMatch(r -> r.attrs().integer() == index)) continue;
+            return j;
+        }
+        return -1;
+    }
+
     private void writeLoop(Node n) {
         comment(n.origin());
         dev.tapeless.processor.ir.Region cond = n.regions().get(0);
         dev.tapeless.processor.ir.Region body = n.regions().get(1);
         List<Node> args = body.args();
+        int stepped = forCounter(n);
         for (int j = 0; j < args.size(); j++) {
             Node a = args.get(j);
             if (a.kind().isArray()) { // the same array object in every iteration, written in place
                 refs.put(a, ref(n.in(j)));
+                continue;
+            }
+            if (j == stepped) { // declared in the for header
+                refs.put(a, CodeBlock.of("$N", names.fresh(a.name())));
+                inHeader.add(body.yields().get(j));
                 continue;
             }
             CodeBlock name = CodeBlock.of("$N", names.fresh(a.name()));
@@ -673,7 +728,13 @@ final class BodyWriter {
             if (into != null && into.op() == Op.ARG) declared.put(y, refs.get(into));
         }
         Node test = cond.yields().get(0);
-        if (headers.contains(test)) {
+        if (stepped >= 0) {
+            for (Node m : cond.nodes()) emit(m);
+            Node a = args.get(stepped);
+            Node step = body.yields().get(stepped);
+            out.beginControlFlow("for ($T $L = $L; $L; $L$L)", javaType(a.kind()), refs.get(a), ref(n.in(stepped)),
+                    ref(test), refs.get(a), step.op() == Op.ADD ? "++" : "--");
+        } else if (headers.contains(test)) {
             for (Node m : cond.nodes()) emit(m);
             out.beginControlFlow("while ($L)", ref(test));
         } else {

@@ -180,8 +180,13 @@ final class Emitter {
             case TO_LONG: return Emission.java(Emission.UNARY, "(long) $L", o(a, Emission.PRIMARY));
             case TO_INT: return Emission.java(Emission.UNARY, "(int) $L", o(a, Emission.PRIMARY));
             case ELEMENT: return Emission.java(Emission.PRIMARY, "$L.getDouble(0)", o(a, Emission.PRIMARY));
-            case GE: return Emission.java(Emission.RELATIONAL, "$L >= $L", o(a, add), o(b, add));
-            case GT: return Emission.java(Emission.RELATIONAL, "$L > $L", o(a, add), o(b, add));
+            case GE, GT:
+                // a > b is b < a, NaN included: a counter reads better on the left (i < n).
+                String symbol = n.op() == dev.tapeless.processor.ir.Op.GT ? ">" : ">=";
+                if (b.op() == dev.tapeless.processor.ir.Op.ARG && a.op() != dev.tapeless.processor.ir.Op.ARG) {
+                    return Emission.java(Emission.RELATIONAL, "$L $L $L", o(b, add), symbol.replace('>', '<'), o(a, add));
+                }
+                return Emission.java(Emission.RELATIONAL, "$L $L $L", o(a, add), symbol, o(b, add));
             case SELECT:
                 if (n.kind() == Kind.BOOL) {
                     Node c = in.get(2);
