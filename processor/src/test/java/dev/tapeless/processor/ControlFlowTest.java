@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ControlFlowTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Loops", "Tricky", "Arr"})
+    @ValueSource(strings = {"Loops", "Tricky", "Arr", "Edges"})
     void everyMethodAgreesWithTheSourceAndFiniteDifferences(String name) throws Exception {
         Compilation c = Sources.compile(JavaFileObjects.forResource("controlflow/" + name + ".java"));
         assertThat(c).succeededWithoutWarnings();

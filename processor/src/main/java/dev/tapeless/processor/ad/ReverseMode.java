@@ -434,7 +434,7 @@ public final class ReverseMode {
                 }
             }
         }
-        if (all.size() == nodes.size()) { // straight-line: also drop what the result does not depend on
+        if (nodes.stream().noneMatch(n -> n.op().hasRegions())) { // straight-line: also drop what the result does not depend on
             Set<Node> useful = new HashSet<>();
             useful.add(result);
             for (int i = nodes.size() - 1; i >= 0; i--) {

@@ -440,8 +440,10 @@ final class BodyReader {
             graph.at(origin(s));
             statement(s);
         }
-        boolean forever = cond == null || cond.getKind() == Tree.Kind.BOOLEAN_LITERAL
-                && Boolean.TRUE.equals(((LiteralTree) cond).getValue());
+        ExpressionTree bare = cond;
+        while (bare instanceof ParenthesizedTree p) bare = p.getExpression(); // while (true) holds (true)
+        boolean forever = bare == null || bare.getKind() == Tree.Kind.BOOLEAN_LITERAL
+                && Boolean.TRUE.equals(((LiteralTree) bare).getValue());
         Runnable after = update.isEmpty() ? null : () -> {
             for (ExpressionStatementTree u : update) {
                 graph.at(origin(u));
@@ -800,14 +802,18 @@ final class BodyReader {
         return e instanceof IdentifierTree id && (id.getName().contentEquals("this") || id.getName().contentEquals("super"));
     }
 
-    private void expressionStatement(ExpressionTree e) {
+    /**
+     * An assignment ({@code x = v}, {@code x += v}, {@code a[i] = v}, {@code a[i] += v}): its
+     * value, the value assigned, as Java's assignment expressions have; null for anything else.
+     */
+    private Node assignment(ExpressionTree e) {
         if (e instanceof AssignmentTree a && a.getVariable() instanceof com.sun.source.tree.ArrayAccessTree t) {
             Local l = arrayTarget(t);
             Node i = index(t.getIndex());
             Node v = convert(expression(a.getExpression()), l.kind.element(), a.getExpression());
             l.value = graph.apply(Op.STORE, l.value, i, v);
             graph.name(l.value, t.getExpression().toString());
-            return;
+            return v;
         }
         if (e instanceof CompoundAssignmentTree c && c.getVariable() instanceof com.sun.source.tree.ArrayAccessTree t) {
             Op op = compoundOp(c);
@@ -821,7 +827,7 @@ final class BodyReader {
             Node v = castTo(graph.apply(op, before, rhs), l.kind.element(), c);
             l.value = graph.apply(Op.STORE, l.value, i, v);
             graph.name(l.value, t.getExpression().toString());
-            return;
+            return v;
         }
         if (e instanceof AssignmentTree a) {
             Local local = assignable(a.getVariable());
@@ -829,7 +835,7 @@ final class BodyReader {
             Node value = convert(expression(a.getExpression()), local.kind, a.getExpression());
             graph.name(value, a.getVariable().toString());
             local.value = value;
-            return;
+            return value;
         }
         if (e instanceof CompoundAssignmentTree c) {
             Local local = assignable(c.getVariable());
@@ -847,8 +853,13 @@ final class BodyReader {
             Node value = castTo(graph.apply(op, local.value, rhs), local.kind, c);
             graph.name(value, c.getVariable().toString());
             local.value = value;
-            return;
+            return value;
         }
+        return null;
+    }
+
+    private void expressionStatement(ExpressionTree e) {
+        if (assignment(e) != null) return;
         if (e instanceof UnaryTree u && (u.getKind() == Tree.Kind.POSTFIX_INCREMENT
                 || u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.POSTFIX_DECREMENT
                 || u.getKind() == Tree.Kind.PREFIX_DECREMENT)) {
@@ -958,6 +969,13 @@ final class BodyReader {
                 return remainder((BinaryTree) e);
             case ARRAY_ACCESS:
                 return arrayAccess((com.sun.source.tree.ArrayAccessTree) e);
+            case ASSIGNMENT:
+            case PLUS_ASSIGNMENT:
+            case MINUS_ASSIGNMENT:
+            case MULTIPLY_ASSIGNMENT:
+            case DIVIDE_ASSIGNMENT:
+            case REMAINDER_ASSIGNMENT:
+                return assignment(e);
             case POSTFIX_INCREMENT:
             case PREFIX_INCREMENT:
             case POSTFIX_DECREMENT:
@@ -1114,11 +1132,47 @@ final class BodyReader {
         if (condition.kind() != Kind.BOOL) {
             throw error(c.getCondition(), Message.CONDITION_KIND, "the condition of ?:", describe(condition.kind()));
         }
+        // Each operand is read on its own; both are computed (and one chosen) unless one of them
+        // assigns a local or reads an array (which may throw): then only the one taken runs.
+        Origin here = graph.origin();
+        Map<String, Node> before = values();
+        graph.beginRegion();
         Node a = operand(c.getTrueExpression(), new Frontend.Guard(condition, true));
+        Map<String, Node> afterA = values();
+        List<Node> nodesA = graph.popRegion();
+        restore(before);
+        graph.at(here);
+        graph.beginRegion();
         Node b = operand(c.getFalseExpression(), new Frontend.Guard(condition, false));
-        comparable(a, c.getTrueExpression(), "?:");
-        comparable(b, c.getFalseExpression(), "?:");
-        return graph.apply(Op.SELECT, condition, a, b);
+        Map<String, Node> afterB = values();
+        List<Node> nodesB = graph.popRegion();
+        restore(before);
+        graph.at(here);
+        boolean booleans = a.kind() == Kind.BOOL && b.kind() == Kind.BOOL;
+        if (!booleans) {
+            comparable(a, c.getTrueExpression(), "?:");
+            comparable(b, c.getFalseExpression(), "?:");
+        }
+        boolean pure = afterA.equals(before) && afterB.equals(before)
+                && java.util.stream.Stream.concat(nodesA.stream(), nodesB.stream()).noneMatch(BodyReader::runsOnlyWhereTaken);
+        if (pure) {
+            graph.splice(nodesA);
+            graph.splice(nodesB);
+            return graph.apply(Op.SELECT, condition, a, b);
+        }
+        Kind kind = booleans ? Kind.BOOL : Kind.promote(a.kind(), b.kind());
+        graph.beginRegion();
+        Node ca = convert(a, kind, c.getTrueExpression());
+        nodesA.addAll(graph.popRegion());
+        graph.beginRegion();
+        Node cb = convert(b, kind, c.getFalseExpression());
+        nodesB.addAll(graph.popRegion());
+        return merge(condition, nodesA, afterA, nodesB, afterB, List.of(ca), List.of(cb)).get(0);
+    }
+
+    /** Nodes that Java runs only in the operand of ?: taken: array accesses, branches, loops. */
+    private static boolean runsOnlyWhereTaken(Node n) {
+        return n.op() == Op.LOAD || n.op() == Op.STORE || n.op() == Op.NEW_ARRAY || n.op().hasRegions();
     }
 
     /** An operand of {@code ?:}, read under its guard (for the integer divisions in it). */

@@ -1,0 +1,67 @@
+package cf;
+
+import dev.tapeless.Differentiable;
+
+public class Edges {
+    @Differentiable
+    static double copyIf(double a, double b, boolean c) {
+        double r = a;
+        if (c) r = b;
+        return r * 2;
+    }
+
+    @Differentiable
+    static double copyIfX(double a, double b) {
+        double r = a;
+        if (a > 0) r = b;
+        else r = a;
+        return r * 2;
+    }
+
+
+    @Differentiable
+    static double forever(double x, int n) {
+        double s = x;
+        while (true) {
+            s = s * x;
+            if (n-- <= 0) return s;
+        }
+    }
+
+    @Differentiable
+    static double incInConditional(double x, boolean c) {
+        int i = 0;
+        double s = (c ? i++ : i--) + x;
+        return s + i;
+    }
+
+    @Differentiable
+    static double boolConditional(double x, boolean c, boolean d) {
+        boolean b = c ? d : x > 0;
+        return b ? x * x : -x;
+    }
+
+    @Differentiable
+    static double assignInCondition(double x, int n) {
+        int i = 0;
+        double s = 0;
+        while ((i += 2) < n) s = s * 0.5 + x * i;
+        return s + i;
+    }
+
+    @Differentiable
+    static double guardedRead(double[] x, int i) {
+        double v = i < x.length ? x[i] : -1;
+        return v * x[0];
+    }
+
+    @Differentiable
+    static double fib(double a, double b, int n) {
+        for (int i = 0; i < n; i++) {
+            double next = a + b;
+            a = b;
+            b = next;
+        }
+        return a;
+    }
+}
