@@ -64,4 +64,22 @@ public class Edges {
         }
         return a;
     }
+
+    @Differentiable
+    static double plusOneInLoop(double x) {
+        double s = x;
+        for (int i = 0; i < 3; i++) {
+            s = s + 1;
+        }
+        return s;
+    }
+
+    @Differentiable
+    static double doublingUntil(double x, double y) {
+        double s = Math.abs(x) + 0.25;
+        while (s < Math.abs(y) + 1) {
+            s = s * 2;
+        }
+        return s;
+    }
 }
