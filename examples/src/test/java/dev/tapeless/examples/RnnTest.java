@@ -144,15 +144,16 @@ class RnnTest {
         Digits.Split split = Digits.load().split(RnnDemo.HELD_OUT, random);
         RnnDemo.Model model = RnnDemo.Model.initial(random, RnnDemo.HIDDEN);
 
-        // The starting point's gradient on real digits, as the demo checks it.
-        Digits sample = split.training().select(new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+        // The starting point's gradient on real digits, as the demo checks it (smaller: finite
+        // differences on 4 elements of each array; the tape covers all of them).
+        Digits sample = split.training().select(new int[] {0, 1, 2, 3});
         INDArray xs = RnnDemo.timeMajor(sample.images());
         INDArray labels = sample.oneHot();
         GradientCheck.of(v -> Rnn.loss(v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), xs, RnnDemo.STEPS, labels),
                 a -> {
                     var g = RnnDerivatives.lossGradient(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4), xs, RnnDemo.STEPS, labels);
                     return List.of(g.value(), g.w(), g.u(), g.b(), g.v(), g.c());
-                }, NAMES, model.parameters(), 1e-6, 8).assertWithin(1e-6);
+                }, NAMES, model.parameters(), 1e-6, 4).assertWithin(1e-6);
 
         double before = model.accuracy(split.heldOut());
         RnnDemo.train(model, split.training(), split.heldOut(), RnnDemo.EPOCHS, random,
