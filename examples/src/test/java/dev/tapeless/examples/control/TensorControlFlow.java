@@ -187,4 +187,20 @@ final class TensorControlFlow {
         }
         return h.sum();
     }
+
+    /** Each side returns; the side not taken keeps only a shape for its adjoint (a Vjp of the other side). */
+    @Differentiable
+    static Variable returnsOnEitherSide(Variable x, boolean b) {
+        if (b) return x.exp().sum();
+        return x.sin().mul(x).sum();
+    }
+
+    /** An early return from a loop: the loop's result is no array until it returns. */
+    @Differentiable
+    static Variable returnFromLoop(Variable x, Variable y, int n) {
+        for (int i = 0; i < n; i++) {
+            if (i == 1) return x.mul(y).sum();
+        }
+        return x.mean();
+    }
 }

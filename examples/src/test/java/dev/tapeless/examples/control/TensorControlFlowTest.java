@@ -187,4 +187,16 @@ class TensorControlFlowTest {
         assertExact(shortAlone.xs(), shortThen.xs());
         assertNotEquals(longFirst.u().getDouble(0, 0), shortThen.u().getDouble(0, 0));
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aVjpOfOneSideKeepsNothingOfTheOther(boolean b) {
+        verify("returnsOnEitherSide", matrix(2, 3), b);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 5})
+    void anEarlyReturnFromALoopDifferentiatesTheValueReturned(int n) {
+        verify("returnFromLoop", matrix(2, 3), matrix(2, 3), n);
+    }
 }

@@ -324,12 +324,16 @@ public final class Kernels {
         return Nd4j.valueArrayOf(like.shape(), value, like.dataType());
     }
 
+    /**
+     * Zeros shaped like {@code like}. For no array (null: a local a branch or loop has not assigned
+     * yet, such as the result of a loop that has not returned), no array: its adjoint reaches nothing.
+     */
     public static INDArray zerosLike(INDArray like) {
-        return zerosLike(Layout.of(like));
+        return like == null ? null : zerosLike(Layout.of(like));
     }
 
     public static INDArray zerosLike(Layout like) {
-        return Nd4j.zeros(like.dataType(), like.shape());
+        return like == null ? null : Nd4j.zeros(like.dataType(), like.shape());
     }
 
     // ---- the reverse pass's shape computations ------------------------------------------------

@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record Layout(long[] shape, DataType dataType) {
 
+    /** The layout of {@code x}; null for no array (a value of a branch that did not run, which its pullback never reads). */
     public static Layout of(INDArray x) {
-        return new Layout(x.shape(), x.dataType());
+        return x == null ? null : new Layout(x.shape(), x.dataType());
     }
 
     public long length() {
