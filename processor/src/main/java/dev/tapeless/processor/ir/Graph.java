@@ -195,6 +195,22 @@ public final class Graph {
         return apply(op, Attrs.NONE, inputs);
     }
 
+    /**
+     * Adds a node exactly as given to the list {@code levels} regions out from the one being built
+     * (it runs before the IF or LOOP those regions will belong to).
+     */
+    public Node addOutside(int levels, Op op, List<Node> inputs, Attrs attrs, Kind kind, String name) {
+        Node n = new Node(nextId++, op, inputs, attrs, kind, name, origin);
+        java.util.Iterator<List<Node>> lists = open.iterator(); // innermost first
+        List<Node> target = nodes;
+        for (int i = 0; i <= levels && lists.hasNext(); i++) {
+            List<Node> l = lists.next();
+            if (i == levels) target = l;
+        }
+        target.add(n);
+        return n;
+    }
+
     /** Adds a node exactly as given (used by passes that copy nodes from graph to graph). */
     public Node add(Op op, List<Node> inputs, Attrs attrs, Kind kind, String name) {
         Node n = new Node(nextId++, op, inputs, attrs, kind, name, origin);

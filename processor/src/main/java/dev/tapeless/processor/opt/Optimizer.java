@@ -29,6 +29,14 @@ public final class Optimizer {
     private final Graph out = new Graph();
     /** CSE tables, innermost region first: a value may be reused in its region and the regions inside it. */
     private final Deque<Map<Node.Key, Node>> scopes = new ArrayDeque<>(List.of(new HashMap<>()));
+    /**
+     * For each open region from the top level in (index = depth), whether it is a loop's condition
+     * or body: what a loop computes from values made before it is made before it, once
+     * (loop-invariant code motion), and only out of loops (a branch's values run only where taken).
+     */
+    private final List<Boolean> loopLevels = new ArrayList<>(List.of(false));
+    /** The depth of the list each node of {@link #out} is in (0: the top level). */
+    private final Map<Node, Integer> levels = new HashMap<>();
     private final Map<Node, Node> mapped = new HashMap<>();
     /** For each IF or LOOP copied, the new index of each old result index that is kept. */
     private final Map<Node, Map<Integer, Integer>> resultIndex = new HashMap<>();
@@ -82,6 +90,7 @@ public final class Optimizer {
                     Node fixed = f != null ? f.get(index) : null;
                     Node copy = fixed != null ? fixed
                             : out.result(mapped.get(owner), resultIndex.get(owner).get(index), n.kind(), n.name());
+                    if (fixed == null) levels.put(copy, loopLevels.size() - 1);
                     if (!n.name().startsWith("$")) out.name(copy, n.name());
                     mapped.put(n, copy);
                 }
@@ -121,14 +130,15 @@ public final class Optimizer {
         List<Region> copies = new ArrayList<>();
         for (Region r : n.regions()) {
             out.beginRegion();
-            scopes.push(new HashMap<>());
+            enter(false);
             copy(r.nodes(), live);
-            scopes.pop();
+            leave();
             for (int k : kept) if (mapped.get(r.yields().get(k)) == null) throw new IllegalStateException("DEBUG yield " + r.yields().get(k) + " op " + r.yields().get(k).op() + " live " + live.contains(r.yields().get(k)) + " of " + n + "\n" + dev.tapeless.processor.ir.Printer.print(List.of(n), List.of()));
             copies.add(endRegion(r, List.of(), kept.stream().map(k -> mapped.get(r.yields().get(k))).toList()));
         }
         out.at(n.origin());
         Node copy = out.control(Op.IF, List.of(condition), copies);
+        levels.put(copy, loopLevels.size() - 1);
         mapped.put(n, copy);
         Map<Integer, Integer> index = new HashMap<>();
         Map<Integer, Node> same = new HashMap<>();
@@ -162,19 +172,21 @@ public final class Optimizer {
             Node a = out.arg(args.get(j).kind(), args.get(j).name());
             mapped.put(args.get(j), a);
             newArgs.add(a);
+            levels.put(a, loopLevels.size()); // the level of the loop's regions
         }
         out.beginRegion();
-        scopes.push(new HashMap<>());
+        enter(true);
         copy(cond.nodes(), live);
-        scopes.pop();
+        leave();
         Region newCond = endRegion(cond, newArgs, List.of(mapped.get(cond.yields().get(0))));
         out.beginRegion();
-        scopes.push(new HashMap<>());
+        enter(true);
         copy(body.nodes(), live);
-        scopes.pop();
+        leave();
         Region newBody = endRegion(body, newArgs, carried.stream().map(j -> mapped.get(body.yields().get(j))).toList());
         out.at(n.origin());
         Node copy = out.control(Op.LOOP, carried.stream().map(j -> mapped.get(n.in(j))).toList(), List.of(newCond, newBody));
+        levels.put(copy, loopLevels.size() - 1);
         mapped.put(n, copy);
         Map<Integer, Integer> index = new HashMap<>();
         for (int i = 0; i < carried.size(); i++) index.put(carried.get(i), i);
@@ -229,9 +241,47 @@ public final class Optimizer {
         return intern(Op.CONST, Attrs.integer(Graph.normalize(value, kind)), kind, "$c", List.of());
     }
 
+    private void enter(boolean loop) {
+        scopes.push(new HashMap<>());
+        loopLevels.add(loop);
+    }
+
+    private void leave() {
+        scopes.pop();
+        loopLevels.remove(loopLevels.size() - 1);
+    }
+
+    /** The depth of the list {@code n} is in; constants are written as literals anywhere (0). */
+    private int levelOf(Node n) {
+        if (n.op() == Op.CONST || n.op() == Op.UNDEF) return 0;
+        return levels.getOrDefault(n, 0);
+    }
+
+    /**
+     * The depth a new node can be made at: out of the loops around it whose values it does not read,
+     * if it is a Java number that cannot throw (an array op could fail where the loop never runs).
+     */
+    private int hoistLevel(Op op, Kind kind, List<Node> inputs) {
+        int here = loopLevels.size() - 1;
+        if (inputs.isEmpty() || kind == Kind.TENSOR || kind.isArray() || op.hasRegions() || op == Op.RESULT
+                || op == Op.LOAD || op.makesArrayVersion() || op == Op.SEED) {
+            return here;
+        }
+        if ((op == Op.DIV || op == Op.REM) && (kind == Kind.INT || kind == Kind.LONG)) return here; // may throw
+        if (op == Op.LENGTH) return here; // of no array, throws
+        for (Node in : inputs) if (in.kind() == Kind.TENSOR || in.kind().isArray()) return here; // reads an array
+        int needed = 0;
+        for (Node in : inputs) needed = Math.max(needed, levelOf(in));
+        int level = here;
+        while (level > needed && loopLevels.get(level)) level--;
+        return level;
+    }
+
     private Node intern(Op op, Attrs attrs, Kind kind, String name, List<Node> inputs) {
         if (op.makesArrayVersion() || op == Op.ZEROS_LIKE && kind == Kind.DOUBLE_ARRAY) {
-            return out.add(op, inputs, attrs, kind, name); // an array object of its own, or a write into one
+            Node n = out.add(op, inputs, attrs, kind, name); // an array object of its own, or a write into one
+            levels.put(n, loopLevels.size() - 1);
+            return n;
         }
         Node.Key key = new Node.Key(op, inputs.stream().map(Node::id).toList(), attrs, kind);
         if (isCommutative(op, kind) && inputs.get(0).id() > inputs.get(1).id()) {
@@ -242,8 +292,17 @@ public final class Optimizer {
             Node existing = scope.get(key);
             if (existing != null) return existing;
         }
-        Node n = out.add(op, inputs, attrs, kind, name);
-        scopes.peek().put(key, n);
+        int here = loopLevels.size() - 1;
+        int level = hoistLevel(op, kind, inputs);
+        Node n = level == here ? out.add(op, inputs, attrs, kind, name) : out.addOutside(here - level, op, inputs, attrs, kind, name);
+        levels.put(n, level);
+        int k = 0;
+        for (Map<Node.Key, Node> scope : scopes) { // innermost first: the scope of depth level
+            if (k++ == here - level) {
+                scope.put(key, n);
+                break;
+            }
+        }
         return n;
     }
 
