@@ -104,6 +104,10 @@ public final class Optimizer {
         if (n.op().isLeaf()) {
             copy = intern(n.op(), n.attrs(), n.kind(), n.name(), List.of());
         } else {
+            for (Node i : n.inputs()) {
+                // A constant made in a loop's region and read by a value moved before the loop: made here.
+                if (!mapped.containsKey(i) && (i.op() == Op.CONST || i.op() == Op.UNDEF)) copyNode(i);
+            }
             Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
             int before = out.nextId();
             copy = make(n.op(), n.attrs(), in);
