@@ -82,4 +82,53 @@ public class Edges {
         }
         return s;
     }
+
+    @Differentiable
+    static double logit(double[] w, double b) {
+        double z = b;
+        for (int j = 0; j < w.length; j++) {
+            z += w[j];
+        }
+        return z;
+    }
+
+    @Differentiable
+    static double nestedSum(double x, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                s += x;
+            }
+        }
+        return s;
+    }
+
+    @Differentiable
+    static double returnsParameter(double x, double t, int n) {
+        for (int i = 0; i < n; i++) {
+            if (x > i) return t;
+        }
+        return 0;
+    }
+
+    @Differentiable
+    static double firstAbove(double[] x, double t) {
+        double found = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] > t) {
+                found = x[i];
+                break;
+            }
+        }
+        return found;
+    }
+
+    @Differentiable
+    static double rowsSum(double[][] xs, double c) {
+        double s = 0;
+        for (double[] row : xs) {
+            for (double v : row) s += v * c;
+        }
+        return s;
+    }
 }

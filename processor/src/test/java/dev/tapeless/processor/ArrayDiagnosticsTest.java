@@ -48,19 +48,19 @@ class ArrayDiagnosticsTest {
                         for (int i = 0; i < x.length; i++) {
                             x[i] = y * i;
                         }
-                        return x[0];""", "x[i] = y * i", Message.ARRAY_PARAMETER_WRITE.format("x")),
+                        return x[0];""", "x[i] = y * i", Message.ARRAY_PARAMETER_WRITE.format("x", "double")),
                 Arguments.of("""
                         double s = y;
                         x[0] += s;
-                        return s;""", "x[0] += s", Message.ARRAY_PARAMETER_WRITE.format("x")),
+                        return s;""", "x[0] += s", Message.ARRAY_PARAMETER_WRITE.format("x", "double")),
                 Arguments.of("""
                         if (y > 0) {
                             x[n]++;
                         }
-                        return y;""", "x[n]++", Message.ARRAY_PARAMETER_WRITE.format("x")),
-                // Data arrays are the caller's too (the suggestion names double[], whatever the type: checked up to it).
-                Arguments.of("idx[0] = n;\nreturn y;", "idx[0] = n", "writing into 'idx' would change the caller's array"),
-                Arguments.of("xs[1][0] = y;\nreturn y;", "xs[1][0] = y", "writing into 'xs' would change the caller's array"),
+                        return y;""", "x[n]++", Message.ARRAY_PARAMETER_WRITE.format("x", "double")),
+                // Data arrays are the caller's too; the suggestion names the element type.
+                Arguments.of("idx[0] = n;\nreturn y;", "idx[0] = n", Message.ARRAY_PARAMETER_WRITE.format("idx", "int")),
+                Arguments.of("xs[1][0] = y;\nreturn y;", "xs[1][0] = y", Message.ARRAY_PARAMETER_WRITE.format("xs[...]", "double")),
                 Arguments.of("""
                         double[] a = {y, 2 * y};
                         double[] b = a;
@@ -159,7 +159,7 @@ class ArrayDiagnosticsTest {
                 }
                 """);
         Compilation c = compile(s);
-        assertThat(c).hadErrorContaining(Message.ARRAY_PARAMETER_WRITE.format("v")).inFile(s).onLineContaining("v[0] = y");
+        assertThat(c).hadErrorContaining(Message.ARRAY_PARAMETER_WRITE.format("v", "double")).inFile(s).onLineContaining("v[0] = y");
         assertThat(c).hadErrorContaining("cannot inline 'fill': its body has an error, reported there").inFile(s)
                 .onLineContaining("return fill(mine, y)");
         assertThat(c).hadErrorCount(2);

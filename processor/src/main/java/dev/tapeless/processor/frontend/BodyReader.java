@@ -467,8 +467,9 @@ final class BodyReader {
         String counter = "$each" + (loopDepth + 1);
         setLocal(counter, graph.integer(0, Kind.INT));
         VariableTree v = t.getVariable();
-        Kind declared = localKind(v);
         Kind element = array.kind().element();
+        // for (double[] row : xs): each row of a double[][] (data), read as it is.
+        Kind declared = v.getType() instanceof com.sun.source.tree.ArrayTypeTree && element.isArray() ? element : localKind(v);
         Flow f = loop(t, new LoopParts(() -> graph.apply(Op.GT, length, scope.get(counter).value), false,
                 () -> setLocal(counter, graph.apply(Op.ADD, scope.get(counter).value, graph.integer(1, Kind.INT))),
                 () -> {
@@ -653,8 +654,9 @@ final class BodyReader {
         String name = v.getName().toString();
         ExpressionTree init = v.getInitializer();
         Kind kind = v.getType() instanceof com.sun.source.tree.ArrayTypeTree t ? arrayKind(t, v) : null;
+        if (init == null) throw error(v, Message.ARRAY_UNINITIALIZED, name);
         if (!(init instanceof com.sun.source.tree.NewArrayTree na)) {
-            throw error(init == null ? v : init, Message.ARRAY_INITIALIZER, name, init == null ? "" : init.toString());
+            throw error(init, Message.ARRAY_INITIALIZER, name, init.toString());
         }
         if (kind == null) {
             Kind element = na.getType() instanceof PrimitiveTypeTree p ? primitiveKind(p) : null;
@@ -727,13 +729,13 @@ final class BodyReader {
         if (a.getExpression() instanceof IdentifierTree id) {
             Local l = scope.get(id.getName().toString());
             if (l != null && l.kind.isArray()) {
-                if (!l.writable) throw error(a, Message.ARRAY_PARAMETER_WRITE, id.getName());
+                if (!l.writable) throw error(a, Message.ARRAY_PARAMETER_WRITE, id.getName(), l.kind.element().javaName());
                 return l;
             }
         }
         if (a.getExpression() instanceof com.sun.source.tree.ArrayAccessTree inner
                 && inner.getExpression() instanceof IdentifierTree id && scope.containsKey(id.getName().toString())) {
-            throw error(a, Message.ARRAY_PARAMETER_WRITE, id.getName());
+            throw error(a, Message.ARRAY_PARAMETER_WRITE, id.getName() + "[...]", "double");
         }
         throw error(a, Message.ASSIGN_TARGET, a);
     }
