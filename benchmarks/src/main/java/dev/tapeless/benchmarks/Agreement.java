@@ -14,6 +14,14 @@ final class Agreement {
         for (long i = 0; i < generated.length(); i++) require(what + "[" + i + "]", generated.getDouble(i), other.getDouble(i));
     }
 
+    /** Arrays of doubles agree elementwise to 1e-9 relative (and in length). */
+    static void require(String what, double[] generated, double[] handWritten) {
+        if (generated.length != handWritten.length) {
+            throw new IllegalStateException(what + ": lengths " + generated.length + " and " + handWritten.length);
+        }
+        for (int i = 0; i < generated.length; i++) require(what + "[" + i + "]", generated[i], handWritten[i]);
+    }
+
     static void require(String what, double generated, double handWritten) {
         if (!(Math.abs(generated - handWritten) <= 1e-9 * Math.max(1, Math.abs(generated)))) {
             throw new IllegalStateException(what + ": generated " + generated + ", hand-written " + handWritten);
