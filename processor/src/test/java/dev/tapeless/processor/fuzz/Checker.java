@@ -70,8 +70,10 @@ final class Checker {
                 findings.add(finding(f.kind, m.name, inputs[0], f.getMessage()));
             } catch (Throwable t) {
                 Throwable c = t instanceof InvocationTargetException ? t.getCause() : t;
-                if (KnownBugs.BRANCH_LAYOUT_IN_VJP && c instanceof NullPointerException && c.getStackTrace().length > 1
-                        && c.getStackTrace()[0].toString().contains("Layout.of") && c.getStackTrace()[1].getMethodName().endsWith("Vjp")) {
+                // an array from a branch that did not run, read as null (two known bugs; mutants make
+                // both shapes whatever the generator avoids)
+                if ((KnownBugs.BRANCH_LAYOUT_IN_VJP || KnownBugs.NESTED_RETURN_IN_TENSOR_METHOD) && c instanceof NullPointerException
+                        && c.getStackTrace().length > 0 && c.getStackTrace()[0].toString().contains("Layout.of")) {
                     knownBugHits++;
                     continue;
                 }

@@ -646,7 +646,16 @@ final class Generator {
     private Expr ifCondition() {
         Expr c = condition(2);
         for (int tries = 0; tries < 8 && KnownBugs.CONSTANT_IF_CONDITION && foldsToConstant(c); tries++) c = condition(2);
-        return c;
+        if (!KnownBugs.CONSTANT_IF_CONDITION || !foldsToConstant(c)) return c;
+        // a comparison of a local or parameter with a bound it is far from
+        List<String> numbers = new ArrayList<>(namesOf(Type.DOUBLE, false));
+        numbers.addAll(namesOf(Type.INT, false));
+        numbers.removeIf(n -> !(env.get(n) instanceof Number v) || Math.abs(v.doubleValue()) > (v instanceof Integer ? 1e9 : 1e300));
+        if (numbers.isEmpty()) return c;
+        String n = pick(numbers);
+        double v = ((Number) env.get(n)).doubleValue();
+        Expr bound = vars.get(n) == Type.INT ? intConstant((int) v + 1) : literal(Double.toString(v + Math.max(1, Math.abs(v))), Type.DOUBLE);
+        return node(Form.BINARY, r.nextBoolean() ? "<" : ">=", Type.BOOL, name(n), bound);
     }
 
     /** Whether some boolean part of {@code c} reads only constants (so that folding may decide it). */
@@ -1537,7 +1546,7 @@ final class Generator {
         Method callee = pick(callees);
         if (KnownBugs.EAGER_CALLEE_IN_CONDITIONAL && lazy > 0 && dividesIntegers(callee)) return null;
         if (!mutableFieldsOk() && readsMutableField(callee)) return null;
-        if (!gatedOk && gated(callee)) return null;
+        if (!gatedOk && gated(callee) || !regionsOk && hasRegions(callee)) return null;
         Expr[] args = new Expr[callee.params.size()];
         Object[] values = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
@@ -1556,6 +1565,19 @@ final class Generator {
         e.callee = callee;
         e.value = Interp.call(callee, values, fieldValues);
         return e;
+    }
+
+    /** Whether {@code m} (or a method it calls) has an if or a loop. */
+    private static boolean hasRegions(Method m) {
+        if (Fuzzer.hasControlFlow(m)) return true;
+        List<Stmt> all = new ArrayList<>();
+        for (Stmt s : m.body) s.statements(all);
+        for (Stmt s : all) {
+            List<Expr> nodes = new ArrayList<>();
+            for (Expr e : s.expressions()) e.collect(nodes);
+            for (Expr e : nodes) if (e.callee != null && hasRegions(e.callee)) return true;
+        }
+        return false;
     }
 
     /** Whether {@code m} (or a method it calls) has a {@code ?:}, max or min. */
@@ -1966,7 +1988,7 @@ final class Generator {
         if (callees.isEmpty()) return null;
         Method callee = pick(callees);
         if (!mutableFieldsOk() && readsMutableField(callee)) return null;
-        if (!gatedOk && gated(callee)) return null;
+        if (!gatedOk && gated(callee) || !regionsOk && hasRegions(callee)) return null;
         Expr[] args = new Expr[callee.params.size()];
         for (int i = 0; i < args.length; i++) {
             Param p = callee.params.get(i);

@@ -99,7 +99,8 @@ final class KnownBugs {
      * through and that is itself inside an if (or an else if), followed by a later return: its
      * Gradient and Vjp's pullback throw a NullPointerException in Kernels.zerosLike (the adjoint of
      * the result on the path that did not return is taken from null). The generator writes returns
-     * in tensor methods only directly in the branches of a top-level if, outside loops.
+     * in tensor methods only directly in the branches of a top-level if, outside loops; the same
+     * exception from a mutant (at Layout.of) is counted as a known bug.
      */
     static boolean NESTED_RETURN_IN_TENSOR_METHOD = true;
 
@@ -130,8 +131,8 @@ final class KnownBugs {
      * return w.relu().sum(); else return x.exp().sum();} (gVjp(x, -1.0, w) calls
      * Layout.of(relu) with relu null), or {@code if (n < 0) { Variable d = u.expand(3); if (n > 1) {
      * u = u.cos(); Variable e = d.sum().sub(u); } } return u.sum();} at a scalar u and n = 4. While
-     * this is on, that exception from a Vjp is counted as a known bug, not a finding (the
-     * method's forward pass and Gradient are checked before).
+     * this is on, a NullPointerException at Layout.of is counted as a known bug, not a finding
+     * (for a Vjp, the method's forward pass and Gradient are checked before).
      */
     static boolean BRANCH_LAYOUT_IN_VJP = true;
 
