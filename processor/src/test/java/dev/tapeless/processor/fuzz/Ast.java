@@ -38,10 +38,15 @@ final class Ast {
         LITERAL,
         /** A parameter, local or field read by simple name ({@code text}), or a qualified name. */
         NAME,
-        /** {@code kids[0] text kids[1]}, text one of + - * / < <= > >=. */
+        /** {@code kids[0] text kids[1]}, text one of + - * / % < <= > >= == != && ||. */
         BINARY,
-        /** {@code -kids[0]} or {@code +kids[0]} (text is the operator). */
+        /** {@code -kids[0]}, {@code +kids[0]} or {@code !kids[0]} (text is the operator). */
         UNARY,
+        /**
+         * {@code ++kids[0]}, {@code kids[0]--} ...: text is {@code ++} or {@code --}, raw is
+         * {@code pre} or {@code post}; kids[0] is a NAME of an int or long local.
+         */
+        INCDEC,
         /** {@code (double) kids[0]}. */
         CAST,
         /** {@code text(kids...)}: a static call, text includes any qualifier ({@code Math.sin}, {@code g1}). */
@@ -69,6 +74,11 @@ final class Ast {
         boolean positive;
         /** For CALL: the generated method called, or null for a Math function. */
         Method callee;
+        /**
+         * The mutator leaves this node alone (it still looks at its kids unless they are fixed
+         * too): loop headers, whose change could make a mutant loop forever.
+         */
+        boolean fixed;
 
         Expr(Form form, String text, Type type, Expr... kids) {
             this.form = form;
@@ -85,6 +95,7 @@ final class Ast {
             c.value = value;
             c.positive = positive;
             c.callee = callee;
+            c.fixed = fixed;
             return c;
         }
 
@@ -92,10 +103,14 @@ final class Ast {
             return switch (form) {
                 case LITERAL -> text.startsWith("-") ? 14 : 16;
                 case NAME, CALL, METHOD, PAREN -> 16;
+                case INCDEC -> "post".equals(raw) ? 15 : 14;
                 case UNARY, CAST -> 14;
                 case BINARY -> switch (text) {
-                    case "*", "/" -> 12;
+                    case "*", "/", "%" -> 12;
                     case "+", "-" -> 11;
+                    case "==", "!=" -> 8;
+                    case "&&" -> 4;
+                    case "||" -> 3;
                     default -> 9;
                 };
                 case CONDITIONAL -> 2;
@@ -129,6 +144,12 @@ final class Ast {
                     } else {
                         child(sb, kids[0], 14);
                     }
+                }
+                case INCDEC -> {
+                    boolean post = "post".equals(raw);
+                    if (!post) sb.append(text);
+                    child(sb, kids[0], 16);
+                    if (post) sb.append(text);
                 }
                 case CAST -> {
                     sb.append('(').append(text).append(") ");
@@ -188,22 +209,72 @@ final class Ast {
             for (Expr k : kids) k.collect(out);
         }
 
+        /** The nodes below and including this one that are not {@link #fixed}, parents first. */
+        void collectMutable(List<Expr> out) {
+            if (!fixed) out.add(this);
+            for (Expr k : kids) k.collectMutable(out);
+        }
+
+        /** Marks this node and every node below it {@link #fixed}; returns this. */
+        Expr fix() {
+            fixed = true;
+            for (Expr k : kids) k.fix();
+            return this;
+        }
+
         @Override
         public String toString() {
             return render();
         }
     }
 
-    enum StmtForm { DECLARE, ASSIGN, RETURN }
+    enum StmtForm {
+        /** {@code declaredType name = expr;} */
+        DECLARE,
+        /** {@code name operator expr;} */
+        ASSIGN,
+        /** {@code expr;}: an increment or decrement ({@code k++;}). */
+        EXPR,
+        RETURN,
+        /** {@code if (expr) body else elseBody}; no else when elseBody is null. */
+        IF,
+        /** {@code for (init; expr; update) body}. */
+        FOR,
+        /** {@code init; while (expr) body} (init may be null). */
+        WHILE,
+        /** {@code init; do body while (expr);} (init may be null). */
+        DO,
+        BREAK,
+        CONTINUE,
+        /** {@code { body }}. */
+        BLOCK
+    }
 
     static final class Stmt {
         StmtForm form;
         /** The declared type as written ({@code double}, {@code var}, ...), for DECLARE. */
         String declaredType;
         String name;
-        /** For ASSIGN: {@code =}, {@code +=}, {@code -=}, {@code *=}, {@code /=}. */
+        /** For ASSIGN: {@code =}, {@code +=}, {@code -=}, {@code *=}, {@code /=}, {@code %=}. */
         String operator;
+        /** The expression; for IF, WHILE, DO and FOR the condition (null in a FOR: none). */
         Expr expr;
+        /** For IF (then), FOR, WHILE, DO and BLOCK: the statements of the body. */
+        List<Stmt> body;
+        /** For IF: the else branch, or null. */
+        List<Stmt> elseBody;
+        /**
+         * For FOR: the declaration in its header. For WHILE and DO: a declaration written just
+         * before the loop (its counter), part of this statement so that copies carry it along.
+         * For IF: a declaration without a value written just before it, which it assigns.
+         */
+        Stmt init;
+        /** For FOR: the update in its header (an ASSIGN or EXPR, written without its semicolon). */
+        Stmt update;
+        /** The mutator neither deletes, duplicates nor copies this statement, nor changes its own expressions. */
+        boolean fixed;
+        /** For IF, FOR and WHILE: braces around a body of one simple statement (else it goes on the same line). */
+        boolean braces = true;
 
         Stmt(StmtForm form, String declaredType, String name, String operator, Expr expr) {
             this.form = form;
@@ -213,16 +284,213 @@ final class Ast {
             this.expr = expr;
         }
 
+        static Stmt control(StmtForm form, Expr condition, List<Stmt> body) {
+            Stmt s = new Stmt(form, null, null, null, condition);
+            s.body = body;
+            return s;
+        }
+
         Stmt copy() {
-            return new Stmt(form, declaredType, name, operator, expr.copy());
+            Stmt c = new Stmt(form, declaredType, name, operator, expr == null ? null : expr.copy());
+            c.body = copy(body);
+            c.elseBody = copy(elseBody);
+            c.init = init == null ? null : init.copy();
+            c.update = update == null ? null : update.copy();
+            c.fixed = fixed;
+            c.braces = braces;
+            return c;
+        }
+
+        static List<Stmt> copy(List<Stmt> list) {
+            if (list == null) return null;
+            List<Stmt> out = new ArrayList<>();
+            for (Stmt s : list) out.add(s.copy());
+            return out;
+        }
+
+        /** Whether control can reach the end of this statement (JLS 14.22, for the forms generated). */
+        boolean completesNormally() {
+            return switch (form) {
+                case RETURN, BREAK, CONTINUE -> false;
+                case IF -> elseBody == null || completesNormally(body) || completesNormally(elseBody);
+                case BLOCK -> completesNormally(body);
+                // a loop without a condition ends only through a break of its own
+                case FOR, WHILE -> !forever() || breaksOut(body);
+                case DO -> (completesNormally(body) || continuesIn(body)) && !forever() || breaksOut(body);
+                default -> true;
+            };
+        }
+
+        boolean forever() {
+            return expr == null || expr.form == Form.LITERAL && expr.text.equals("true");
+        }
+
+        static boolean completesNormally(List<Stmt> block) {
+            for (Stmt s : block) if (!s.completesNormally()) return false;
+            return true;
+        }
+
+        /** Whether {@code block} holds a break that leaves the loop whose body it is. */
+        static boolean breaksOut(List<Stmt> block) {
+            for (Stmt s : block) {
+                switch (s.form) {
+                    case BREAK -> {
+                        return true;
+                    }
+                    case IF -> {
+                        if (breaksOut(s.body) || s.elseBody != null && breaksOut(s.elseBody)) return true;
+                    }
+                    case BLOCK -> {
+                        if (breaksOut(s.body)) return true;
+                    }
+                    default -> { }
+                }
+            }
+            return false;
+        }
+
+        static boolean continuesIn(List<Stmt> block) {
+            for (Stmt s : block) {
+                switch (s.form) {
+                    case CONTINUE -> {
+                        return true;
+                    }
+                    case IF -> {
+                        if (continuesIn(s.body) || s.elseBody != null && continuesIn(s.elseBody)) return true;
+                    }
+                    case BLOCK -> {
+                        if (continuesIn(s.body)) return true;
+                    }
+                    default -> { }
+                }
+            }
+            return false;
+        }
+
+        /** This statement and every statement nested in it, outer first. */
+        void statements(List<Stmt> out) {
+            out.add(this);
+            for (List<Stmt> b : blocks()) for (Stmt s : b) s.statements(out);
+        }
+
+        /** The blocks directly inside this statement. */
+        List<List<Stmt>> blocks() {
+            List<List<Stmt>> out = new ArrayList<>();
+            if (body != null) out.add(body);
+            if (elseBody != null) out.add(elseBody);
+            return out;
+        }
+
+        /** The expressions of this statement itself (not of nested statements). */
+        List<Expr> expressions() {
+            List<Expr> out = new ArrayList<>();
+            if (init != null && init.expr != null) out.add(init.expr);
+            if (expr != null) out.add(expr);
+            if (update != null && update.expr != null) out.add(update.expr);
+            return out;
+        }
+
+        /** Single-line statements: what may stand without braces after if, for or while. */
+        boolean simple() {
+            return switch (form) {
+                case ASSIGN, EXPR, RETURN, BREAK, CONTINUE -> true;
+                default -> false;
+            };
+        }
+
+        /** The statement as one line without its semicolon (a declaration or update in a for header). */
+        String inline() {
+            return switch (form) {
+                case DECLARE -> declaredType + " " + name + " = " + expr.render();
+                case ASSIGN -> name + " " + operator + " " + expr.render();
+                case EXPR -> expr.render();
+                default -> throw new IllegalStateException(form.toString());
+            };
         }
 
         String render() {
-            return switch (form) {
-                case DECLARE -> declaredType + " " + name + " = " + expr.render() + ";";
-                case ASSIGN -> name + " " + operator + " " + expr.render() + ";";
-                case RETURN -> "return " + expr.render() + ";";
-            };
+            StringBuilder sb = new StringBuilder();
+            render(sb, "");
+            return sb.toString().strip();
+        }
+
+        void render(StringBuilder sb, String indent) {
+            switch (form) {
+                case DECLARE -> sb.append(indent).append(expr == null ? declaredType + " " + name : inline()).append(";\n");
+                case ASSIGN, EXPR -> sb.append(indent).append(inline()).append(";\n");
+                case RETURN -> sb.append(indent).append("return ").append(expr.render()).append(";\n");
+                case BREAK -> sb.append(indent).append("break;\n");
+                case CONTINUE -> sb.append(indent).append("continue;\n");
+                case BLOCK -> {
+                    sb.append(indent).append("{\n");
+                    renderBlock(sb, body, indent + "    ");
+                    sb.append(indent).append("}\n");
+                }
+                case IF -> {
+                    if (init != null) init.render(sb, indent);
+                    sb.append(indent);
+                    renderIf(sb, indent);
+                }
+                case FOR -> {
+                    sb.append(indent).append("for (").append(init == null ? "" : init.inline()).append(";")
+                            .append(expr == null ? "" : " " + expr.render()).append(";")
+                            .append(update == null ? "" : " " + update.inline()).append(")");
+                    renderBody(sb, body, indent);
+                }
+                case WHILE -> {
+                    if (init != null) init.render(sb, indent);
+                    sb.append(indent).append("while (").append(expr.render()).append(")");
+                    renderBody(sb, body, indent);
+                }
+                case DO -> {
+                    if (init != null) init.render(sb, indent);
+                    sb.append(indent).append("do {\n");
+                    renderBlock(sb, body, indent + "    ");
+                    sb.append(indent).append("} while (").append(expr.render()).append(");\n");
+                }
+            }
+        }
+
+        /** {@code if (...) ...} from the current position (after an indent or after "else "). */
+        private void renderIf(StringBuilder sb, String indent) {
+            sb.append("if (").append(expr.render()).append(")");
+            boolean inlineThen = !braces && body.size() == 1 && body.get(0).simple();
+            if (inlineThen) {
+                sb.append(' ').append(body.get(0).render());
+            } else {
+                sb.append(" {\n");
+                renderBlock(sb, body, indent + "    ");
+                sb.append(indent).append("}");
+            }
+            if (elseBody == null) {
+                sb.append('\n');
+                return;
+            }
+            sb.append(inlineThen ? "\n" + indent + "else " : " else ");
+            if (elseBody.size() == 1 && elseBody.get(0).form == StmtForm.IF && elseBody.get(0).init == null) {
+                // else if: an IF alone in the else branch
+                elseBody.get(0).renderIf(sb, indent);
+            } else if (!braces && elseBody.size() == 1 && elseBody.get(0).simple()) {
+                sb.append(elseBody.get(0).render()).append('\n');
+            } else {
+                sb.append("{\n");
+                renderBlock(sb, elseBody, indent + "    ");
+                sb.append(indent).append("}\n");
+            }
+        }
+
+        private void renderBody(StringBuilder sb, List<Stmt> b, String indent) {
+            if (!braces && b.size() == 1 && b.get(0).simple()) {
+                sb.append(' ').append(b.get(0).render()).append('\n');
+                return;
+            }
+            sb.append(" {\n");
+            renderBlock(sb, b, indent + "    ");
+            sb.append(indent).append("}\n");
+        }
+
+        static void renderBlock(StringBuilder sb, List<Stmt> b, String indent) {
+            for (Stmt s : b) s.render(sb, indent);
         }
     }
 
@@ -262,7 +530,7 @@ final class Ast {
             m.result = result;
             m.resultShape = resultShape;
             m.params = new ArrayList<>(params);
-            for (Stmt s : body) m.body.add(s.copy());
+            m.body = Stmt.copy(body);
             m.wrt = wrt == null ? null : new ArrayList<>(wrt);
             return m;
         }
@@ -308,7 +576,7 @@ final class Ast {
                 sb.append(i > 0 ? ", " : "").append(p.type.java).append(' ').append(p.name);
             }
             sb.append(") {\n");
-            for (Stmt s : body) sb.append("        ").append(s.render()).append('\n');
+            Stmt.renderBlock(sb, body, "        ");
             sb.append("    }\n");
             return sb.toString();
         }

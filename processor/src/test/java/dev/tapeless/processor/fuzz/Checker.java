@@ -35,6 +35,8 @@ final class Checker {
     private final int mutantRound;
     private final List<Finding> findings;
     private final boolean valuesOnly;
+    /** Methods whose check stopped at a known bug (see {@link KnownBugs}). */
+    int knownBugHits;
 
     Checker(Program program, ClassLoader loader, long runSeed, int mutantRound, List<Finding> findings) {
         this.program = program;
@@ -68,6 +70,13 @@ final class Checker {
                 findings.add(finding(f.kind, m.name, inputs[0], f.getMessage()));
             } catch (Throwable t) {
                 Throwable c = t instanceof InvocationTargetException ? t.getCause() : t;
+                // an array from a branch that did not run, read as null (two known bugs; mutants make
+                // both shapes whatever the generator avoids)
+                if ((KnownBugs.BRANCH_LAYOUT_IN_VJP || KnownBugs.NESTED_RETURN_IN_TENSOR_METHOD) && c instanceof NullPointerException
+                        && c.getStackTrace().length > 0 && c.getStackTrace()[0].toString().contains("Layout.of")) {
+                    knownBugHits++;
+                    continue;
+                }
                 findings.add(finding(Kind.EXCEPTION_MISMATCH, m.name, inputs[0], "unexpected " + stack(c)));
             }
         }
@@ -181,6 +190,7 @@ final class Checker {
         void run() throws Throwable {
             SplittableRandom r = new SplittableRandom(program.seed ^ m.name.hashCode());
             Object[] point = m.params.stream().map(p -> p.value).toArray();
+            if (!valuesOnly) interpreterAgrees(point);
             checkAt(point);
             if (!valuesOnly) gradientsAt(point);
             for (int i = 0; i < 2; i++) {
@@ -202,6 +212,33 @@ final class Checker {
                 else sb.append(a);
             }
             return sb.toString();
+        }
+
+        /**
+         * The generator's interpreter must compute what Java computes at the point it generated
+         * the method for (else its choices there, domains and ties, rest on wrong values).
+         */
+        void interpreterAgrees(Object[] point) throws Throwable {
+            Object expected;
+            try {
+                expected = call(src, null, point);
+            } catch (ArithmeticException e) {
+                expected = e;
+            }
+            Object mine;
+            try {
+                java.util.Map<String, Object> fields = new java.util.HashMap<>();
+                for (Field f : program.fields) fields.put(f.name, f.value);
+                mine = Interp.call(m, point, fields);
+            } catch (Interp.Fault f) {
+                mine = f;
+            }
+            boolean agree = expected instanceof Double e && mine instanceof Double g ? same(e, g)
+                    : expected instanceof ArithmeticException && mine instanceof Interp.Fault;
+            if (!agree) {
+                throw new Failure(Kind.INTERPRETER_DISAGREES, "the fuzzer's interpreter gives " + mine + ", the compiled source "
+                        + expected + " (a bug in the fuzzer)");
+            }
         }
 
         /** The forward value of the source, the companion's forward, gradient and Vjp: bit for bit. */

@@ -22,6 +22,8 @@ record Finding(Kind kind, Program program, String method, String inputs, String 
         VALID_PROGRAM_REJECTED,
         /** javac rejected a generated program: a bug in the generator, not in Tapeless. */
         GENERATOR_WROTE_INVALID_JAVA,
+        /** The fuzzer's interpreter disagrees with the compiled source: a bug in the fuzzer, not in Tapeless. */
+        INTERPRETER_DISAGREES,
         /** A double method's value differs from the source's, bit for bit. */
         FORWARD_VALUE,
         /** A tensor value differs from the tape's. */

@@ -28,5 +28,10 @@ class FuzzTest {
             Files.writeString(file, all);
             fail(r.summary() + "\n" + r.failures(5) + "\n(all " + r.findings.size() + " reproducers: " + file.toAbsolutePath() + ")");
         }
+        // the run must exercise branches and loops (a known-bug switch, or a generator change,
+        // could otherwise turn them off silently)
+        if (r.programs >= 100 && r.withControlFlow < r.programs / 3) {
+            fail("only " + r.withControlFlow + " of " + r.programs + " programs have branches or loops\n" + r.summary());
+        }
     }
 }

@@ -29,7 +29,9 @@ final class Fuzzer {
     /** What a run did and found. */
     static final class Report {
         final Options options;
-        int programs, methods, methodsChecked, rejectedAsDocumented;
+        int programs, methods, methodsChecked, rejectedAsDocumented, knownBugHits;
+        /** Programs with loops or branches, and methods checked with them. */
+        int withControlFlow, methodsCheckedWithControlFlow;
         int mutants, mutantsCompiled, mutantsWithDiagnostics, mutantsReachedProcessor;
         long millis, compileMillis, processorMillis, checkMillis;
         final List<Finding> findings = new ArrayList<>();
@@ -39,11 +41,12 @@ final class Fuzzer {
         }
 
         String summary() {
-            return String.format("fuzz seed %d, programs %d..%d: %d programs (%d methods, %d checked, %d rejected as documented), "
+            return String.format("fuzz seed %d, programs %d..%d: %d programs (%d with branches or loops; %d methods, %d checked, %d of them with branches or loops, "
+                            + "%d rejected as documented, %d hit a known bug), "
                             + "%d mutants (%d compiled, %d with diagnostics); %d finding(s); %.1f s (%.1f ms per program; compile %.1f s of which processor %.1f s, checks %.1f s)%n"
                             + "known-bug switches: %s",
-                    options.seed, options.from, options.from + options.count - 1, programs, methods, methodsChecked,
-                    rejectedAsDocumented, mutants, mutantsCompiled, mutantsWithDiagnostics, findings.size(), millis / 1000.0,
+                    options.seed, options.from, options.from + options.count - 1, programs, withControlFlow, methods, methodsChecked,
+                    methodsCheckedWithControlFlow, rejectedAsDocumented, knownBugHits, mutants, mutantsCompiled, mutantsWithDiagnostics, findings.size(), millis / 1000.0,
                     programs + mutants == 0 ? 0.0 : (double) millis / (programs + mutants), compileMillis / 1000.0,
                     processorMillis / 1000.0, checkMillis / 1000.0, KnownBugs.describe());
         }
@@ -69,8 +72,18 @@ final class Fuzzer {
 
         /** The first line of the detail with numbers and names blurred, to group similar findings. */
         static String signature(Finding f) {
-            String first = f.detail().lines().findFirst().orElse("");
-            if (first.length() > 160) first = first.substring(0, 160);
+            List<String> lines = f.detail().lines().toList();
+            String first = lines.isEmpty() ? "" : lines.get(0);
+            // an internal error: the exception and where it was thrown, not the method's name
+            first = first.replaceAll("Tapeless failed on '[^']*' \\(a bug in Tapeless; please report it with this method\\): ", "internal: ");
+            first = first.replaceAll("because .*", "");
+            for (String l : lines) {
+                if (l.strip().startsWith("at ")) {
+                    first += " " + l.strip();
+                    break;
+                }
+            }
+            if (first.length() > 240) first = first.substring(0, 240);
             return first.replaceAll("^\\S+\\.java:[0-9]+: ", "").replaceAll("fuzz\\.p[0-9]+\\.\\w+", "C")
                     .replaceAll("-?[0-9][0-9.eE+-]*", "#").replaceAll("'[^']*'", "'_'");
         }
@@ -122,10 +135,16 @@ final class Fuzzer {
             else {
                 report.programs++;
                 report.methods += p.methods.size();
+                if (p.methods.stream().anyMatch(Fuzzer::hasControlFlow)) report.withControlFlow++;
             }
             List<Finding> f = report.findings;
             if (o.exception != null) {
                 f.add(new Finding(Kind.PROCESSOR_EXCEPTION, p, null, null, o.exception, report.options.seed(), mutantRound));
+                continue;
+            }
+            if (!o.internalErrors.isEmpty() && KnownBugs.OPTIMIZER_COPY_CRASH
+                    && o.internalErrors.stream().allMatch(e -> e.contains("at dev.tapeless.processor.opt.Optimizer.copy("))) {
+                report.knownBugHits++;
                 continue;
             }
             if (!o.internalErrors.isEmpty()) {
@@ -166,11 +185,26 @@ final class Fuzzer {
             }
             if (mutant) report.mutantsCompiled++;
             long t1 = System.nanoTime();
-            int checked = new Checker(p, o.loader, report.options.seed(), mutantRound, f).run();
+            Checker checker = new Checker(p, o.loader, report.options.seed(), mutantRound, f);
+            int checked = checker.run();
+            report.knownBugHits += checker.knownBugHits;
             if (VERBOSE) System.err.printf("  %s checked in %d ms%n", p, (System.nanoTime() - t1) / 1_000_000);
-            if (!mutant) report.methodsChecked += checked;
+            if (!mutant) {
+                report.methodsChecked += checked;
+                // (an estimate: methods of a program are checked unless one fails)
+                if (checked == p.methods.size()) report.methodsCheckedWithControlFlow += (int) p.methods.stream().filter(Fuzzer::hasControlFlow).count();
+            }
             report.checkMillis += (System.nanoTime() - t1) / 1_000_000;
         }
+    }
+
+    /** Whether {@code m} has an if or a loop. */
+    static boolean hasControlFlow(dev.tapeless.processor.fuzz.Ast.Method m) {
+        List<dev.tapeless.processor.fuzz.Ast.Stmt> all = new ArrayList<>();
+        for (var s : m.body) s.statements(all);
+        return all.stream().anyMatch(s -> s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.DECLARE
+                && s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.ASSIGN && s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.RETURN
+                && s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.EXPR);
     }
 
     /** Whether an error on a valid program is one the contract allows ({@link #DOCUMENTED_REJECTIONS}). */

@@ -1,70 +1,259 @@
 package dev.tapeless.processor.fuzz;
 
-import dev.tapeless.processor.fuzz.Ast.Expr;
 import dev.tapeless.processor.fuzz.Ast.Method;
 import dev.tapeless.processor.fuzz.Ast.Param;
 import dev.tapeless.processor.fuzz.Ast.Stmt;
 import dev.tapeless.processor.fuzz.Ast.Type;
+import dev.tapeless.processor.fuzz.Ast.Expr;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates the double/int/long/boolean part of the model with Java's semantics, so that the
- * generator knows each subexpression's value at the point it will be checked at (to keep
- * arguments inside functions' domains and away from kinks). Only a guide: the reference in the
- * checks is always the compiled source method.
+ * Runs the double/int/long/boolean part of the model with Java's semantics: expressions,
+ * statements, branches and loops. The generator uses it to know each subexpression's value at
+ * the point it will be checked at (to keep arguments inside functions' domains and away from
+ * kinks), and, with a {@link Guard}, to check a generated statement on every path it takes there
+ * (every iteration of a loop). Tensor expressions are not evaluated (their value is null), only
+ * their scalar parts. The checker compares its value with the compiled source at the checked point,
+ * so that the interpreter stays honest; the reference in the checks is always the compiled source.
  */
 final class Interp {
-    private Interp() {}
+    /** More iterations than any one run of a generated loop can take: more means a generator bug. */
+    static final int MAX_TRIPS = 64;
 
-    /** Thrown for Java's run-time errors (int division by zero). */
+    /** Thrown for Java's run-time errors (int division by zero), and by a {@link Guard} that rejects a value. */
     static final class Fault extends RuntimeException {
         Fault(String m) {
             super(m, null, false, false);
         }
     }
 
-    static Object eval(Expr e, Map<String, Object> env, Map<String, Object> fields) {
-        Object[] kv = new Object[e.kids.length];
-        if (e.form == Ast.Form.CONDITIONAL) {
-            // Java evaluates only the branch taken.
-            boolean c = (Boolean) eval(e.kids[0], env, fields);
-            Object v = eval(e.kids[c ? 1 : 2], env, fields);
-            return convert(v, e.type);
-        }
-        for (int i = 0; i < kv.length; i++) kv[i] = eval(e.kids[i], env, fields);
-        if (e.form == Ast.Form.NAME) {
-            String n = e.text.substring(e.text.lastIndexOf('.') + 1);
-            Object v = env.get(n);
-            if (v == null) v = fields.get(n);
-            if (v == null) throw new IllegalStateException("unbound " + e.text);
-            return v;
-        }
-        if (e.form == Ast.Form.CALL && e.callee != null) return call(e.callee, kv, fields);
-        return apply(e, kv);
+    /** Looks at every value computed; throws {@link Fault} to reject the program's path. */
+    interface Guard {
+        /** {@code e} evaluated to {@code value} from its kids' values {@code kids}. */
+        void node(Expr e, Object[] kids, Object value);
+
+        /** {@code s} (an ASSIGN) changed {@code old} to {@code value} with the right-hand side {@code rhs}. */
+        void assign(Stmt s, Object old, Object rhs, Object value);
     }
 
+    /** How a statement ended. */
+    enum Signal { NORMAL, BREAK, CONTINUE, RETURN }
+
+    private final Map<String, Object> fields;
+    private final Guard guard;
+    /** The value of the last return, and the result type of the method running. */
+    private Object returned;
+    private Type result = Type.DOUBLE;
+
+    Interp(Map<String, Object> fields, Guard guard) {
+        this.fields = fields;
+        this.guard = guard;
+    }
+
+    /** Evaluates {@code e} without a guard (the generator's value of an expression it has just built). */
+    static Object eval(Expr e, Map<String, Object> env, Map<String, Object> fields) {
+        return new Interp(fields, null).eval(e, env);
+    }
+
+    /** Runs {@code m} on {@code args} without a guard. */
     static Object call(Method m, Object[] args, Map<String, Object> fields) {
+        return new Interp(fields, null).invoke(m, args);
+    }
+
+    private static final Object[] NONE = {};
+
+    Object eval(Expr e, Map<String, Object> env) {
+        Object[] kv = NONE;
+        Object v;
+        switch (e.form) {
+            case CONDITIONAL -> {
+                // Java evaluates only the branch taken.
+                boolean c = (Boolean) eval(e.kids[0], env);
+                v = convert(eval(e.kids[c ? 1 : 2], env), e.type);
+            }
+            case NAME -> {
+                String n = e.text.substring(e.text.lastIndexOf('.') + 1);
+                if (e.type == Type.TENSOR || e.type == Type.DATA) {
+                    v = null; // (arrays are not evaluated)
+                } else {
+                    v = env.containsKey(n) && e.text.indexOf('.') < 0 ? env.get(n) : fields.get(n);
+                    if (v == null) throw new IllegalStateException("unbound " + e.text);
+                }
+            }
+            case INCDEC -> {
+                String n = e.kids[0].text;
+                Object old = env.get(n);
+                Object now = arith(e.text.substring(0, 1), typeOfValue(old), old, 1);
+                env.put(n, now);
+                v = "post".equals(e.raw) ? old : now;
+            }
+            default -> {
+                if (e.form == Ast.Form.BINARY && (e.text.equals("&&") || e.text.equals("||"))) {
+                    // the right operand only where it decides
+                    boolean a = (Boolean) eval(e.kids[0], env);
+                    v = e.text.equals("&&") != a ? a : (Boolean) eval(e.kids[1], env);
+                    break;
+                }
+                kv = new Object[e.kids.length];
+                for (int i = 0; i < kv.length; i++) kv[i] = eval(e.kids[i], env);
+                if (e.type == Type.TENSOR || e.type == Type.DATA) v = null;
+                else if (e.form == Ast.Form.CALL && e.callee != null) v = invoke(e.callee, kv);
+                else v = apply(e, kv);
+            }
+        }
+        if (guard != null) guard.node(e, kv, v);
+        return v;
+    }
+
+    Object invoke(Method m, Object[] args) {
         Map<String, Object> env = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             Param p = m.params.get(i);
-            env.put(p.name, convert(args[i], p.type));
+            env.put(p.name, p.type.numeric() || p.type == Type.BOOL ? convert(args[i], p.type) : args[i]);
         }
-        return run(m, env, fields);
+        return run(m, env);
+    }
+
+    /** Runs the body of {@code m} with its parameters bound in {@code env}; returns its value. */
+    Object run(Method m, Map<String, Object> env) {
+        Type outer = result;
+        result = m.result;
+        try {
+            Signal s = block(m.body, env);
+            if (s != Signal.RETURN) throw new IllegalStateException("no return in " + m.name);
+            return returned;
+        } finally {
+            result = outer;
+        }
     }
 
     static Object run(Method m, Map<String, Object> env, Map<String, Object> fields) {
-        for (Stmt s : m.body) {
-            Object v = eval(s.expr, env, fields);
-            switch (s.form) {
-                case RETURN -> {
-                    return convert(v, m.result);
+        return new Interp(fields, null).run(m, env);
+    }
+
+    /** The value the last RETURN returned. */
+    Object returned() {
+        return returned;
+    }
+
+    /** Runs statements in a scope of their own: what they declare is gone afterwards. */
+    Signal block(List<Stmt> statements, Map<String, Object> env) {
+        List<String> declared = new ArrayList<>();
+        try {
+            for (Stmt s : statements) {
+                Signal sig = exec(s, env, declared);
+                if (sig != Signal.NORMAL) return sig;
+            }
+            return Signal.NORMAL;
+        } finally {
+            env.keySet().removeAll(declared);
+        }
+    }
+
+    /** Runs one statement; what it declares into the enclosing scope goes into {@code declared}. */
+    Signal exec(Stmt s, Map<String, Object> env, List<String> declared) {
+        switch (s.form) {
+            case DECLARE -> {
+                // (a local declared without a value is assigned before it is read: Java checks that)
+                Object v = s.expr == null ? zero(s.declaredType) : eval(s.expr, env);
+                if (v != null && !s.declaredType.equals("var")) v = convert(v, typeOf(s.declaredType));
+                env.put(s.name, v);
+                declared.add(s.name);
+                return Signal.NORMAL;
+            }
+            case ASSIGN -> {
+                Object rhs = eval(s.expr, env);
+                Object old = env.get(s.name);
+                if (old == null && !env.containsKey(s.name)) old = fields.get(s.name);
+                if (rhs == null && old == null) return Signal.NORMAL; // a tensor
+                Object v = assign(old, s.operator, rhs);
+                if (guard != null) guard.assign(s, old, rhs, v);
+                env.put(s.name, v);
+                return Signal.NORMAL;
+            }
+            case EXPR -> {
+                eval(s.expr, env);
+                return Signal.NORMAL;
+            }
+            case RETURN -> {
+                Object v = eval(s.expr, env);
+                returned = v == null ? null : convert(v, result);
+                return Signal.RETURN;
+            }
+            case BREAK -> {
+                return Signal.BREAK;
+            }
+            case CONTINUE -> {
+                return Signal.CONTINUE;
+            }
+            case BLOCK -> {
+                return block(s.body, env);
+            }
+            case IF -> {
+                if (s.init != null) exec(s.init, env, declared);
+                boolean c = (Boolean) eval(s.expr, env);
+                if (c) return block(s.body, env);
+                return s.elseBody == null ? Signal.NORMAL : block(s.elseBody, env);
+            }
+            case FOR -> {
+                List<String> header = new ArrayList<>();
+                try {
+                    if (s.init != null) exec(s.init, env, header);
+                    int trips = 0;
+                    while (s.expr == null || (Boolean) eval(s.expr, env)) {
+                        trip(s, ++trips);
+                        Signal sig = block(s.body, env);
+                        if (sig == Signal.BREAK) break;
+                        if (sig == Signal.RETURN) return sig;
+                        if (s.update != null) exec(s.update, env, header);
+                    }
+                    return Signal.NORMAL;
+                } finally {
+                    env.keySet().removeAll(header);
                 }
-                case DECLARE -> env.put(s.name, s.declaredType.equals("var") ? v : convert(v, typeOf(s.declaredType)));
-                case ASSIGN -> env.put(s.name, assign(env.get(s.name), s.operator, v));
+            }
+            case WHILE -> {
+                if (s.init != null) exec(s.init, env, declared);
+                int trips = 0;
+                while ((Boolean) eval(s.expr, env)) {
+                    trip(s, ++trips);
+                    Signal sig = block(s.body, env);
+                    if (sig == Signal.BREAK) break;
+                    if (sig == Signal.RETURN) return sig;
+                }
+                return Signal.NORMAL;
+            }
+            case DO -> {
+                if (s.init != null) exec(s.init, env, declared);
+                int trips = 0;
+                do {
+                    trip(s, ++trips);
+                    Signal sig = block(s.body, env);
+                    if (sig == Signal.BREAK) break;
+                    if (sig == Signal.RETURN) return sig;
+                } while ((Boolean) eval(s.expr, env));
+                return Signal.NORMAL;
             }
         }
-        throw new IllegalStateException("no return");
+        throw new IllegalStateException(s.form.toString());
+    }
+
+    /** The zero of a declared type, or null for an array. */
+    private static Object zero(String declared) {
+        return switch (declared) {
+            case "double" -> 0.0;
+            case "int" -> 0;
+            case "long" -> 0L;
+            case "boolean" -> false;
+            default -> null;
+        };
+    }
+
+    private static void trip(Stmt loop, int trips) {
+        if (trips > MAX_TRIPS) throw new IllegalStateException("a generated loop ran more than " + MAX_TRIPS + " times: " + loop.render());
     }
 
     static Type typeOf(String declared) {
@@ -124,17 +313,31 @@ final class Interp {
                 return kv[0];
             case CAST:
                 return narrow(kv[0], e.type);
+            case INCDEC:
+                // (the value alone; eval also stores it)
+                return "post".equals(e.raw) ? kv[0] : arith(e.text.substring(0, 1), typeOfValue(kv[0]), kv[0], 1);
             case UNARY:
-                if (e.text.equals("+")) return convert(kv[0], e.type);
-                return switch (e.type) {
+                if (e.text.equals("!")) return !(Boolean) kv[0];
+                if (e.text.equals("+")) return convert(kv[0], typeOfValue(kv[0]) == Type.DOUBLE ? Type.DOUBLE : Type.promote(typeOfValue(kv[0]), Type.INT));
+                return switch (typeOfValue(kv[0])) {
                     case DOUBLE -> -((Number) kv[0]).doubleValue();
                     case LONG -> -((Number) kv[0]).longValue();
                     default -> -((Number) kv[0]).intValue();
                 };
             case BINARY: {
+                if (kv[0] instanceof Boolean a) {
+                    boolean b = (Boolean) kv[1];
+                    return switch (e.text) {
+                        case "==" -> a == b;
+                        case "!=" -> a != b;
+                        case "&&" -> a && b;
+                        case "||" -> a || b;
+                        default -> throw new IllegalArgumentException(e.text);
+                    };
+                }
                 Type p = Type.promote(typeOfValue(kv[0]), typeOfValue(kv[1]));
                 return switch (e.text) {
-                    case "<", "<=", ">", ">=" -> compare(e.text, p, kv[0], kv[1]);
+                    case "<", "<=", ">", ">=", "==", "!=" -> compare(e.text, p, kv[0], kv[1]);
                     default -> arith(e.text, p, kv[0], kv[1]);
                 };
             }
@@ -163,27 +366,33 @@ final class Interp {
                     case "+" -> x + y;
                     case "-" -> x - y;
                     case "*" -> x * y;
-                    default -> x / y;
+                    case "%" -> x % y;
+                    case "/" -> x / y;
+                    default -> throw new IllegalArgumentException(op);
                 };
             }
             case LONG: {
                 long x = ((Number) a).longValue(), y = ((Number) b).longValue();
-                if (op.equals("/") && y == 0) throw new Fault("/ by zero");
+                if ((op.equals("/") || op.equals("%")) && y == 0) throw new Fault("/ by zero");
                 return switch (op) {
                     case "+" -> x + y;
                     case "-" -> x - y;
                     case "*" -> x * y;
-                    default -> x / y;
+                    case "%" -> x % y;
+                    case "/" -> x / y;
+                    default -> throw new IllegalArgumentException(op);
                 };
             }
             default: {
                 int x = ((Number) a).intValue(), y = ((Number) b).intValue();
-                if (op.equals("/") && y == 0) throw new Fault("/ by zero");
+                if ((op.equals("/") || op.equals("%")) && y == 0) throw new Fault("/ by zero");
                 return switch (op) {
                     case "+" -> x + y;
                     case "-" -> x - y;
                     case "*" -> x * y;
-                    default -> x / y;
+                    case "%" -> x % y;
+                    case "/" -> x / y;
+                    default -> throw new IllegalArgumentException(op);
                 };
             }
         }
@@ -197,7 +406,10 @@ final class Interp {
                 case "<" -> x < y;
                 case "<=" -> x <= y;
                 case ">" -> x > y;
-                default -> x >= y;
+                case ">=" -> x >= y;
+                case "==" -> x == y;
+                case "!=" -> x != y;
+                default -> throw new IllegalArgumentException(op);
             };
         }
         long x = ((Number) a).longValue(), y = ((Number) b).longValue();
@@ -206,16 +418,48 @@ final class Interp {
             case "<" -> c < 0;
             case "<=" -> c <= 0;
             case ">" -> c > 0;
-            default -> c >= 0;
+            case ">=" -> c >= 0;
+            case "==" -> c == 0;
+            case "!=" -> c != 0;
+            default -> throw new IllegalArgumentException(op);
         };
     }
 
-    static double math(String qualified, Object[] kv) {
+    /**
+     * A Math or StrictMath function as Java resolves it: abs, min and max of ints (or longs) are
+     * the int (long) overloads; everything else takes doubles.
+     */
+    static Object math(String qualified, Object[] kv) {
         boolean strict = qualified.startsWith("StrictMath") || qualified.startsWith("java.lang.StrictMath");
         String f = qualified.substring(qualified.lastIndexOf('.') + 1);
+        Type integral = mathIntegralType(f, kv);
+        if (integral == Type.INT) {
+            int a = (Integer) kv[0];
+            return switch (f) {
+                case "abs" -> Math.abs(a);
+                case "min" -> Math.min(a, (Integer) kv[1]);
+                default -> Math.max(a, (Integer) kv[1]);
+            };
+        }
+        if (integral == Type.LONG) {
+            long a = ((Number) kv[0]).longValue();
+            return switch (f) {
+                case "abs" -> Math.abs(a);
+                case "min" -> Math.min(a, ((Number) kv[1]).longValue());
+                default -> Math.max(a, ((Number) kv[1]).longValue());
+            };
+        }
         double a = ((Number) kv[0]).doubleValue();
         double b = kv.length > 1 ? ((Number) kv[1]).doubleValue() : 0;
         return strict ? strictMath(f, a, b) : plainMath(f, a, b);
+    }
+
+    /** INT or LONG where Java picks the integral overload of {@code f} for these arguments, else DOUBLE. */
+    static Type mathIntegralType(String f, Object[] kv) {
+        if (!f.equals("abs") && !f.equals("min") && !f.equals("max")) return Type.DOUBLE;
+        Type t = Type.INT;
+        for (Object v : kv) t = Type.promote(t, typeOfValue(v));
+        return t;
     }
 
     static double plainMath(String f, double a, double b) {

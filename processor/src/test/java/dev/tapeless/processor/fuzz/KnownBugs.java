@@ -78,6 +78,135 @@ final class KnownBugs {
     /** Issue 8 A5: a Vjp re-reads mutable static fields at pullback time (the check is skipped). */
     static boolean VJP_REREADS_MUTABLE_STATICS = false;
 
+    // Control flow (found by the fuzzer's branches and loops, on 6dd2481).
+
+    /**
+     * A local or parameter whose name starts with {@code $} (legal Java) is taken for one of the
+     * frontend's flags ({@code $ret}, {@code $brk1}, ...) and not carried through a loop that assigns
+     * it: {@code for (int i = 0; i < 3; i++) $x = $x * 2.0; return $x;} returns $x unchanged (1.5
+     * instead of 12.0, gradient 1 instead of 8). The generator names nothing {@code $...}.
+     */
+    static boolean DOLLAR_NAMES_IN_LOOPS = true;
+
+    /**
+     * {@code n %= 3} on an int or long local is rejected ("operator '%=' is not supported ...; use
+     * + - * / and unary -", which is also out of date: % is supported). The generator writes no %=.
+     */
+    static boolean REMAINDER_ASSIGNMENT = true;
+
+    /**
+     * A tensor method with a return inside a loop, or inside an if whose other branch falls
+     * through and that is itself inside an if (or an else if), followed by a later return: its
+     * Gradient and Vjp's pullback throw a NullPointerException in Kernels.zerosLike (the adjoint of
+     * the result on the path that did not return is taken from null). The generator writes returns
+     * in tensor methods only directly in the branches of a top-level if, outside loops; the same
+     * exception from a mutant (at Layout.of) is counted as a known bug.
+     */
+    static boolean NESTED_RETURN_IN_TENSOR_METHOD = true;
+
+    /**
+     * A loop through which a double's adjoint passes unchanged: the double starts from a value
+     * that depends on a parameter and the loop only adds to it something that does not depend on
+     * it ({@code for (int i = 0; i < 3; i++) x += q; return x;}, or {@code x += 1.0} beside other
+     * work; for a tensor, {@code h = h} in a branch in the loop): the optimizer fails ("Tapeless
+     * failed on 'f' (a bug in Tapeless ...): NullPointerException ... at Optimizer.copy"). The
+     * generator writes {@code v += e}, {@code v -= e} and {@code v = v + e} in a loop only on a
+     * double whose value on entry to the loop depends on no double parameter (as {@code double s
+     * = 0.0} does), and no {@code h = h}.
+     */
+    static boolean UNCHANGED_LOOP_ADJOINT = true;
+
+    /**
+     * A loop inside an if inside a do-while loop, or inside a while loop whose condition has a
+     * side effect ({@code while (i++ < 7) { if (i >= 6) { for (...) x = x * 2.0; } }}), or after an
+     * {@code if (...) break;} in one: "Tapeless failed ...: NullPointerException ... at
+     * BodyReader.restore" (the inner loop removes the outer loop's pseudo-local $go, which the
+     * if's branches then restore). The generator writes no loop inside such a loop.
+     */
+    static boolean LOOP_IN_BRANCH_OF_ROTATED_LOOP = true;
+
+    /**
+     * A tensor method's Vjp keeps the layout of an array computed in one branch of an if, and
+     * throws a NullPointerException in Layout.of when that branch did not run: {@code if (t > 0)
+     * return w.relu().sum(); else return x.exp().sum();} (gVjp(x, -1.0, w) calls
+     * Layout.of(relu) with relu null), or {@code if (n < 0) { Variable d = u.expand(3); if (n > 1) {
+     * u = u.cos(); Variable e = d.sum().sub(u); } } return u.sum();} at a scalar u and n = 4. While
+     * this is on, a NullPointerException at Layout.of is counted as a known bug, not a finding
+     * (for a Vjp, the method's forward pass and Gradient are checked before).
+     */
+    static boolean BRANCH_LAYOUT_IN_VJP = true;
+
+    /**
+     * A loop whose body ends in an unconditional break and whose condition has a side effect read
+     * after the loop ({@code while (--i > 0) { x = x * 2.0; break; } return x * i;}): "Tapeless
+     * failed ...: NullPointerException ... at Optimizer.copy". The generator ends no body of such
+     * a loop with a bare break.
+     */
+    static boolean BREAK_ENDS_ROTATED_LOOP = true;
+
+    /**
+     * A gated adjoint (of {@code ?:}, Math.max or Math.min) after an if or a loop that assigned
+     * what it reads: the reverse pass declares the gated adjoint's values inside {@code if (gate)
+     * { ... }} and the reverse of the earlier if or loop reads them after it, so the companion does
+     * not compile ("cannot find symbol d_x"): {@code if (y > 10) x = x * 2; return Math.max(0.5, q
+     * * x);}, or {@code if (n > x) x *= 1.5; return x + (n > 5 ? x / -x : 0.5);}. The generator
+     * writes no {@code ?:} of doubles, max or min after or inside an if or a loop; nor before one
+     * ({@code double h = b ? x : 2.0;} then a loop has the same fault): a method (and what it
+     * calls) has either branches and loops, or these.
+     */
+    static boolean GATED_ADJOINT_AFTER_REGION = true;
+
+    /**
+     * A call, in a branch of {@code ?:} (or the right of && or ||), to a method whose statements
+     * divide integers: the companion runs the callee's statements whether or not the branch is
+     * taken, so a division by zero Java never performs throws ({@code static double g(long r, int
+     * s) { r /= s % 2; return 0.5 * r; }} and {@code b ? g(s, s) : x} at s = 8, b = false: the
+     * source returns x, the companion throws ArithmeticException). The generator calls no such
+     * method there.
+     */
+    static boolean EAGER_CALLEE_IN_CONDITIONAL = true;
+
+    /**
+     * A mutable static field read in a branch of an if (or after an if that returns, whose rest
+     * is read into a branch): the Gradient and the Vjp declare a local of the field's name for
+     * the reverse pass, initialized to 0.0 and never assigned, which shadows the field, so both
+     * the value and the gradient are wrong ({@code static double K = 2.0;} and {@code double y =
+     * x; if (n > 0) y = K * x; return y;} at x = 1.5, n = 1: fGradient gives value 0.0 and d/dx 0.0
+     * instead of 3.0 and 2.0; the forward pass alone is right). The generator reads mutable fields
+     * (and calls methods that do) only before the method's first if or loop.
+     */
+    static boolean MUTABLE_FIELD_IN_BRANCH = true;
+
+    /**
+     * The optimizer's crash on loops ("Tapeless failed on 'f' ...: NullPointerException: Cannot
+     * invoke "java.lang.Integer.intValue()" ... at Optimizer.copy(Optimizer.java:83)") has more
+     * triggers than the two the generator avoids ({@link #UNCHANGED_LOOP_ADJOINT}, {@link
+     * #BREAK_ENDS_ROTATED_LOOP}), for example a dead tensor local in a loop that reassigns another:
+     * {@code for (int i = 0; i < 2; i++) { Variable g = l.sigmoid(); n = d.sqrt(); } return
+     * n.sum();}. While this is on, that internal error is counted as a known bug (in the run's
+     * summary), not a finding; the program is then not checked.
+     */
+    static boolean OPTIMIZER_COPY_CRASH = true;
+
+    /**
+     * An if on a condition whose value is known at compile time, among branches: "Tapeless failed
+     * ...: IllegalStateException: node used before it is defined: %5" (at BodyWriter.ref), for
+     * example {@code if (y < 0) return y; if (x < 0.5) { if (0 >= 5) return x; } return 0.75;}, or
+     * in a tensor method {@code if (Math.cos(2.0) >= 8) { } else if (6 < Math.atan2(s, 2.0)) { }
+     * else if (6 % 4 != 2) { p = p.cos(); } return p.sum();}. The generator writes no if on a
+     * condition that reads only literals and static final fields.
+     */
+    static boolean CONSTANT_IF_CONDITION = true;
+
+    /**
+     * A loop that copies a local and then changes the original: {@code double z = 0.0; for (int i
+     * = 0; i < 3; i++) { z = x; x *= 0.25; } return z;} returns 0.015625 instead of 0.0625 at x =
+     * 1 (the companion assigns the loop-carried copy z after x's new value, not before: a lost
+     * copy), in the forward pass, the Gradient and the Vjp alike. The generator assigns no bare
+     * name in a loop.
+     */
+    static boolean LOOP_LOST_COPY = true;
+
     /** Parses {@code NAME=true|false,...} and sets the switches. */
     static void configure(String spec) {
         if (spec == null || spec.isBlank()) return;

@@ -13,8 +13,13 @@ import java.util.SplittableRandom;
 /**
  * Rewrites a valid program into a likely invalid (or differently valid) one, staying
  * syntactically Java: deletes or duplicates statements, swaps operands, replaces operators,
- * functions, ops, names, literals and types. The processor must answer each with a companion
- * that compiles or with diagnostics, never with an exception.
+ * functions, ops, names, literals and types, swaps branches and turns break into continue. The
+ * processor must answer each with a companion that compiles or with diagnostics, never with an
+ * exception.
+ *
+ * <p>Mutants must still terminate: the mutator leaves alone whatever is {@code fixed} (a loop's
+ * header, counter, step and guard) and never writes {@code ++} or {@code --} on a loop counter
+ * (see {@link Generator#COUNTER_NAMES}).
  */
 final class Mutator {
     private Mutator() {}
@@ -47,19 +52,41 @@ final class Mutator {
         return list.get(r.nextInt(list.size()));
     }
 
+    /** Every statement of {@code m}, nested ones included. */
+    static List<Stmt> statements(Method m) {
+        List<Stmt> all = new ArrayList<>();
+        for (Stmt s : m.body) s.statements(all);
+        return all;
+    }
+
+    /** The method's body and every block nested in it. */
+    static List<List<Stmt>> blocks(Method m) {
+        List<List<Stmt>> out = new ArrayList<>();
+        out.add(m.body);
+        for (Stmt s : statements(m)) out.addAll(s.blocks());
+        return out;
+    }
+
+    /** The statements of {@code block} the mutator may delete, duplicate or copy. */
+    private static List<Stmt> movable(List<Stmt> block) {
+        return block.stream().filter(s -> !s.fixed).toList();
+    }
+
     private static void once(Program p, SplittableRandom r) {
         Method m = pick(r, p.methods);
         List<Expr> nodes = new ArrayList<>();
-        for (Stmt s : m.body) s.expr.collect(nodes);
+        List<Stmt> all = statements(m);
+        for (Stmt s : all) for (Expr x : s.expressions()) if (!s.fixed || x == s.expr) x.collectMutable(nodes);
         if (nodes.isEmpty()) {
             m.body.add(new Stmt(StmtForm.RETURN, null, null, null, new Expr(Form.LITERAL, "1.0", Ast.Type.DOUBLE)));
             return;
         }
         Expr e = pick(r, nodes);
-        switch (r.nextInt(14)) {
+        List<Stmt> block = pick(r, blocks(m));
+        List<Stmt> movable = movable(block);
+        switch (r.nextInt(17)) {
             case 0 -> {
-                if (m.body.size() > 1) m.body.remove(r.nextInt(m.body.size()));
-                else m.body.clear();
+                if (!movable.isEmpty()) block.remove(pick(r, movable));
             }
             case 1 -> {
                 if (e.kids.length >= 2) {
@@ -71,7 +98,11 @@ final class Mutator {
             }
             case 2 -> {
                 if (e.form == Form.BINARY) e.text = pick(r, OPERATORS);
-                else if (e.form == Form.UNARY) e.text = pick(r, List.of("-", "+", "!", "~", "++", "--"));
+                else if (e.form == Form.UNARY) {
+                    // (no ++ or -- on a loop counter: the mutant could loop forever)
+                    boolean counter = e.kids[0].form == Form.NAME && Generator.COUNTER_NAMES.contains(e.kids[0].text);
+                    e.text = pick(r, counter ? List.of("-", "+", "!", "~") : List.of("-", "+", "!", "~", "++", "--"));
+                }
             }
             case 3 -> {
                 if (e.form == Form.CALL && e.callee == null && e.text.contains(".")) {
@@ -95,7 +126,7 @@ final class Mutator {
                 // replace a node by a name from the method, or an unknown one
                 List<String> names = new ArrayList<>();
                 for (var param : m.params) names.add(param.name);
-                for (Stmt s : m.body) if (s.name != null) names.add(s.name);
+                for (Stmt s : all) if (s.name != null) names.add(s.name);
                 for (var f : p.fields) names.add(f.name);
                 names.add("undefinedName");
                 names.add(p.cls);
@@ -103,18 +134,18 @@ final class Mutator {
             }
             case 6 -> replace(e, new Expr(Form.PAREN, null, e.type, new Expr(Form.LITERAL, pick(r, LITERALS), e.type)));
             case 7 -> {
-                List<Stmt> decls = m.body.stream().filter(s -> s.form == StmtForm.DECLARE).toList();
+                List<Stmt> decls = all.stream().filter(s -> s.form == StmtForm.DECLARE && !s.fixed).toList();
                 if (!decls.isEmpty()) pick(r, decls).declaredType = pick(r, TYPES);
             }
             case 8 -> {
-                List<Stmt> assigns = m.body.stream().filter(s -> s.form == StmtForm.ASSIGN).toList();
+                List<Stmt> assigns = all.stream().filter(s -> s.form == StmtForm.ASSIGN && !s.fixed).toList();
                 if (!assigns.isEmpty()) pick(r, assigns).operator = pick(r, COMPOUND);
             }
             case 9 -> {
                 // duplicate a statement (a second declaration, or a return that is not last)
-                if (m.body.isEmpty()) return;
-                Stmt s = pick(r, m.body).copy();
-                m.body.add(r.nextInt(m.body.size() + 1), s);
+                if (movable.isEmpty()) return;
+                Stmt s = pick(r, movable).copy();
+                block.add(r.nextInt(block.size() + 1), s);
             }
             case 10 -> replace(e, new Expr(Form.CAST, pick(r, List.of("int", "long", "float", "double", "Object", "short")),
                     e.type, e.copy()));
@@ -125,8 +156,31 @@ final class Mutator {
             }
             case 12 -> {
                 // copy a statement from another method (its names may not exist here)
-                Method other = pick(r, p.methods);
-                if (!other.body.isEmpty()) m.body.add(r.nextInt(m.body.size() + 1), pick(r, other.body).copy());
+                List<Stmt> from = statements(pick(r, p.methods)).stream().filter(s -> !s.fixed).toList();
+                if (!from.isEmpty()) block.add(r.nextInt(block.size() + 1), pick(r, from).copy());
+            }
+            case 13 -> {
+                // swap the branches of an if, or drop its else
+                List<Stmt> ifs = all.stream().filter(s -> s.form == StmtForm.IF && !s.fixed).toList();
+                if (ifs.isEmpty()) return;
+                Stmt s = pick(r, ifs);
+                if (s.elseBody != null && r.nextBoolean()) {
+                    List<Stmt> t = s.body;
+                    s.body = s.elseBody;
+                    s.elseBody = t;
+                } else {
+                    s.elseBody = null;
+                }
+            }
+            case 14 -> {
+                // break <-> continue, or negate a condition
+                List<Stmt> jumps = all.stream().filter(s -> !s.fixed && (s.form == StmtForm.BREAK || s.form == StmtForm.CONTINUE)).toList();
+                if (!jumps.isEmpty() && r.nextBoolean()) {
+                    Stmt s = pick(r, jumps);
+                    s.form = s.form == StmtForm.BREAK ? StmtForm.CONTINUE : StmtForm.BREAK;
+                } else if (e.type == Ast.Type.BOOL) {
+                    replace(e, new Expr(Form.UNARY, "!", Ast.Type.BOOL, new Expr(Form.PAREN, null, Ast.Type.BOOL, e.copy())));
+                }
             }
             default -> {
                 // change the method's result or a parameter's type by swapping it with another method's
