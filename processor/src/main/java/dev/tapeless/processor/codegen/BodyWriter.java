@@ -728,6 +728,19 @@ final class BodyWriter {
             if (into != null && into.op() == Op.ARG) declared.put(y, refs.get(into));
         }
         Node test = cond.yields().get(0);
+        if (test.isConst(0)) { // never runs (found so only after the optimizer's last pass): no loop, which Java would reject
+            lastOrigin = Origin.NONE;
+            for (Node r : resultsOf.getOrDefault(n, List.of())) {
+                int k = (int) r.attrs().integer();
+                CodeBlock v = r == trips ? counter : refs.get(args.get(k));
+                if (declared.containsKey(r) && r != trips) {
+                    out.addStatement("$L = $L", declared.get(r), v);
+                } else {
+                    refs.put(r, v);
+                }
+            }
+            return;
+        }
         if (stepped >= 0) {
             for (Node m : cond.nodes()) emit(m);
             Node a = args.get(stepped);

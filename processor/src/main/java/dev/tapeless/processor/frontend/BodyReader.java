@@ -173,22 +173,22 @@ final class BodyReader {
         }
     }
 
-    private static final String RET = "$ret";
-    private static final String VAL = "$val";
-    private static final String GO = "$go";
+    private static final String RET = "#ret";
+    private static final String VAL = "#val";
+    private static final String GO = "#go";
     /** The depth of the innermost loop being read (0: none); its break and continue flags carry it. */
     private int loopDepth;
 
     private String brk() {
-        return "$brk" + loopDepth;
+        return "#brk" + loopDepth;
     }
 
     private String cont() {
-        return "$cont" + loopDepth;
+        return "#cont" + loopDepth;
     }
 
     private static boolean isFlag(String name) {
-        return name.startsWith("$") && !name.equals(VAL) && !name.startsWith("$each");
+        return name.startsWith("#") && !name.equals(VAL) && !name.startsWith("#each");
     }
 
     private Flow block(List<? extends StatementTree> statements) {
@@ -271,7 +271,7 @@ final class BodyReader {
     private Flow scoped(StatementTree s) {
         Set<String> outer = new HashSet<>(scope.keySet());
         Flow f = s instanceof BlockTree b ? block(b.getStatements()) : statementAt(s);
-        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
+        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("#"));
         return f;
     }
 
@@ -294,7 +294,7 @@ final class BodyReader {
     }
 
     private Kind kindOfLocal(String name, Map<String, Node> a, Map<String, Node> b) {
-        if (name.startsWith("$each")) return Kind.INT;
+        if (name.startsWith("#each")) return Kind.INT;
         if (isFlag(name)) return Kind.BOOL;
         if (name.equals(VAL)) return resultKind;
         return scope.get(name).kind;
@@ -337,8 +337,8 @@ final class BodyReader {
             List<Node> extra1, List<Node> extra2) {
         Map<String, Node> before = values();
         Set<String> names = new java.util.LinkedHashSet<>(before.keySet());
-        for (String k : v1.keySet()) if (k.startsWith("$")) names.add(k);
-        for (String k : v2.keySet()) if (k.startsWith("$")) names.add(k);
+        for (String k : v1.keySet()) if (k.startsWith("#")) names.add(k);
+        for (String k : v2.keySet()) if (k.startsWith("#")) names.add(k);
         List<String> merged = new java.util.ArrayList<>();
         List<Node> y1 = new java.util.ArrayList<>(extra1);
         List<Node> y2 = new java.util.ArrayList<>(extra2);
@@ -374,10 +374,10 @@ final class BodyReader {
     private static String resultName(String k) {
         if (k.equals(VAL)) return "$result";
         if (k.equals(RET)) return "$returned";
-        if (k.equals(GO)) return "$go";
-        if (k.startsWith("$brk")) return "$broke";
-        if (k.startsWith("$cont")) return "$continued";
-        if (k.startsWith("$each")) return "$i";
+        if (k.startsWith(GO)) return "$go";
+        if (k.startsWith("#brk")) return "$broke";
+        if (k.startsWith("#cont")) return "$continued";
+        if (k.startsWith("#each")) return "$i";
         return k;
     }
 
@@ -452,7 +452,7 @@ final class BodyReader {
         };
         Flow f = loop(loop, new LoopParts(forever ? null : () -> condition(cond, "the condition of a loop"),
                 Assigned.hasEffects(cond), after, null, List.of()), body, testFirst);
-        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
+        scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("#"));
         return f;
     }
 
@@ -464,7 +464,7 @@ final class BodyReader {
         }
         String arrayName = t.getExpression() instanceof IdentifierTree id ? id.getName().toString() : null;
         Node length = graph.apply(Op.LENGTH, array);
-        String counter = "$each" + (loopDepth + 1);
+        String counter = "#each" + (loopDepth + 1);
         setLocal(counter, graph.integer(0, Kind.INT));
         VariableTree v = t.getVariable();
         Kind element = array.kind().element();
@@ -493,13 +493,14 @@ final class BodyReader {
         boolean returns = Assigned.returns(body);
         boolean rotate = !testFirst || parts.condAssigns();
         boolean forever = parts.cond() == null;
-        if (rotate && !forever && testFirst) setLocal(GO, parts.cond().get());
-        if (rotate && !testFirst) setLocal(GO, graph.integer(1, Kind.BOOL));
+        String go = GO + (loopDepth + 1); // this loop's: a loop inside it has its own
+        if (rotate && !forever && testFirst) setLocal(go, parts.cond().get());
+        if (rotate && !testFirst) setLocal(go, graph.integer(1, Kind.BOOL));
         loopDepth++;
         List<String> carried = new java.util.ArrayList<>();
         Set<String> assigned = Assigned.names(loop);
         for (String k : scope.keySet()) {
-            if (!k.startsWith("$") && assigned.contains(k)) carried.add(k);
+            if (!k.startsWith("#") && assigned.contains(k)) carried.add(k);
         }
         carried.addAll(parts.hidden());
         if (returns) {
@@ -507,7 +508,7 @@ final class BodyReader {
             carried.add(VAL);
         }
         if (breaks) carried.add(brk());
-        if (rotate) carried.add(GO);
+        if (rotate) carried.add(go);
         List<Node> inits = new java.util.ArrayList<>();
         List<Node> args = new java.util.ArrayList<>();
         for (String k : carried) {
@@ -520,7 +521,7 @@ final class BodyReader {
         }
 
         graph.beginRegion();
-        Node test = rotate ? scope.get(GO).value : forever ? graph.integer(1, Kind.BOOL) : parts.cond().get();
+        Node test = rotate ? scope.get(go).value : forever ? graph.integer(1, Kind.BOOL) : parts.cond().get();
         if (breaks || returns) {
             Node notJumped = graph.apply(Op.NOT, jumped(false));
             test = test.isConst(1) ? notJumped : graph.apply(Op.SELECT, notJumped, test, graph.integer(0, Kind.BOOL));
@@ -536,7 +537,7 @@ final class BodyReader {
             if (parts.update() != null) parts.update().run();
             if (rotate && !forever) {
                 graph.at(here);
-                setLocal(GO, parts.cond().get());
+                setLocal(go, parts.cond().get());
             }
         };
         scope.remove(cont());
@@ -545,8 +546,8 @@ final class BodyReader {
                 after.run();
             } else {
                 graph.at(here);
-                Node go = graph.apply(Op.NOT, jumped(false));
-                branches(go, () -> {
+                Node stillGoing = graph.apply(Op.NOT, jumped(false));
+                branches(stillGoing, () -> {
                     after.run();
                     return Flow.NORMAL;
                 }, () -> Flow.NORMAL);
@@ -565,8 +566,8 @@ final class BodyReader {
             setLocal(carried.get(j), graph.result(node, j, args.get(j).kind(), resultName(carried.get(j))));
         }
         graph.result(node, carried.size(), Kind.INT, "$trips");
-        scope.remove(GO);
-        scope.remove("$brk" + (loopDepth + 1));
+        scope.remove(go);
+        scope.remove("#brk" + (loopDepth + 1));
         if (!returns) return Flow.NORMAL;
         return forever && !breaks ? Flow.JUMPS : Flow.MAYBE;
     }
@@ -614,7 +615,7 @@ final class BodyReader {
             case ENHANCED_FOR_LOOP -> {
                 Set<String> outer = new HashSet<>(scope.keySet());
                 Flow f = enhancedFor((com.sun.source.tree.EnhancedForLoopTree) s);
-                scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("$"));
+                scope.keySet().removeIf(k -> !outer.contains(k) && !k.startsWith("#"));
                 return f;
             }
             case SWITCH, TRY, THROW, SYNCHRONIZED ->
@@ -826,6 +827,8 @@ final class BodyReader {
             requireNumber(rhs, c.getExpression(), TreeText.operatorText(c.getKind()));
             requireNumber(before, c.getVariable(), TreeText.operatorText(c.getKind()));
             requireIntegerRemainder(op, before, rhs, c);
+            Kind promoted = Kind.promote(before.kind(), rhs.kind());
+            if ((op == Op.DIV || op == Op.REM) && (promoted == Kind.INT || promoted == Kind.LONG)) rhs = guardedDivisor(rhs, promoted);
             Node v = castTo(graph.apply(op, before, rhs), l.kind.element(), c);
             l.value = graph.apply(Op.STORE, l.value, i, v);
             graph.name(l.value, t.getExpression().toString());
@@ -851,6 +854,8 @@ final class BodyReader {
             requireNumber(rhs, c.getExpression(), TreeText.operatorText(c.getKind()));
             requireNumber(local.value, c.getVariable(), TreeText.operatorText(c.getKind()));
             requireIntegerRemainder(op, local.value, rhs, c);
+            Kind promoted = Kind.promote(local.value.kind(), rhs.kind());
+            if ((op == Op.DIV || op == Op.REM) && (promoted == Kind.INT || promoted == Kind.LONG)) rhs = guardedDivisor(rhs, promoted);
             // Java's compound assignment casts back to the variable's type (JLS 15.26.2).
             Node value = castTo(graph.apply(op, local.value, rhs), local.kind, c);
             graph.name(value, c.getVariable().toString());

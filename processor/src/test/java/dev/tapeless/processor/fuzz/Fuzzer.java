@@ -147,6 +147,13 @@ final class Fuzzer {
                 report.knownBugHits++;
                 continue;
             }
+            // A condition that folds to a constant through a qualified static final (P.RATE) slips
+            // past the generator's check: the same open bug.
+            if (!o.internalErrors.isEmpty() && KnownBugs.CONSTANT_IF_CONDITION
+                    && o.internalErrors.stream().allMatch(e -> e.contains("node used before it is defined"))) {
+                report.knownBugHits++;
+                continue;
+            }
             if (!o.internalErrors.isEmpty()) {
                 f.add(new Finding(Kind.INTERNAL_ERROR, p, null, null, String.join("\n", o.internalErrors), report.options.seed(), mutantRound));
                 continue;

@@ -86,13 +86,13 @@ final class KnownBugs {
      * it: {@code for (int i = 0; i < 3; i++) $x = $x * 2.0; return $x;} returns $x unchanged (1.5
      * instead of 12.0, gradient 1 instead of 8). The generator names nothing {@code $...}.
      */
-    static boolean DOLLAR_NAMES_IN_LOOPS = true;
+    static boolean DOLLAR_NAMES_IN_LOOPS = false;
 
     /**
      * {@code n %= 3} on an int or long local is rejected ("operator '%=' is not supported ...; use
      * + - * / and unary -", which is also out of date: % is supported). The generator writes no %=.
      */
-    static boolean REMAINDER_ASSIGNMENT = true;
+    static boolean REMAINDER_ASSIGNMENT = false;
 
     /**
      * A tensor method with a return inside a loop, or inside an if whose other branch falls
@@ -102,7 +102,7 @@ final class KnownBugs {
      * in tensor methods only directly in the branches of a top-level if, outside loops; the same
      * exception from a mutant (at Layout.of) is counted as a known bug.
      */
-    static boolean NESTED_RETURN_IN_TENSOR_METHOD = true;
+    static boolean NESTED_RETURN_IN_TENSOR_METHOD = false;
 
     /**
      * A loop through which a double's adjoint passes unchanged: the double starts from a value
@@ -114,7 +114,7 @@ final class KnownBugs {
      * double whose value on entry to the loop depends on no double parameter (as {@code double s
      * = 0.0} does), and no {@code h = h}.
      */
-    static boolean UNCHANGED_LOOP_ADJOINT = true;
+    static boolean UNCHANGED_LOOP_ADJOINT = false;
 
     /**
      * A loop inside an if inside a do-while loop, or inside a while loop whose condition has a
@@ -123,7 +123,7 @@ final class KnownBugs {
      * BodyReader.restore" (the inner loop removes the outer loop's pseudo-local $go, which the
      * if's branches then restore). The generator writes no loop inside such a loop.
      */
-    static boolean LOOP_IN_BRANCH_OF_ROTATED_LOOP = true;
+    static boolean LOOP_IN_BRANCH_OF_ROTATED_LOOP = false;
 
     /**
      * A tensor method's Vjp keeps the layout of an array computed in one branch of an if, and
@@ -134,7 +134,7 @@ final class KnownBugs {
      * this is on, a NullPointerException at Layout.of is counted as a known bug, not a finding
      * (for a Vjp, the method's forward pass and Gradient are checked before).
      */
-    static boolean BRANCH_LAYOUT_IN_VJP = true;
+    static boolean BRANCH_LAYOUT_IN_VJP = false;
 
     /**
      * A loop whose body ends in an unconditional break and whose condition has a side effect read
@@ -142,7 +142,7 @@ final class KnownBugs {
      * failed ...: NullPointerException ... at Optimizer.copy". The generator ends no body of such
      * a loop with a bare break.
      */
-    static boolean BREAK_ENDS_ROTATED_LOOP = true;
+    static boolean BREAK_ENDS_ROTATED_LOOP = false;
 
     /**
      * A gated adjoint (of {@code ?:}, Math.max or Math.min) after an if or a loop that assigned
@@ -154,7 +154,7 @@ final class KnownBugs {
      * ({@code double h = b ? x : 2.0;} then a loop has the same fault): a method (and what it
      * calls) has either branches and loops, or these.
      */
-    static boolean GATED_ADJOINT_AFTER_REGION = true;
+    static boolean GATED_ADJOINT_AFTER_REGION = false;
 
     /**
      * A call, in a branch of {@code ?:} (or the right of && or ||), to a method whose statements
@@ -164,7 +164,7 @@ final class KnownBugs {
      * source returns x, the companion throws ArithmeticException). The generator calls no such
      * method there.
      */
-    static boolean EAGER_CALLEE_IN_CONDITIONAL = true;
+    static boolean EAGER_CALLEE_IN_CONDITIONAL = false;
 
     /**
      * A mutable static field read in a branch of an if (or after an if that returns, whose rest
@@ -175,7 +175,7 @@ final class KnownBugs {
      * instead of 3.0 and 2.0; the forward pass alone is right). The generator reads mutable fields
      * (and calls methods that do) only before the method's first if or loop.
      */
-    static boolean MUTABLE_FIELD_IN_BRANCH = true;
+    static boolean MUTABLE_FIELD_IN_BRANCH = false;
 
     /**
      * The optimizer's crash on loops ("Tapeless failed on 'f' ...: NullPointerException: Cannot
@@ -186,7 +186,7 @@ final class KnownBugs {
      * n.sum();}. While this is on, that internal error is counted as a known bug (in the run's
      * summary), not a finding; the program is then not checked.
      */
-    static boolean OPTIMIZER_COPY_CRASH = true;
+    static boolean OPTIMIZER_COPY_CRASH = false;
 
     /**
      * An if on a condition whose value is known at compile time, among branches: "Tapeless failed
@@ -205,7 +205,7 @@ final class KnownBugs {
      * copy), in the forward pass, the Gradient and the Vjp alike. The generator assigns no bare
      * name in a loop.
      */
-    static boolean LOOP_LOST_COPY = true;
+    static boolean LOOP_LOST_COPY = false;
 
     /** Parses {@code NAME=true|false,...} and sets the switches. */
     static void configure(String spec) {
