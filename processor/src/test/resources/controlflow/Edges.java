@@ -131,4 +131,24 @@ public class Edges {
         }
         return s;
     }
+
+    static final int SCALE = 0;
+    static double limit = 100.0;
+    static final long RATE = -3759756031L;
+
+    /** The fuzzer's: a loop that always breaks on a constant condition, in a loop; its values read a parameter. */
+    @Differentiable
+    static double constantBreak(double xs, int m, int k) {
+        int i = 0;
+        while (xs > -54.17503106637718 && i < SCALE % 8 + 8) {
+            i++;
+            xs *= 2.0;
+            for (int j = m % 2 + 4; j >= SCALE % 2; --j) {
+                k++;
+                if (-Edges.RATE > RATE + RATE) break;
+                return limit;
+            }
+        }
+        return xs * (RATE - 3L);
+    }
 }

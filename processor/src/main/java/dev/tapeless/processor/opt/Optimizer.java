@@ -50,9 +50,21 @@ public final class Optimizer {
 
     public static Optimized optimize(List<Node> nodes, List<Node> roots) {
         Optimized once = optimizeOnce(nodes, roots);
-        // Folding a branch or a loop can leave values in regions that nothing reads: a second
-        // pass drops them (straight-line code needs none: its dead values are dropped below).
-        return hasRegions(once.nodes()) ? optimizeOnce(once.nodes(), once.roots()) : once;
+        // Folding a branch or a loop can leave values in regions that nothing reads (and that read
+        // values dropped from the top level): further passes drop them, until none is left
+        // (straight-line code needs none: its dead values are dropped at the end of the pass).
+        for (int pass = 0; pass < 8 && hasRegions(once.nodes()) && hasDeadInRegions(once); pass++) {
+            once = optimizeOnce(once.nodes(), once.roots());
+        }
+        return once;
+    }
+
+    private static boolean hasDeadInRegions(Optimized o) {
+        Set<Node> live = live(o.nodes(), withEffects(o.nodes(), o.roots()));
+        for (Node n : Region.flatten(o.nodes())) {
+            if (n.region() != null && !live.contains(n) && !n.op().isLeaf()) return true;
+        }
+        return false;
     }
 
     private static Optimized optimizeOnce(List<Node> nodes, List<Node> roots) {
