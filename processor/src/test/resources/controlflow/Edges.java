@@ -151,4 +151,14 @@ public class Edges {
         }
         return xs * (RATE - 3L);
     }
+
+    /** A loop whose condition assigns (evaluated again at the end) and whose body always returns. */
+    @Differentiable
+    static double returnsAtOnce(double v, int lhs, int sub, double p) {
+        int i = 12;
+        while (sub < 9 && p < lhs && --i >= 0) {
+            return v * 2;
+        }
+        return 0.0;
+    }
 }

@@ -339,7 +339,12 @@ public final class Optimizer {
             if (!live.add(n)) continue;
             if (n.region() != null) work.push(n.region().owner());
             switch (n.op()) {
-                case LOOP -> work.push(n.regions().get(0).yields().get(0));
+                case LOOP -> {
+                    // Its condition, and the initial values it is made with (a carried value found
+                    // dead only after folding stays carried until the next pass drops it).
+                    work.push(n.regions().get(0).yields().get(0));
+                    work.addAll(n.inputs());
+                }
                 case ARG -> {
                     Node loop = n.region().owner();
                     int j = loop.regions().get(1).args().indexOf(n);
