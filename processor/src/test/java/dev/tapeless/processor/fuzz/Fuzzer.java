@@ -142,8 +142,7 @@ final class Fuzzer {
                 f.add(new Finding(Kind.PROCESSOR_EXCEPTION, p, null, null, o.exception, report.options.seed(), mutantRound));
                 continue;
             }
-            if (!o.internalErrors.isEmpty() && KnownBugs.OPTIMIZER_COPY_CRASH
-                    && o.internalErrors.stream().allMatch(e -> e.contains("at dev.tapeless.processor.opt.Optimizer.copy("))) {
+            if (!o.internalErrors.isEmpty() && o.internalErrors.stream().allMatch(Fuzzer::knownInternalError)) {
                 report.knownBugHits++;
                 continue;
             }
@@ -203,6 +202,12 @@ final class Fuzzer {
             }
             report.checkMillis += (System.nanoTime() - t1) / 1_000_000;
         }
+    }
+
+    /** Whether an internal error is a known bug whose switch counts it as such. */
+    static boolean knownInternalError(String e) {
+        return KnownBugs.OPTIMIZER_COPY_CRASH && e.contains("at dev.tapeless.processor.opt.Optimizer.copy(")
+                || KnownBugs.CONSTANT_IF_CONDITION && e.contains("node used before it is defined");
     }
 
     /** Whether {@code m} has an if or a loop. */

@@ -468,6 +468,11 @@ final class Generator {
         return true;
     }
 
+    /** Whether a local may be assigned a bare name here (see the switches). */
+    private boolean copyOk() {
+        return !(KnownBugs.LOOP_LOST_COPY && !loops.isEmpty() || KnownBugs.COPY_ONLY_BRANCH && nesting > 0);
+    }
+
     /** Whether {@code e} is a name, maybe in parentheses or after a unary plus. */
     private static boolean bareName(Expr e) {
         while (e.form == Form.PAREN || e.form == Form.UNARY && e.text.equals("+")) e = e.kids[0];
@@ -635,6 +640,8 @@ final class Generator {
             }
             if (Stmt.completesNormally(b)) {
                 Expr e = t == Type.DOUBLE ? doubleExpr(2) : intExpr(2);
+                for (int tries = 0; tries < 8 && bareName(e) && !copyOk(); tries++) e = t == Type.DOUBLE ? doubleExpr(2) : intExpr(2);
+                if (bareName(e) && !copyOk()) e = node(Form.BINARY, "*", e.type, e, literal("2", Type.INT));
                 b.add(new Stmt(StmtForm.ASSIGN, null, y, "=", e));
             }
         });
@@ -1153,7 +1160,7 @@ final class Generator {
                 op = pick(List.of("=", "*=", "/="));
                 continue;
             }
-            if (KnownBugs.LOOP_LOST_COPY && !loops.isEmpty() && op.equals("=") && bareName(e)) continue;
+            if (op.equals("=") && bareName(e) && !copyOk()) continue;
             env.put(name, v);
             if (type == Type.DOUBLE) {
                 if ((op.equals("=") || constant.contains(name)) && constantValued(e)) constant.add(name);
@@ -1677,7 +1684,7 @@ final class Generator {
             // on every path and every trip): after the statement, positivity is what it was before.
             if (nesting > 0 && positive.contains(n) && !e.positive) e = positiveTensor(shape, 1);
             // (h = h in a loop leaves h's adjoint unchanged through it, h = w loses a copy: known bugs)
-            if ((KnownBugs.UNCHANGED_LOOP_ADJOINT || KnownBugs.LOOP_LOST_COPY) && !loops.isEmpty() && bareName(e)) {
+            if (bareName(e) && (!copyOk() || KnownBugs.UNCHANGED_LOOP_ADJOINT && !loops.isEmpty())) {
                 boolean pos = e.positive;
                 e = tnode("mul", shape, e, literal("2.0", Type.DOUBLE));
                 e.positive = pos;
