@@ -463,12 +463,15 @@ final class BodyWriter {
         if (n.op() == Op.UNDEF) {
             return n.kind() == Kind.TENSOR || n.kind().isArray() ? CodeBlock.of("null") : Emitter.zero(n.kind());
         }
-        if (n.op() == Op.FIELD) {
-            String q = n.attrs().text();
-            int dot = q.lastIndexOf('.');
-            return CodeBlock.of("$T.$N", classNamed.apply(q.substring(0, dot)), q.substring(dot + 1));
-        }
+        if (n.op() == Op.FIELD) return fieldExpression(n);
         throw new IllegalStateException("node used before it is defined: " + n);
+    }
+
+    /** {@code Owner.FIELD}: a static field, read where this is written. */
+    private CodeBlock fieldExpression(Node n) {
+        String q = n.attrs().text();
+        int dot = q.lastIndexOf('.');
+        return CodeBlock.of("$T.$N", classNamed.apply(q.substring(0, dot)), q.substring(dot + 1));
     }
 
     /** Writes the statement computing {@code n} (or keeps its expression for its one use). */
@@ -501,6 +504,9 @@ final class BodyWriter {
             return;
         }
         if (n.op().isLeaf()) {
+            if (n.op() == Op.FIELD && saving.hoisted.contains(n)) { // read here, into its variable from before the branch
+                out.addStatement("$L = $L", declared.get(n), fieldExpression(n));
+            }
             push(n); // a static field read in a loop: kept as it was read
             return;
         }

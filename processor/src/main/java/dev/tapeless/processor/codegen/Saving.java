@@ -91,7 +91,6 @@ final class Saving {
             loop = loop.parent();
         }
         Node top = topOf.get(v);
-        if (loop == null && v.op() == Op.FIELD) return; // read again where it is read: Class.FIELD
         if (loop == null) {
             hoisted.add(v);
             s(declareBefore, top).add(v);

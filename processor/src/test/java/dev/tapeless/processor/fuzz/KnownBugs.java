@@ -199,7 +199,7 @@ final class KnownBugs {
      * that reads only literals and static final fields, and counts this internal error as a known
      * bug (in the run's summary), not a finding.
      */
-    static boolean CONSTANT_IF_CONDITION = true;
+    static boolean CONSTANT_IF_CONDITION = false;
 
     /**
      * A loop that copies a local and then changes the original: {@code double z = 0.0; for (int i
