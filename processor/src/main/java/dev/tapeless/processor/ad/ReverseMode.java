@@ -357,27 +357,14 @@ public final class ReverseMode {
         for (Region r : owner.regions()) inside.addAll(r.args());
         for (Node n : all) for (Region r : n.regions()) inside.addAll(r.args());
         java.util.TreeMap<Integer, Node> out = new java.util.TreeMap<>();
+        java.util.function.Consumer<Node> read = x -> {
+            // An array's adjoint is threaded through the region instead (arraysTouched).
+            boolean takes = !inside.contains(x) && active.contains(x) && x.kind().isDifferentiable() && !x.kind().isArray();
+            if (takes) out.put(x.id(), x);
+        };
         for (Node n : all) {
-            if (n == owner) continue;
-            for (Node in : n.inputs()) {
-                if (!inside.contains(in) && active.contains(in) && in.kind().isDifferentiable() && !in.kind().isArray()) {
-                    out.put(in.id(), in);
-                }
-            }
-            for (Region r : n.regions()) {
-                for (Node yv : r.yields()) {
-                    if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable() && !yv.kind().isArray()) {
-                        out.put(yv.id(), yv);
-                    }
-                }
-            }
-        }
-        for (Region r : owner.regions()) {
-            for (Node yv : r.yields()) {
-                if (!inside.contains(yv) && active.contains(yv) && yv.kind().isDifferentiable() && !yv.kind().isArray()) {
-                    out.put(yv.id(), yv);
-                }
-            }
+            if (n != owner) n.inputs().forEach(read); // the owner's own inputs are read before it
+            for (Region r : n.regions()) r.yields().forEach(read);
         }
         return new ArrayList<>(out.values());
     }

@@ -736,15 +736,7 @@ final class BodyWriter {
         Node test = cond.yields().get(0);
         if (test.isConst(0)) { // never runs (found so only after the optimizer's last pass): no loop, which Java would reject
             lastOrigin = Origin.NONE;
-            for (Node r : resultsOf.getOrDefault(n, List.of())) {
-                int k = (int) r.attrs().integer();
-                CodeBlock v = r == trips ? counter : refs.get(args.get(k));
-                if (declared.containsKey(r) && r != trips) {
-                    out.addStatement("$L = $L", declared.get(r), v);
-                } else {
-                    refs.put(r, v);
-                }
-            }
+            loopResults(n, trips, counter);
             return;
         }
         if (stepped >= 0) {
@@ -765,7 +757,6 @@ final class BodyWriter {
         }
         if (counter != null) out.addStatement("$L++", counter);
         for (Node a : args) push(a);
-        Origin before = lastOrigin;
         writeRegion(body);
         // The next values, all read before any is assigned (a swap reads both old values).
         List<Integer> assign = new ArrayList<>();
@@ -787,24 +778,27 @@ final class BodyWriter {
         for (int j : assign) out.addStatement("$L = $L", refs.get(args.get(j)), value.get(j));
         out.endControlFlow();
         lastOrigin = Origin.NONE;
+        loopResults(n, trips, counter);
+    }
+
+    /**
+     * After a loop: its results are its carried variables and its counter of iterations, or, for a
+     * result the reverse pass reads from before the branch around it, assigned to that variable.
+     */
+    private void loopResults(Node n, Node trips, CodeBlock counter) {
+        List<Node> args = n.regions().get(1).args();
         for (Node r : resultsOf.getOrDefault(n, List.of())) {
-            int k = (int) r.attrs().integer();
             if (r == trips) {
                 refs.put(r, counter);
                 continue;
             }
-            CodeBlock v = refs.get(args.get(k));
-            if (r.kind().isArray()) {
-                refs.put(r, v);
-                continue;
-            }
-            if (declared.containsKey(r)) {
+            CodeBlock v = refs.get(args.get((int) r.attrs().integer()));
+            if (declared.containsKey(r) && !r.kind().isArray()) {
                 out.addStatement("$L = $L", declared.get(r), v);
             } else {
                 refs.put(r, v);
             }
         }
-        if (before != null) lastOrigin = Origin.NONE;
     }
 
     private void enterPart(int part) {

@@ -73,7 +73,7 @@ final class Saving {
             }
         }
         for (Node u : Region.flatten(nodes)) {
-            for (Node v : u.inputs()) s.check(v, u.op().hasRegions() ? u.region() : u.region(), topOf);
+            for (Node v : u.inputs()) s.check(v, u.region(), topOf);
             for (Region r : u.regions()) for (Node v : r.yields()) s.check(v, r, topOf);
         }
         return s;

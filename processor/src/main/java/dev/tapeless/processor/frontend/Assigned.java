@@ -31,7 +31,7 @@ final class Assigned {
     /** The names assigned in {@code t} ({@code x = }, {@code x += }, {@code x++}), in order of appearance. */
     static Set<String> names(Tree t) {
         Set<String> out = new LinkedHashSet<>();
-        new TreeScanner<Void, Void>() {
+        new BodyScanner() {
             @Override
             public Void visitAssignment(AssignmentTree a, Void v) {
                 add(a.getVariable());
@@ -59,15 +59,6 @@ final class Assigned {
                 if (e instanceof IdentifierTree id) out.add(id.getName().toString());
             }
 
-            @Override
-            public Void visitClass(ClassTree c, Void v) {
-                return null;
-            }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree l, Void v) {
-                return null;
-            }
         }.scan(t, null);
         return out;
     }
@@ -80,22 +71,13 @@ final class Assigned {
     /** Whether {@code t} contains a return statement. */
     static boolean returns(Tree t) {
         boolean[] found = {false};
-        new TreeScanner<Void, Void>() {
+        new BodyScanner() {
             @Override
             public Void visitReturn(ReturnTree r, Void v) {
                 found[0] = true;
                 return null;
             }
 
-            @Override
-            public Void visitClass(ClassTree c, Void v) {
-                return null;
-            }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree l, Void v) {
-                return null;
-            }
         }.scan(t, null);
         return found[0];
     }
@@ -103,7 +85,7 @@ final class Assigned {
     /** Whether the loop body {@code t} has an unlabeled break (continue, if {@code cont}) that leaves this loop. */
     static boolean jumps(Tree t, boolean cont) {
         boolean[] found = {false};
-        new TreeScanner<Void, Void>() {
+        new BodyScanner() {
             @Override
             public Void visitBreak(BreakTree b, Void v) {
                 if (!cont && b.getLabel() == null) found[0] = true;
@@ -137,16 +119,20 @@ final class Assigned {
                 return null;
             }
 
-            @Override
-            public Void visitClass(ClassTree c, Void v) {
-                return null;
-            }
-
-            @Override
-            public Void visitLambdaExpression(LambdaExpressionTree l, Void v) {
-                return null;
-            }
         }.scan(t, null);
         return found[0];
+    }
+
+    /** Scans a method body's own code: not the bodies of local classes and lambdas in it. */
+    private static class BodyScanner extends TreeScanner<Void, Void> {
+        @Override
+        public Void visitClass(ClassTree c, Void v) {
+            return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree l, Void v) {
+            return null;
+        }
     }
 }
