@@ -88,6 +88,10 @@ final class Simplify {
             case NOT:
                 if (in[0].op() == NOT) return in[0].in(0);
                 return null;
+            case ZEROS_LIKE:
+                // Zeros shaped like nothing (a local a branch or loop has not assigned yet) are nothing.
+                if (in[0].op() == UNDEF) return in[0];
+                return null;
             default:
                 return null;
         }
