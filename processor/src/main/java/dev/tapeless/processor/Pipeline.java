@@ -41,7 +41,7 @@ final class Pipeline {
         Node seed = Graph.isRankZero(result) ? graph.apply(Op.ELEMENT, upstream) : upstream;
         ReverseMode.Result vjp = ReverseMode.differentiate(graph, forwardNodes, result, f.wrt(), seed);
 
-        Optimizer.Optimized gradientGraph = Optimizer.optimize(graph.nodes(), roots(result, gradient));
+        Optimizer.Optimized gradientGraph = Optimizer.optimize(graph.nodes(), roots(result, gradient), true);
         Optimizer.Optimized vjpGraph = Optimizer.optimize(graph.nodes(), roots(result, vjp));
 
         List<MethodPlan.Param> params = reading.parameters().stream()

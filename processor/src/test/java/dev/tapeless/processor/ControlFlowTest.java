@@ -19,13 +19,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * file (test resources {@code controlflow/*.java}): the generated forward pass computes exactly
  * what the source computes; each partial derivative (each element of a {@code double[]}
  * component) agrees with central finite differences; {@code pullback(u)} is {@code u} times the
- * gradient, twice in a row; no argument array is written. Int parameters take 0, 1 and larger
+ * gradient (to rounding: a gradient may add up a loop's contributions in another order), twice in a
+ * row; no argument array is written. Int parameters take 0, 1 and larger
  * values, so loops run zero, one and many times.
  */
 class ControlFlowTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Loops", "Tricky", "Arr", "Edges"})
+    @ValueSource(strings = {"Loops", "Tricky", "Arr", "Edges", "Fused"})
     void everyMethodAgreesWithTheSourceAndFiniteDifferences(String name) throws Exception {
         Compilation c = Sources.compile(JavaFileObjects.forResource("controlflow/" + name + ".java"));
         assertThat(c).succeededWithoutWarnings();
@@ -97,8 +98,11 @@ class ControlFlowTest {
             double[] d = components(g, component);
             double[] d1 = components(once, component);
             double[] d3 = components(twice, component);
-            if (!Arrays.equals(d, d1)) failures.add(at + ": pullback(1) " + p + " " + Arrays.toString(d1) + ", gradient " + Arrays.toString(d));
             for (int k = 0; k < d.length; k++) {
+                // A gradient may add a loop's contributions in the other order (a fused loop): to rounding.
+                if (Math.abs(d1[k] - d[k]) > 1e-12 * Math.max(1, Math.abs(d[k]))) {
+                    failures.add(at + ": pullback(1) " + p + " " + Arrays.toString(d1) + ", gradient " + Arrays.toString(d));
+                }
                 if (Math.abs(d3[k] - 3 * d[k]) > 1e-12 * Math.abs(d[k])) failures.add(at + ": pullback(3) " + p + "[" + k + "] " + d3[k]);
                 double fd = finiteDifference(m, args, i, k);
                 if (Math.abs(fd - d[k]) > 1e-5 * Math.max(1, Math.abs(fd))) {

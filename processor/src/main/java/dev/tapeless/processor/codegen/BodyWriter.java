@@ -81,6 +81,8 @@ final class BodyWriter {
     private final Map<Node, List<Node>> resultsOf = new HashMap<>();
     /** A value yielded by a region written straight into the variable of the result or carried value it becomes. */
     private final Map<Node, Node> coalesced = new HashMap<>();
+    /** How many nodes and yields read each node (structured bodies). */
+    private Map<Node, Integer> useCount = Map.of();
     /** The condition of a loop written into its while header. */
     private final Set<Node> headers = new HashSet<>();
     /** The steps of counters written into their for header ({@code i++}). */
@@ -242,6 +244,7 @@ final class BodyWriter {
             }
         }
         writtenIntoUse = chosen;
+        useCount = uses;
         // Yields written straight into their variable: x = x + 1 rather than x_2 = x + 1; x = x_2.
         for (Node owner : all) {
             if (!owner.op().hasRegions()) continue;
@@ -477,6 +480,7 @@ final class BodyWriter {
     /** Writes the statement computing {@code n} (or keeps its expression for its one use). */
     void emit(Node n) {
         if (structured && n.region() == null) beforeTop(n);
+        if (structured) readPositions(n);
         switch (n.op()) {
             case IF -> {
                 writeIf(n);
@@ -526,7 +530,7 @@ final class BodyWriter {
 
     // ---- branches and loops -------------------------------------------------------------------
 
-    /** Before a top-level node: the storage of the values saved in it, the read positions of those read back in it. */
+    /** Before a top-level node: the storage of the values saved in it. */
     private void beforeTop(Node top) {
         for (Node v : saving.declareBefore.getOrDefault(top, List.of())) {
             if (saving.hoisted.contains(v)) {
@@ -541,7 +545,11 @@ final class BodyWriter {
                 stacks.put(v, CodeBlock.of("$N", name));
             }
         }
-        for (Node v : saving.cursorBefore.getOrDefault(top, List.of())) {
+    }
+
+    /** Before an IF or LOOP of a reverse pass (or one around it): where each stack it reads back from starts. */
+    private void readPositions(Node n) {
+        for (Node v : saving.cursorBefore.getOrDefault(n, List.of())) {
             String name = names.fresh(bare(v.name()) + "At");
             out.addStatement("int $N = $L.size()", name, stacks.get(v));
             cursors.put(v, name);
@@ -675,20 +683,25 @@ final class BodyWriter {
     }
 
     /**
-     * The carried counter a loop can step in a {@code for} header: an int or long that the body's
-     * last statement steps by one, dead after the loop, with a condition written as an expression.
+     * The carried counter a loop can step in a {@code for} header: an int or long that the body
+     * steps by one, dead after the loop, with a condition written as an expression. The step is the
+     * body's last statement, or read by nothing but the next iteration (then it moves to the end:
+     * it reads only the counter, which nothing assigns before the end).
      * -1 when there is none (the loop is written {@code while}).
      */
     private int forCounter(Node n) {
         dev.tapeless.processor.ir.Region cond = n.regions().get(0);
         dev.tapeless.processor.ir.Region body = n.regions().get(1);
         if (!headers.contains(cond.yields().get(0)) && !cond.yields().get(0).op().isLeaf()) return -1;
-        Node last = null;
-        for (Node m : body.nodes()) if (!m.op().isLeaf()) last = m;
+        Node lastStatement = null;
+        for (Node m : body.nodes()) if (!m.op().isLeaf()) lastStatement = m;
         for (int j = 0; j < body.args().size(); j++) {
             Node a = body.args().get(j);
             Node y = body.yields().get(j);
-            if (y != last || coalesced.get(y) != a || saving.stacked.contains(y) || saving.hoisted.contains(y)) continue;
+            boolean last = y == lastStatement && coalesced.get(y) == a;
+            boolean onlyNext = y.region() == body && useCount.getOrDefault(y, 0) == 1 && !coalesced.containsKey(y)
+                    && !writtenIntoUse.contains(y);
+            if (!(last || onlyNext) || saving.stacked.contains(y) || saving.hoisted.contains(y)) continue;
             if ((y.op() != Op.ADD && y.op() != Op.SUB) || y.in(0) != a || !y.in(1).isConst(1)) continue;
             final int index = j;
             if (resultsOf.getOrDefault(n, List.of()).stream().anyMatch(r -> r.attrs().integer() == index)) continue;
@@ -712,6 +725,7 @@ final class BodyWriter {
             if (j == stepped) { // declared in the for header
                 refs.put(a, CodeBlock.of("$N", names.fresh(a.name())));
                 inHeader.add(body.yields().get(j));
+                declared.put(body.yields().get(j), refs.get(a));
                 continue;
             }
             CodeBlock name = CodeBlock.of("$N", names.fresh(a.name()));
@@ -762,7 +776,7 @@ final class BodyWriter {
         List<Integer> assign = new ArrayList<>();
         for (int j = 0; j < args.size(); j++) {
             Node y = body.yields().get(j);
-            if (y != args.get(j) && coalesced.get(y) != args.get(j) && !y.kind().isArray()) assign.add(j);
+            if (y != args.get(j) && coalesced.get(y) != args.get(j) && !y.kind().isArray() && j != stepped) assign.add(j);
         }
         Map<Integer, CodeBlock> value = new HashMap<>();
         for (int j : assign) {

@@ -49,7 +49,10 @@ final class Saving {
     final Map<Region, List<Node>> readAt = new HashMap<>();
     /** For each top-level node, the saved values whose storage is declared before it. */
     final Map<Node, List<Node>> declareBefore = new LinkedHashMap<>();
-    /** For each top-level node, the stacked values whose read position starts before it. */
+    /**
+     * For each node, the stacked values whose read position starts before it: the IF or LOOP of a
+     * reverse pass, or the one around it in the list that also holds what it undoes.
+     */
     final Map<Node, List<Node>> cursorBefore = new LinkedHashMap<>();
 
     static Saving none() {
@@ -108,9 +111,11 @@ final class Saving {
         stacked.add(v);
         s(declareBefore, top).add(v);
         readAt.computeIfAbsent(reader, k -> new ArrayList<>()).add(v);
-        Node readerTop = reader.owner();
-        while (readerTop.region() != null) readerTop = readerTop.region().owner();
-        s(cursorBefore, readerTop).add(v);
+        // Read back from where the reverse region starts, in the innermost list that also holds
+        // the region computing v: the top level, or a loop body that runs both (a fused loop).
+        Node readerAt = reader.owner();
+        while (readerAt.region() != null && !home.isWithin(readerAt.region())) readerAt = readerAt.region().owner();
+        s(cursorBefore, readerAt).add(v);
     }
 
     /**

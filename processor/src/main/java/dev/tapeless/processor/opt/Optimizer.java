@@ -46,17 +46,53 @@ public final class Optimizer {
     /** For each IF and LOOP, the indices of its results that some live node reads, in order. */
     private final Map<Node, java.util.SortedSet<Integer>> liveResults = new HashMap<>();
 
+    /** The forward loops to fuse with their reverse, this pass ({@link Fusion}). */
+    private final Map<Node, Fusion.Plan> fusing = new HashMap<>();
+    /** Nodes made out of their turn: the reverse loops fused, the nodes moved before them. */
+    private final Set<Node> madeEarly = new HashSet<>();
+    /** Accumulations written as plain writes (each element of a fresh adjoint array once). */
+    private final Set<Node> storeInstead = new HashSet<>();
+
     private Optimizer() {}
 
     public static Optimized optimize(List<Node> nodes, List<Node> roots) {
-        Optimized once = optimizeOnce(nodes, roots);
+        return optimize(nodes, roots, false);
+    }
+
+    /**
+     * @param fuse whether loops whose reverse only adds up run it in the same pass ({@link Fusion}):
+     *     for a gradient, never for a pullback, whose reverse runs later than its forward pass
+     */
+    public static Optimized optimize(List<Node> nodes, List<Node> roots, boolean fuse) {
+        Optimized once = settle(optimizeOnce(nodes, roots, Map.of()));
+        // Fusing two loops can put an inner loop and its reverse side by side: they may fuse next.
+        for (int round = 0; fuse && round < 4; round++) {
+            Map<Node, Fusion.Plan> plans = Fusion.plan(once.nodes());
+            if (plans.isEmpty()) break;
+            once = settle(optimizeOnce(once.nodes(), once.roots(), plans));
+        }
+        return once;
+    }
+
+    private static Optimized settle(Optimized once) {
         // Folding a branch or a loop can leave values in regions that nothing reads (and that read
         // values dropped from the top level): further passes drop them, until none is left
         // (straight-line code needs none: its dead values are dropped at the end of the pass).
-        for (int pass = 0; pass < 8 && hasRegions(once.nodes()) && hasDeadInRegions(once); pass++) {
-            once = optimizeOnce(once.nodes(), once.roots());
+        // So can a carried value whose next value simplified to itself: it is a constant next pass.
+        for (int pass = 0; pass < 8 && hasRegions(once.nodes()) && (hasDeadInRegions(once) || hasUnchangingCarried(once.nodes())); pass++) {
+            once = optimizeOnce(once.nodes(), once.roots(), Map.of());
         }
         return once;
+    }
+
+    /** Whether some loop carries a value that its body yields unchanged. */
+    private static boolean hasUnchangingCarried(List<Node> nodes) {
+        for (Node n : Region.flatten(nodes)) {
+            if (n.op() != Op.LOOP) continue;
+            Region body = n.regions().get(1);
+            for (int j = 0; j < body.args().size(); j++) if (body.yields().get(j) == body.args().get(j)) return true;
+        }
+        return false;
     }
 
     private static boolean hasDeadInRegions(Optimized o) {
@@ -67,8 +103,9 @@ public final class Optimizer {
         return false;
     }
 
-    private static Optimized optimizeOnce(List<Node> nodes, List<Node> roots) {
+    private static Optimized optimizeOnce(List<Node> nodes, List<Node> roots, Map<Node, Fusion.Plan> fusing) {
         Optimizer o = new Optimizer();
+        o.fusing.putAll(fusing);
         Set<Node> live = live(nodes, withEffects(nodes, roots));
         for (Node n : Region.flatten(nodes)) {
             if (n.op() == Op.RESULT && live.contains(n)) {
@@ -90,11 +127,14 @@ public final class Optimizer {
     /** Copies the live nodes of one list (the top level, or a region's) into the current list of {@link #out}. */
     private void copy(List<Node> nodes, Set<Node> live) {
         for (Node n : nodes) {
-            if (!live.contains(n)) continue;
+            if (!live.contains(n) || madeEarly.contains(n)) continue;
             out.at(n.origin());
             switch (n.op()) {
                 case IF -> copyIf(n, live);
-                case LOOP -> copyLoop(n, live);
+                case LOOP -> {
+                    if (fusing.containsKey(n)) copyFused(n, fusing.get(n), live);
+                    else copyLoop(n, live);
+                }
                 case RESULT -> {
                     Node owner = n.in(0);
                     int index = (int) n.attrs().integer();
@@ -122,7 +162,7 @@ public final class Optimizer {
             }
             Node[] in = n.inputs().stream().map(mapped::get).toArray(Node[]::new);
             int before = out.nextId();
-            copy = make(n.op(), n.attrs(), in);
+            copy = make(storeInstead.contains(n) ? Op.STORE : n.op(), n.attrs(), in);
             // A source name carries over; an adjoint's name only to a node of the reverse pass,
             // never to the forward value it simplified to (that would call a primal value d_x).
             boolean sourceName = !n.name().startsWith("$");
@@ -149,7 +189,6 @@ public final class Optimizer {
             enter(false);
             copy(r.nodes(), live);
             leave();
-            for (int k : kept) if (mapped.get(r.yields().get(k)) == null) throw new IllegalStateException("DEBUG yield " + r.yields().get(k) + " op " + r.yields().get(k).op() + " live " + live.contains(r.yields().get(k)) + " of " + n + "\n" + dev.tapeless.processor.ir.Printer.print(List.of(n), List.of()));
             copies.add(endRegion(r, List.of(), kept.stream().map(k -> mapped.get(r.yields().get(k))).toList()));
         }
         out.at(n.origin());
@@ -215,6 +254,92 @@ public final class Optimizer {
             known.put(args.size(), integer(0, Kind.INT));
         }
         if (!known.isEmpty()) folded.put(n, known);
+    }
+
+    /**
+     * A forward loop and its reverse as one loop ({@link Fusion}): the nodes the reverse reads from
+     * between the two first, then a loop carrying the forward loop's values and the reverse's sums,
+     * whose body is the forward body followed by the reverse body.
+     */
+    private void copyFused(Node f, Fusion.Plan plan, Set<Node> live) {
+        Node r = plan.reverse();
+        for (Node h : plan.hoisted()) {
+            if (!live.contains(h)) continue;
+            out.at(h.origin());
+            copyNode(h);
+            madeEarly.add(h);
+        }
+        madeEarly.add(r);
+        madeEarly.add(r.regions().get(1).yields().get(plan.counter())); // the count down: not made at all
+        storeInstead.addAll(plan.stores());
+        Region cond = f.regions().get(0);
+        Region body = f.regions().get(1);
+        Region rBody = r.regions().get(1);
+        List<Node> args = body.args();
+        List<Node> rArgs = rBody.args();
+        List<Integer> carried = new ArrayList<>();
+        Map<Integer, Node> known = new HashMap<>();
+        for (int j = 0; j < args.size(); j++) {
+            if (!live.contains(args.get(j))) continue;
+            if (body.yields().get(j) == args.get(j)) {
+                mapped.put(args.get(j), mapped.get(f.in(j)));
+                known.put(j, mapped.get(f.in(j)));
+            } else {
+                carried.add(j);
+            }
+        }
+        List<Integer> sums = new ArrayList<>();
+        Map<Integer, Node> rKnown = new HashMap<>();
+        for (int j = 0; j < rArgs.size(); j++) {
+            if (j == plan.counter() || !live.contains(rArgs.get(j))) continue;
+            if (rBody.yields().get(j) == rArgs.get(j)) {
+                mapped.put(rArgs.get(j), mapped.get(r.in(j)));
+                rKnown.put(j, mapped.get(r.in(j)));
+            } else {
+                sums.add(j);
+            }
+        }
+        List<Node> newArgs = new ArrayList<>();
+        for (int j : carried) newArgs.add(newArg(args.get(j)));
+        for (int j : sums) newArgs.add(newArg(rArgs.get(j)));
+        out.beginRegion();
+        enter(true);
+        copy(cond.nodes(), live);
+        leave();
+        Region newCond = endRegion(cond, newArgs, List.of(mapped.get(cond.yields().get(0))));
+        out.beginRegion();
+        enter(true);
+        copy(body.nodes(), live);
+        copy(rBody.nodes(), live);
+        leave();
+        List<Node> yields = new ArrayList<>();
+        for (int j : carried) yields.add(mapped.get(body.yields().get(j)));
+        for (int j : sums) yields.add(mapped.get(rBody.yields().get(j)));
+        Region newBody = endRegion(body, newArgs, yields);
+        List<Node> inits = new ArrayList<>();
+        for (int j : carried) inits.add(mapped.get(f.in(j)));
+        for (int j : sums) inits.add(mapped.get(r.in(j)));
+        out.at(f.origin());
+        Node copy = out.control(Op.LOOP, inits, List.of(newCond, newBody));
+        levels.put(copy, loopLevels.size() - 1);
+        mapped.put(f, copy);
+        mapped.put(r, copy);
+        Map<Integer, Integer> index = new HashMap<>();
+        for (int i = 0; i < carried.size(); i++) index.put(carried.get(i), i);
+        index.put(args.size(), newArgs.size()); // the number of iterations
+        resultIndex.put(f, index);
+        Map<Integer, Integer> rIndex = new HashMap<>();
+        for (int i = 0; i < sums.size(); i++) rIndex.put(sums.get(i), carried.size() + i);
+        resultIndex.put(r, rIndex);
+        if (!known.isEmpty()) folded.put(f, known);
+        if (!rKnown.isEmpty()) folded.put(r, rKnown);
+    }
+
+    private Node newArg(Node old) {
+        Node a = out.arg(old.kind(), old.name());
+        mapped.put(old, a);
+        levels.put(a, loopLevels.size()); // the level of the loop's regions
+        return a;
     }
 
     private Region endRegion(Region old, List<Node> args, List<Node> yields) {
