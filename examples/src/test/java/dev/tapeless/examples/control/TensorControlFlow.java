@@ -203,4 +203,22 @@ final class TensorControlFlow {
         }
         return x.mean();
     }
+
+    /**
+     * A loop whose body returns and whose condition is false at once (from the fuzzer, seed 41,
+     * program 1422): the local the body assigns has no value after the loop, and the adjoint made
+     * for it there must have none either (it was once written as zeros shaped like null, which javac
+     * rejects: this class did not compile).
+     */
+    @Differentiable
+    static Variable returnFromALoopThatNeverRuns(Variable x) {
+        Variable h = x;
+        int i = 0;
+        while (i > 1 && i++ < 6) {
+            x = x.sqrt();
+            x = h;
+            return x.mean();
+        }
+        return h.mul(h).mean();
+    }
 }

@@ -199,4 +199,9 @@ class TensorControlFlowTest {
     void anEarlyReturnFromALoopDifferentiatesTheValueReturned(int n) {
         verify("returnFromLoop", matrix(2, 3), matrix(2, 3), n);
     }
+
+    @Test
+    void aLoopThatReturnsButNeverRuns() {
+        verify("returnFromALoopThatNeverRuns", matrix(2, 3));
+    }
 }
