@@ -21,12 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * component) agrees with central finite differences; {@code pullback(u)} is {@code u} times the
  * gradient (to rounding: a gradient may add up a loop's contributions in another order), twice in a
  * row; no argument array is written. Int parameters take 0, 1 and larger
- * values, so loops run zero, one and many times.
+ * values, so loops run zero, one and many times; int[] and boolean[] data get random elements.
  */
 class ControlFlowTest {
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Loops", "Tricky", "Arr", "Edges", "Fused"})
+    @ValueSource(strings = {"Loops", "Tricky", "Arr", "Edges", "Fused", "FusedAdversarial"})
     void everyMethodAgreesWithTheSourceAndFiniteDifferences(String name) throws Exception {
         Compilation c = Sources.compile(JavaFileObjects.forResource("controlflow/" + name + ".java"));
         assertThat(c).succeededWithoutWarnings();
@@ -64,6 +64,10 @@ class ControlFlowTest {
             } else if (t == int[].class) {
                 int[] d = new int[length + 1];
                 for (int k = 0; k < d.length; k++) d[k] = rnd.nextInt(2);
+                args[i] = d;
+            } else if (t == boolean[].class) {
+                boolean[] d = new boolean[length + 1];
+                for (int k = 0; k < d.length; k++) d[k] = rnd.nextBoolean();
                 args[i] = d;
             } else if (t == double[][].class) {
                 double[][] d = new double[length + 1][length];
@@ -141,6 +145,7 @@ class ControlFlowTest {
         for (int i = 0; i < out.length; i++) {
             if (out[i] instanceof double[] d) out[i] = d.clone();
             if (out[i] instanceof int[] d) out[i] = d.clone();
+            if (out[i] instanceof boolean[] d) out[i] = d.clone();
             if (out[i] instanceof double[][] d) {
                 double[][] c = new double[d.length][];
                 for (int r = 0; r < d.length; r++) c[r] = d[r].clone();
