@@ -166,4 +166,27 @@ final class Fused {
         y[1] = p * 3;
         return s + y[1];
     }
+
+    /**
+     * Fuses; the reverse of the branch yields the sum's adjoint, a constant made between the two
+     * loops (found by review: it was not moved before the fused loop, and the optimizer failed).
+     */
+    @Differentiable
+    static double masked(double t, boolean[] on) {
+        double s = 0;
+        for (int i = 0; i < on.length; i++) {
+            if (on[i]) s += t;
+        }
+        return s;
+    }
+
+    /** Fuses; a counter-masked sum. */
+    @Differentiable
+    static double everyOther(double[] x, double t) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (i % 2 == 0) s += t * x[i];
+        }
+        return s;
+    }
 }

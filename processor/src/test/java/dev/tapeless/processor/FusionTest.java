@@ -51,7 +51,7 @@ class FusionTest {
         Map<String, Integer> expected = new LinkedHashMap<>();
         // fused: one loop (the forward loop and its reverse together)
         for (String f : new String[] {"sumOfSquares", "weighted", "mean", "pairs", "plusFirst", "positives", "untilLarge",
-                "local", "twoSums", "backwards", "scaled"}) {
+                "local", "twoSums", "backwards", "scaled", "masked", "everyOther"}) {
             expected.put(f, 1);
         }
         expected.put("rows", 3); // the outer loop fused; in it, the dot product's loop and its reverse

@@ -137,6 +137,7 @@ final class Fusion {
         for (int j = 0; j < r.inputs().size(); j++) if (j != counter) work.add(r.in(j));
         for (Node n : inside) if (n != r) for (Node in : n.inputs()) if (!own.contains(in)) work.add(in);
         for (Region reg : r.regions()) for (Node y : reg.yields()) if (!own.contains(y)) work.add(y);
+        for (Node n : inside) for (Region reg : n.regions()) for (Node y : reg.yields()) if (!own.contains(y)) work.add(y);
         Set<Node> condValues = new HashSet<>(Region.flatten(f.regions().get(0).nodes()));
         while (!work.isEmpty()) {
             Node x = work.remove(work.size() - 1);
