@@ -1,7 +1,9 @@
 package dev.tapeless.examples;
 
 import static dev.tapeless.examples.Exact.assertExact;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapeless.runtime.Tape;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import dev.tapeless.runtime.support.Dense;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,7 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * the generated companion: forward, forward with {@code Tape.reset()} inside, gradient, gradient
  * with the reset, and the split (forward and pullback as two calls). Each against the tape on two
  * input pairs, with op counts measured by ND4J's profiler. The seed's own figures: forward 3 ops,
- * gradient 8, split 8 in total.
+ * gradient 8, split 8 in total. The forward pass and the gradient have fused loops, which run no
+ * ND4J op: their ND4J path (for arguments that do not fit the loops) is counted with the loops
+ * turned off, and the loops' values are checked against it.
  */
 class SeedTest {
 
@@ -59,7 +64,7 @@ class SeedTest {
     @ParameterizedTest
     @MethodSource("inputPairs")
     void forwardRunsThreeOpsAndMatchesTheTape(INDArray a, INDArray b) {
-        Counted<INDArray> forward = OpCounter.count(() -> SeedDerivatives.loss(a, b));
+        Counted<INDArray> forward = OpCounter.count(() -> Dense.withoutFusedLoops(() -> SeedDerivatives.loss(a, b)));
         assertExact(onTape(a, b, false), forward.value());
         assertEquals(3, forward.ops(), forward.breakdown());
         assertEquals(3, SeedDerivatives.LOSS_OPS.forward().fewest());
@@ -67,8 +72,38 @@ class SeedTest {
 
     @ParameterizedTest
     @MethodSource("inputPairs")
+    void forwardRunsOneFusedLoopAndNoOp(INDArray a, INDArray b) {
+        Counted<INDArray> fused = OpCounter.count(() -> SeedDerivatives.loss(a, b));
+        assertEquals(0, fused.ops(), fused.breakdown());
+        assertEquals(1, SeedDerivatives.LOSS_OPS.forward().fusedLoops());
+        assertClose(onTape(a, b, false), fused.value());
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputPairs")
+    void gradientRunsOneFusedLoopAndNoOp(INDArray a, INDArray b) {
+        Counted<SeedDerivatives.LossGradient> fused = OpCounter.count(() -> SeedDerivatives.lossGradient(a, b));
+        assertEquals(0, fused.ops(), fused.breakdown());
+        assertEquals(1, SeedDerivatives.LOSS_OPS.gradient().fusedLoops());
+        var nd4j = Dense.withoutFusedLoops(() -> SeedDerivatives.lossGradient(a, b));
+        assertClose(nd4j.value(), fused.value().value());
+        // Elementwise results: the same arithmetic in the same order, so the same bits.
+        assertExact(nd4j.a(), fused.value().a());
+        assertExact(nd4j.b(), fused.value().b());
+        assertNotSame(b, fused.value().a());
+    }
+
+    /** A sum added up in another order: equal to rounding, same shape and data type. */
+    private static void assertClose(INDArray expected, INDArray actual) {
+        assertEquals(expected.dataType(), actual.dataType());
+        assertArrayEquals(expected.shape(), actual.shape());
+        assertEquals(expected.getDouble(0), actual.getDouble(0), 1e-14 * Math.abs(expected.getDouble(0)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("inputPairs")
     void forwardWithResetInsideRunsThreeOpsAndMatchesTheTape(INDArray a, INDArray b) {
-        Counted<INDArray> forward = OpCounter.count(() -> SeedDerivatives.lossWithReset(a, b));
+        Counted<INDArray> forward = OpCounter.count(() -> Dense.withoutFusedLoops(() -> SeedDerivatives.lossWithReset(a, b)));
         assertExact(onTape(a, b, true), forward.value());
         assertEquals(3, forward.ops(), forward.breakdown());
     }
@@ -76,7 +111,8 @@ class SeedTest {
     @ParameterizedTest
     @MethodSource("inputPairs")
     void gradientRunsFourOpsAndMatchesTapeAndFiniteDifferences(INDArray a, INDArray b) {
-        Counted<SeedDerivatives.LossGradient> g = OpCounter.count(() -> SeedDerivatives.lossGradient(a, b));
+        Counted<SeedDerivatives.LossGradient> g =
+                OpCounter.count(() -> Dense.withoutFusedLoops(() -> SeedDerivatives.lossGradient(a, b)));
         assertEquals(4, g.ops(), g.breakdown());
         assertEquals(g.ops(), SeedDerivatives.LOSS_OPS.gradient().fewest());
         assertExact(b, g.value().a());
@@ -91,7 +127,7 @@ class SeedTest {
     @MethodSource("inputPairs")
     void gradientWithResetInsideMatchesTheTape(INDArray a, INDArray b) {
         Counted<SeedDerivatives.LossWithResetGradient> g =
-                OpCounter.count(() -> SeedDerivatives.lossWithResetGradient(a, b));
+                OpCounter.count(() -> Dense.withoutFusedLoops(() -> SeedDerivatives.lossWithResetGradient(a, b)));
         assertEquals(4, g.ops(), g.breakdown());
         assertMatchesTapeAndFiniteDifferences(Seed::lossWithReset, (x, y) -> {
             var r = SeedDerivatives.lossWithResetGradient(x, y);

@@ -888,6 +888,11 @@ final class BodyWriter {
         out.addStatement(format, args);
     }
 
+    /** Code written as it is (a fused pass and its guard, before the ND4J path). */
+    void block(CodeBlock c) {
+        out.add(c);
+    }
+
     void count(int fewestOps, int mostOps) {
         fewest += fewestOps;
         most += mostOps;
@@ -945,7 +950,7 @@ final class BodyWriter {
      * A statement as one line of a {@code //} comment. Backslashes are doubled: javac reads Unicode
      * escapes before comments, and a source's escaped line feed would end the comment.
      */
-    private static String oneLine(String s) {
+    static String oneLine(String s) {
         return s.replaceAll("\\s+", " ").trim().replace("\\", "\\\\");
     }
 }

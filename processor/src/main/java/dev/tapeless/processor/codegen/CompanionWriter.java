@@ -18,6 +18,7 @@ import dev.tapeless.processor.opt.Gates;
 import dev.tapeless.processor.opt.Optimizer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -230,6 +231,7 @@ public final class CompanionWriter {
     private Counted forwardMethod(MethodPlan m, List<BodyWriter> bodies, String cap) {
         BodyWriter body = newBody(m, m.forward(), m.name(), cap + "Frame", bodies);
         Node result = m.forward().roots().get(0);
+        int loops = fused(m, body, m.forward(), Collections.singletonList(null), out -> CodeBlock.of("return $L", out.get(0)));
         body.saving(savingOf(m.forward().nodes()));
         body.plan(m.forward().nodes(), List.of(result));
         for (Node n : m.forward().nodes()) body.emit(n);
@@ -240,7 +242,7 @@ public final class CompanionWriter {
                         source, m.javadocLink())
                 .addCode(body.code())
                 .build();
-        return new Counted(method, body.fewest(), body.most());
+        return new Counted(method, body.fewest(), body.most(), loops);
     }
 
     // ---- fGradient ----------------------------------------------------------------------------
@@ -249,6 +251,10 @@ public final class CompanionWriter {
         Optimizer.Optimized g = m.gradient();
         BodyWriter body = newBody(m, g, m.name() + "Gradient", cap + "GradientFrame", bodies);
         Node value = g.roots().get(0);
+        List<Boolean> shapes = new ArrayList<>();
+        shapes.add(false); // the value: a scalar
+        for (Param p : m.differentiated()) shapes.add(p.kind() == Kind.TENSOR);
+        int loops = fused(m, body, g, shapes, out -> CodeBlock.of("return new $T($L)", gradientType, CodeBlock.join(out, ", ")));
         body.saving(savingOf(g.nodes()));
         body.plan(g.nodes(), g.roots(), Gates.of(g.nodes()));
         checkScalarAfter(body, value, g.nodes(), m);
@@ -262,7 +268,35 @@ public final class CompanionWriter {
                             m.name())
                     .addJavadoc("$L", "    {@code pullback(upstream)} for a vector-Jacobian product\n");
         }
-        return new Counted(method.addCode(body.code()).build(), body.fewest(), body.most());
+        return new Counted(method.addCode(body.code()).build(), body.fewest(), body.most(), loops);
+    }
+
+    /**
+     * For a straight-line tensor method whose pass {@code graph} is all elementwise arithmetic and
+     * full reductions: its fused loops ({@link FusedLoops}), guarded, first in {@code body}, ending
+     * with the statement {@code exit} makes of the outputs. Returns the number of loops (0: none).
+     */
+    private int fused(MethodPlan m, BodyWriter body, Optimizer.Optimized graph, List<Boolean> shapes,
+            java.util.function.Function<List<CodeBlock>, CodeBlock> exit) {
+        if (!usesArrays(m) || hasLoops(m)) return 0;
+        Map<String, String> parameters = parameterNames(m);
+        Map<Node, CodeBlock> refs = new HashMap<>();
+        for (Node n : graph.nodes()) {
+            if (n.op() == Op.PARAM) refs.put(n, CodeBlock.of("$N", parameters.get(n.attrs().text())));
+        }
+        List<String> taken = new ArrayList<>(parameters.values());
+        taken.add(UPSTREAM);
+        taken.addAll(reserved);
+        FusedLoops.Fused f = FusedLoops.write(graph.nodes(), graph.roots(), shapes, refs, new Names(taken));
+        if (f == null) return 0;
+        body.block(CodeBlock.builder()
+                .add("// One shape, row-major: every value is a number per element, or a sum of them.\n")
+                .beginControlFlow("if ($L)", f.guard())
+                .add(f.body())
+                .addStatement(exit.apply(f.outputs()))
+                .endControlFlow()
+                .build());
+        return f.loops();
     }
 
     private void checkScalarAfter(BodyWriter body, Node value, List<Node> nodes, MethodPlan m) {
@@ -445,7 +479,7 @@ public final class CompanionWriter {
                         source, m.javadocLink())
                 .addCode(fwd.code())
                 .build();
-        return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most()), type.build(), pull.fewest(), pull.most());
+        return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most(), 0), type.build(), pull.fewest(), pull.most());
     }
 
     /**
@@ -519,7 +553,8 @@ public final class CompanionWriter {
 
     // ---- shared pieces ------------------------------------------------------------------------
 
-    private record Counted(MethodSpec method, int fewest, int most) {}
+    /** An entry point and what a call runs: ND4J ops on its ND4J path, or its fused loops. */
+    private record Counted(MethodSpec method, int fewest, int most, int loops) {}
 
     /**
      * The simple names through which generated code reaches classes and packages: the top-level
@@ -660,12 +695,18 @@ public final class CompanionWriter {
         String constant = opsName(m.name());
         return FieldSpec.builder(OP_COUNTS, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("ND4J ops per call of each entry point for {@link $T#$L}: the fewest (shapes agree,\n"
-                        + "no broadcasting to undo) and the most (every shape guard takes its slow path).\n",
+                        + "no broadcasting to undo) and the most (every shape guard takes its slow path); and the\n"
+                        + "loops it runs instead, with no ND4J op, where its arguments fit fused loops.\n",
                         source, m.javadocLink())
-                .initializer("new $T(new $T($L, $L), new $T($L, $L), new $T($L, $L), new $T($L, $L))", OP_COUNTS,
-                        OP_COUNT, f.fewest, f.most, OP_COUNT, g.fewest, g.most,
-                        OP_COUNT, v.factory.fewest, v.factory.most, OP_COUNT, v.pullbackFewest, v.pullbackMost)
+                .initializer("new $T($L, $L, $L, $L)", OP_COUNTS, opCount(f.fewest, f.most, f.loops),
+                        opCount(g.fewest, g.most, g.loops), opCount(v.factory.fewest, v.factory.most, 0),
+                        opCount(v.pullbackFewest, v.pullbackMost, 0))
                 .build();
+    }
+
+    private static CodeBlock opCount(int fewest, int most, int loops) {
+        return loops == 0 ? CodeBlock.of("new $T($L, $L)", OP_COUNT, fewest, most)
+                : CodeBlock.of("new $T($L, $L, $L)", OP_COUNT, fewest, most, loops);
     }
 
     private static String wrtList(MethodPlan m) {

@@ -161,6 +161,14 @@ final class Emitter {
         }
     }
 
+    /**
+     * The Java arithmetic of an op on numbers, whatever the kind of its node: one element of an
+     * elementwise tensor op in a fused loop ({@link FusedLoops}), whose operands are its elements.
+     */
+    Emission asNumbers(Node n) {
+        return javaNumber(n);
+    }
+
     private Emission javaNumber(Node n) {
         List<Node> in = n.inputs();
         Node a = in.isEmpty() ? null : in.get(0);
