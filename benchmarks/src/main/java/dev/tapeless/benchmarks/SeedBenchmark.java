@@ -4,6 +4,7 @@ import dev.tapeless.examples.Seed;
 import dev.tapeless.examples.SeedDerivatives;
 import dev.tapeless.runtime.Tape;
 import dev.tapeless.runtime.Variable;
+import dev.tapeless.runtime.support.Dense;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -32,18 +33,24 @@ public class SeedBenchmark {
 
     INDArray a;
     INDArray b;
+    double[] aData;
+    double[] bData;
 
     @Setup
     public void inputsAndAgreement() {
         Nd4j.getRandom().setSeed(42);
         a = Nd4j.rand(DataType.DOUBLE, length);
         b = Nd4j.rand(DataType.DOUBLE, length);
+        aData = a.toDoubleVector();
+        bData = b.toDoubleVector();
         List<INDArray> generated = generatedGradient();
         List<INDArray> tape = tapeGradient();
         List<INDArray> hand = handWrittenGradient();
+        List<INDArray> nd4jPath = generatedGradientNd4jPath();
         for (int i = 0; i < 3; i++) {
             Agreement.require("seed component " + i + " (tape)", generated.get(i), tape.get(i));
             Agreement.require("seed component " + i + " (hand-written)", generated.get(i), hand.get(i));
+            Agreement.require("seed component " + i + " (ND4J path)", generated.get(i), nd4jPath.get(i));
         }
     }
 
@@ -62,6 +69,30 @@ public class SeedBenchmark {
         List<Variable> g = Tape.grad(loss, va, vb);
         Tape.reset();
         return List.of(loss.value(), g.get(0).value(), g.get(1).value());
+    }
+
+    /** The generated gradient's ND4J path: what every call ran before fused loops. */
+    @Benchmark
+    public List<INDArray> generatedGradientNd4jPath() {
+        return Dense.withoutFusedLoops(this::generatedGradient);
+    }
+
+    /** The same arithmetic over {@code double[]} (the memory-bound limit), results allocated. */
+    @Benchmark
+    public double[][] doubleArrayLoop() {
+        int n = aData.length;
+        double[] da = new double[n];
+        double[] db = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double ai = aData[i];
+            double bi = bData[i];
+            double t = ai + bi;
+            sum += t * bi;
+            da[i] = bi;
+            db[i] = t + bi;
+        }
+        return new double[][] {{sum}, da, db};
     }
 
     /** What a person writes with ND4J: d/da = b (a copy, the caller keeps b), d/db = a + 2b = t + b. */
