@@ -102,6 +102,10 @@ class ArrayDiagnosticsTest {
                         }
                         return y;""", "boolean[] seen", Message.ARRAY_IN_REGION.format("seen")),
                 Arguments.of("""
+                        if (y > 1) return y;
+                        double[] v = {y, 2 * y};
+                        return v[1];""", "double[] v = {y, 2 * y}", Message.ARRAY_IN_REGION.format("v")),
+                Arguments.of("""
                         double[][] g = new double[2][2];
                         g[0][1] = y;
                         return g[0][1];""", "double[][] g", Message.LOCAL_TYPE.format("g", "double[][]")),

@@ -63,8 +63,9 @@ public final class ReverseMode {
         for (Node p : wrt) {
             graph.at(Origin.NONE);
             Node g = p.kind() == Kind.DOUBLE_ARRAY ? r.arrays.get(p) : adjoint.get(p);
-            if (g == null) {
-                gradients.add(p.kind() == Kind.TENSOR ? graph.apply(Op.ZEROS_LIKE, p) : graph.scalar(0));
+            if (g == null) { // the result does not depend on p: zeros shaped like it
+                boolean array = p.kind() == Kind.TENSOR || p.kind() == Kind.DOUBLE_ARRAY;
+                gradients.add(array ? graph.apply(Op.ZEROS_LIKE, p) : graph.scalar(0));
             } else if (p.kind() == Kind.TENSOR && g.kind() != Kind.TENSOR) {
                 gradients.add(graph.apply(Op.AS_ARRAY_LIKE, g, p));
             } else {
@@ -167,8 +168,9 @@ public final class ReverseMode {
     private List<Node> arraysTouched(Node owner) {
         java.util.TreeMap<Integer, Node> out = new java.util.TreeMap<>();
         for (Node n : Region.flatten(List.of(owner))) {
+            // A write of an active value makes the array active from there on, even if it was not before.
             boolean touches = (n.op() == Op.LOAD || n.op() == Op.STORE) && n.in(0).kind() == Kind.DOUBLE_ARRAY
-                    && active.contains(n.in(0));
+                    && (active.contains(n.in(0)) || n.op() == Op.STORE && active.contains(n));
             if (touches) {
                 Node root = Graph.arrayRoot(n.in(0));
                 if (arrays.containsKey(root)) out.put(root.id(), root);
@@ -421,16 +423,54 @@ public final class ReverseMode {
                 }
             }
         }
-        if (nodes.stream().noneMatch(n -> n.op().hasRegions())) { // straight-line: also drop what the result does not depend on
-            Set<Node> useful = new HashSet<>();
-            useful.add(result);
+        varied.retainAll(useful(nodes, all, result));
+        return varied;
+    }
+
+    /**
+     * The values the result depends on: through inputs, and through branches and loops (a result
+     * of an IF on what its branches yield, a loop's carried value on its initial and next values).
+     * A value outside this set gets no adjoint: in a loop, 0 times a local derivative that
+     * overflowed would be NaN where the contract says 0.
+     */
+    private static Set<Node> useful(List<Node> nodes, List<Node> all, Node result) {
+        Set<Node> useful = new HashSet<>();
+        useful.add(result);
+        if (nodes.stream().noneMatch(n -> n.op().hasRegions())) { // straight-line: one backward sweep
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Node n = nodes.get(i);
                 if (useful.contains(n)) useful.addAll(n.inputs());
             }
-            varied.retainAll(useful);
+            return useful;
         }
-        return varied;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Node n = all.get(i);
+                if (!useful.contains(n)) continue;
+                for (Node in : n.inputs()) changed |= useful.add(in);
+                if (n.op() == Op.RESULT) {
+                    Node owner = n.in(0);
+                    int k = (int) n.attrs().integer();
+                    if (owner.op() == Op.IF) {
+                        for (Region r : owner.regions()) changed |= useful.add(r.yields().get(k));
+                    } else if (k < owner.regions().get(1).args().size()) {
+                        changed |= useful.add(owner.regions().get(1).args().get(k));
+                    }
+                }
+            }
+            for (Node n : all) { // a carried value: its initial and next values
+                if (n.op() != Op.LOOP) continue;
+                Region body = n.regions().get(1);
+                for (int j = 0; j < body.args().size(); j++) {
+                    if (!useful.contains(body.args().get(j))) continue;
+                    changed |= useful.add(n.in(j));
+                    changed |= useful.add(body.yields().get(j));
+                }
+            }
+        }
+        return useful;
     }
 
     /** Adjoints are named after their primal value: {@code d_x} for {@code x}. */

@@ -33,7 +33,7 @@ public enum Message {
     ARRAY_REASSIGNED("array local ''{0}'' is assigned a whole new value; write its elements instead ({0}[i] = ...), or use another local"),
     ARRAY_PARAMETER_WRITE("writing into ''{0}'' would change the caller''s array, a side effect the generated code does not repeat; copy what you change into a local array (new {1}[n]) and write that"),
     ARRAY_UNINITIALIZED("array local ''{0}'' must be created where it is declared: double[] {0} = new double[n] (or int[], long[], boolean[])"),
-    ARRAY_IN_REGION("array local ''{0}'' is created inside a branch or loop; create it before, at the top level of the method, and reuse it"),
+    ARRAY_IN_REGION("array local ''{0}'' is created inside a branch or loop, after a statement that may return, or in a method called from one of those places; create it at the top level of the method, before any return, and reuse it"),
     ARRAY_INDEX("an array index must be an int, but this is {0}"),
     UNINITIALIZED("local ''{0}'' is read before it is assigned; assign it first"),
     ASSIGN_TARGET("''{0}'' is not a local variable, and only locals can be assigned in a @Differentiable method; assign a local and return the result"),

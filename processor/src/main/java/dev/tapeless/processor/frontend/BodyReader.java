@@ -290,7 +290,10 @@ final class BodyReader {
 
     private void restore(Map<String, Node> before) {
         scope.keySet().retainAll(before.keySet());
-        before.forEach((k, v) -> scope.get(k).value = v);
+        before.forEach((k, v) -> {
+            // Gone only where the source declares a name twice (javac rejects it): nothing to restore.
+            if (scope.containsKey(k)) scope.get(k).value = v;
+        });
     }
 
     private Kind kindOfLocal(String name, Map<String, Node> a, Map<String, Node> b) {

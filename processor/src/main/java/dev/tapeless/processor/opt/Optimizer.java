@@ -99,6 +99,9 @@ public final class Optimizer {
         Set<Node> live = live(o.nodes(), withEffects(o.nodes(), o.roots()));
         for (Node n : Region.flatten(o.nodes())) {
             if (n.region() != null && !live.contains(n) && !n.op().isLeaf()) return true;
+            if (n.op() == Op.LOOP) { // a carried value nothing reads
+                for (Node a : n.regions().get(1).args()) if (!live.contains(a)) return true;
+            }
         }
         return false;
     }
@@ -114,7 +117,15 @@ public final class Optimizer {
         }
         o.copy(nodes, live);
         List<Node> newRoots = roots.stream().map(o.mapped::get).toList();
-        Set<Node> stillLive = live(o.out.nodes(), withEffects(o.out.nodes(), newRoots));
+        List<Node> effects = withEffects(o.out.nodes(), newRoots);
+        Set<Node> stillLive = live(o.out.nodes(), effects);
+        // A loop carries every value it was made with until the next pass drops the dead ones: the
+        // values it yields stay, even where they moved out of it (an invariant next value).
+        List<Node> carried = new ArrayList<>(effects);
+        for (Node n : Region.flatten(o.out.nodes())) {
+            if (n.op() == Op.LOOP && stillLive.contains(n)) carried.addAll(n.regions().get(1).yields());
+        }
+        if (carried.size() > effects.size()) stillLive = live(o.out.nodes(), carried);
         List<Node> kept = o.out.nodes().stream().filter(stillLive::contains).toList();
         return new Optimized(kept, newRoots);
     }
