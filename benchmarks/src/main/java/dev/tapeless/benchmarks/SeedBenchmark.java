@@ -35,6 +35,9 @@ public class SeedBenchmark {
     INDArray b;
     double[] aData;
     double[] bData;
+    double[] daData;
+    double[] dbData;
+    SeedDerivatives.LossGradient previous;
 
     @Setup
     public void inputsAndAgreement() {
@@ -43,10 +46,16 @@ public class SeedBenchmark {
         b = Nd4j.rand(DataType.DOUBLE, length);
         aData = a.toDoubleVector();
         bData = b.toDoubleVector();
+        daData = new double[length];
+        dbData = new double[length];
         List<INDArray> generated = generatedGradient();
         List<INDArray> tape = tapeGradient();
         List<INDArray> hand = handWrittenGradient();
         List<INDArray> nd4jPath = generatedGradientNd4jPath();
+        generatedGradientReused();
+        var reused = generatedGradientReused();
+        List<INDArray> again = List.of(reused.value(), reused.a(), reused.b());
+        for (int i = 0; i < 3; i++) Agreement.require("seed component " + i + " (reused)", generated.get(i), again.get(i));
         for (int i = 0; i < 3; i++) {
             Agreement.require("seed component " + i + " (tape)", generated.get(i), tape.get(i));
             Agreement.require("seed component " + i + " (hand-written)", generated.get(i), hand.get(i));
@@ -75,6 +84,29 @@ public class SeedBenchmark {
     @Benchmark
     public List<INDArray> generatedGradientNd4jPath() {
         return Dense.withoutFusedLoops(this::generatedGradient);
+    }
+
+    /** The generated gradient written into the arrays of the call before (a training loop's steady state). */
+    @Benchmark
+    public SeedDerivatives.LossGradient generatedGradientReused() {
+        previous = SeedDerivatives.lossGradient(a, b, previous);
+        return previous;
+    }
+
+    /** The same arithmetic over {@code double[]}, written into arrays allocated once. */
+    @Benchmark
+    public double doubleArrayLoopReused() {
+        int n = aData.length;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double ai = aData[i];
+            double bi = bData[i];
+            double t = ai + bi;
+            sum += t * bi;
+            daData[i] = bi;
+            dbData[i] = t + bi;
+        }
+        return sum;
     }
 
     /** The same arithmetic over {@code double[]} (the memory-bound limit), results allocated. */

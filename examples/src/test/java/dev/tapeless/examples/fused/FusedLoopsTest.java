@@ -222,4 +222,63 @@ class FusedLoopsTest {
         assertEquals(0, ElementwiseDerivatives.SEED_OPS.vjp().fusedLoops());
         assertTrue(ElementwiseDerivatives.SEED_OPS.gradient().toString().contains("1 fused loop"));
     }
+
+    @Test
+    void aReusedResultGetsTheNewGradientInItsOwnArraysWithNoOp() {
+        INDArray a = uniform(DataType.DOUBLE, 0.2, 1, 4, 5);
+        INDArray b = uniform(DataType.DOUBLE, 0.2, 1, 4, 5);
+        var previous = ElementwiseDerivatives.seedGradient(a, b);
+        for (int step = 0; step < 3; step++) {
+            a = a.add(0.25); // new inputs each step, as in training
+            INDArray x = a;
+            var earlier = previous;
+            var reused = withoutOps(() -> ElementwiseDerivatives.seedGradient(x, b, earlier), "reuse");
+            var fresh = ElementwiseDerivatives.seedGradient(a, b);
+            assertTrue(reused.value() == earlier.value() && reused.a() == earlier.a() && reused.b() == earlier.b(),
+                    "the earlier arrays come back");
+            assertClose(fresh.value(), reused.value(), 1e-15, "value");
+            assertClose(fresh.a(), reused.a(), 0, "d_a");
+            assertClose(fresh.b(), reused.b(), 0, "d_b");
+            previous = reused;
+        }
+        assertNotSame(b, previous.a());
+    }
+
+    @Test
+    void aResultOfOtherShapesIsNotReused() {
+        INDArray a = uniform(DataType.DOUBLE, 0.2, 1, 6);
+        INDArray b = uniform(DataType.DOUBLE, 0.2, 1, 6);
+        var other = ElementwiseDerivatives.seedGradient(uniform(DataType.DOUBLE, 0.2, 1, 3), uniform(DataType.DOUBLE, 0.2, 1, 3));
+        var g = ElementwiseDerivatives.seedGradient(a, b, other);
+        assertNotSame(other.a(), g.a());
+        assertClose(ElementwiseDerivatives.seedGradient(a, b).b(), g.b(), 0, "d_b");
+        assertClose(ElementwiseDerivatives.seedGradient(a, b).a(), ElementwiseDerivatives.seedGradient(a, b, null).a(), 0, "null previous");
+    }
+
+    @Test
+    void anArgumentAsTheEarlierResultIsRefused() {
+        INDArray a = uniform(DataType.DOUBLE, 0.2, 1, 6);
+        INDArray b = uniform(DataType.DOUBLE, 0.2, 1, 6);
+        var g = ElementwiseDerivatives.seedGradient(a, b);
+        var sneaky = new ElementwiseDerivatives.SeedGradient(g.value(), b, g.b());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ElementwiseDerivatives.seedGradient(a, b, sneaky));
+        assertTrue(e.getMessage().contains("previous.a() is the argument 'b'"), e.getMessage());
+        INDArray view = b.reshape(2, 3); // shares b's memory
+        var viewOfArgument = new ElementwiseDerivatives.SeedGradient(g.value(), g.a(), view.reshape(6));
+        assertThrows(IllegalArgumentException.class, () -> ElementwiseDerivatives.seedGradient(a, b, viewOfArgument));
+    }
+
+    @Test
+    void withoutFusedLoopsTheNewResultIsCopiedIntoTheEarlierArrays() {
+        INDArray x = uniform(DataType.DOUBLE, 0.2, 1, 3, 4);
+        INDArray w = uniform(DataType.DOUBLE, 0.2, 1, 4, 2);
+        var previous = ElementwiseDerivatives.linearGradient(x, w);
+        INDArray x2 = x.mul(1.5);
+        var reused = ElementwiseDerivatives.linearGradient(x2, w, previous);
+        var fresh = ElementwiseDerivatives.linearGradient(x2, w);
+        assertTrue(reused.x() == previous.x() && reused.w() == previous.w() && reused.value() == previous.value());
+        assertClose(fresh.x(), reused.x(), 0, "d_x");
+        assertClose(fresh.w(), reused.w(), 0, "d_w");
+        assertClose(fresh.value(), reused.value(), 0, "value");
+    }
 }

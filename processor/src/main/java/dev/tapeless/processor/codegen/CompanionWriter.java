@@ -199,6 +199,7 @@ public final class CompanionWriter {
         type.addMethod(forward.method);
         type.addType(gradientRecord(m, gradientType));
         type.addMethod(gradient.method);
+        if (usesArrays(m) && !hasLoops(m) && m.resultKind() == Kind.TENSOR) type.addMethod(reusingGradientMethod(m, gradientType));
         type.addMethod(vjp.factory.method);
         type.addType(vjp.type);
         for (BodyWriter body : bodies) { // the parts of entry points too long for one method
@@ -297,6 +298,108 @@ public final class CompanionWriter {
                 .endControlFlow()
                 .build());
         return f.loops();
+    }
+
+    /**
+     * {@code fGradient(args..., previous)}: the gradient written into the arrays of an earlier
+     * result where they fit (by the fused loops, directly; on the ND4J path, copied), else new ones.
+     */
+    private MethodSpec reusingGradientMethod(MethodPlan m, ClassName gradientType) {
+        Map<String, String> parameters = parameterNames(m);
+        List<String> taken = new ArrayList<>(parameters.values());
+        taken.add(UPSTREAM);
+        taken.addAll(reserved);
+        Names names = new Names(taken);
+        String previous = names.fresh("previous");
+        String method = m.name() + "Gradient";
+        List<CodeBlock> args = m.params().stream().map(p -> CodeBlock.of("$N", parameters.get(p.name()))).toList();
+        CodeBlock call = CodeBlock.of("$N($L)", method, CodeBlock.join(args, ", "));
+        // The record's array components, with their names; null for a double component.
+        List<CodeBlock> components = new ArrayList<>();
+        List<String> componentNames = new ArrayList<>();
+        components.add(CodeBlock.of("$N.value()", previous));
+        componentNames.add("value");
+        for (Param p : m.differentiated()) {
+            components.add(p.kind() == Kind.TENSOR ? CodeBlock.of("$N.$N()", previous, p.name()) : null);
+            componentNames.add(p.name());
+        }
+        List<CodeBlock> arrays = components.stream().filter(java.util.Objects::nonNull).toList();
+        List<String> arrayNames = new ArrayList<>();
+        for (int i = 0; i < components.size(); i++) if (components.get(i) != null) arrayNames.add(componentNames.get(i));
+        List<Param> tensorParams = m.params().stream().filter(p -> p.kind() == Kind.TENSOR).toList();
+
+        CodeBlock.Builder code = CodeBlock.builder();
+        code.beginControlFlow("if ($N == null)", previous).addStatement("return $L", call).endControlFlow();
+        for (Param p : tensorParams) {
+            code.addStatement("$T.requireArgument($N, $S)", Emitter.KERNELS, parameters.get(p.name()), p.name());
+        }
+        code.addStatement("$T.requireOwn($S, new $T[] {$L}, new String[] {$L}, new $T[] {$L}, new String[] {$L})",
+                FusedLoops.DENSE, method, Emitter.INDARRAY, CodeBlock.join(arrays, ", "),
+                String.join(", ", arrayNames.stream().map(n -> "\"" + n + "\"").toList()), Emitter.INDARRAY,
+                CodeBlock.join(tensorParams.stream().map(p -> CodeBlock.of("$N", parameters.get(p.name()))).toList(), ", "),
+                String.join(", ", tensorParams.stream().map(p -> "\"" + p.name() + "\"").toList()));
+
+        // Where the earlier arrays fit the fused loops: written there, element by element.
+        Optimizer.Optimized g = m.gradient();
+        List<Boolean> shapes = new ArrayList<>();
+        shapes.add(false);
+        for (Param p : m.differentiated()) shapes.add(p.kind() == Kind.TENSOR);
+        Map<Node, CodeBlock> refs = new HashMap<>();
+        for (Node n : g.nodes()) {
+            if (n.op() == Op.PARAM) refs.put(n, CodeBlock.of("$N", parameters.get(n.attrs().text())));
+        }
+        FusedLoops.Fused f = FusedLoops.write(g.nodes(), g.roots(), shapes, refs, names.copy(), components);
+        if (f != null) {
+            List<CodeBlock> checks = new ArrayList<>();
+            checks.add(f.guard());
+            checks.add(CodeBlock.of("$T.fitsScalar($L)", FusedLoops.DENSE, components.get(0)));
+            int k = 1;
+            for (Param p : m.differentiated()) {
+                if (p.kind() == Kind.TENSOR) {
+                    checks.add(CodeBlock.of("$T.fitsLike($L, $N)", FusedLoops.DENSE, components.get(k), parameters.get(p.name())));
+                }
+                k++;
+            }
+            checks.add(CodeBlock.of("$T.distinct($L)", FusedLoops.DENSE, CodeBlock.join(arrays, ", ")));
+            code.beginControlFlow("if ($L)", CodeBlock.join(checks, "\n        && "))
+                    .add(f.body())
+                    .addStatement("return new $T($L)", gradientType, CodeBlock.join(f.outputs(), ", "))
+                    .endControlFlow();
+        }
+        // Otherwise: a new result, copied into the earlier arrays where they have its shapes.
+        String fresh = names.fresh("fresh");
+        code.addStatement("$T $N = $L", gradientType, fresh, call);
+        List<CodeBlock> same = new ArrayList<>();
+        List<CodeBlock> out = new ArrayList<>();
+        for (int i = 0; i < components.size(); i++) {
+            CodeBlock accessor = CodeBlock.of("$N.$N()", fresh, componentNames.get(i));
+            if (components.get(i) == null) {
+                out.add(accessor);
+                continue;
+            }
+            same.add(CodeBlock.of("$T.sameLayout($L, $L)", FusedLoops.DENSE, components.get(i), accessor));
+            out.add(components.get(i));
+        }
+        same.add(CodeBlock.of("$T.distinct($L)", FusedLoops.DENSE, CodeBlock.join(arrays, ", ")));
+        code.beginControlFlow("if ($L)", CodeBlock.join(same, "\n        && "));
+        for (int i = 0; i < components.size(); i++) {
+            if (components.get(i) != null) {
+                code.addStatement("$L.assign($N.$N())", components.get(i), fresh, componentNames.get(i));
+            }
+        }
+        code.addStatement("return new $T($L)", gradientType, CodeBlock.join(out, ", "));
+        code.endControlFlow();
+        code.addStatement("return $N", fresh);
+        return signature(m, method, gradientType)
+                .addParameter(gradientType, previous)
+                .addJavadoc("The value of {@link $T#$L} and its gradient, as {@link #$L}, written into the arrays of\n"
+                        + "{@code $L}, an earlier result of this method, where they have the right shapes and data\n"
+                        + "type (and are not arguments of this call): a training loop that passes its last result\n"
+                        + "allocates no new arrays. Elsewhere, or for a null {@code $L}, new arrays.\n"
+                        + "\n@throws IllegalArgumentException if an array of {@code $L} is an argument of this call\n",
+                        source, m.javadocLink(), method, previous, previous, previous)
+                .addCode(code.build())
+                .build();
     }
 
     private void checkScalarAfter(BodyWriter body, Node value, List<Node> nodes, MethodPlan m) {

@@ -77,12 +77,21 @@ final class FusedLoops {
      */
     static Fused write(List<Node> nodes, List<Node> roots, List<Boolean> mustBeElementwise, Map<Node, CodeBlock> parameters,
             Names names) {
-        if (nodes.size() > MAX_NODES) return null;
-        for (Node n : nodes) if (n.op().hasRegions()) return null;
-        return new FusedLoops(nodes, parameters, names).write(roots, mustBeElementwise);
+        return write(nodes, roots, mustBeElementwise, parameters, names, null);
     }
 
-    private Fused write(List<Node> roots, List<Boolean> mustBeElementwise) {
+    /**
+     * As above, writing each tensor root into the array {@code into} gives for it (a rank-0 one
+     * for a number) instead of a new array; null entries, or a null list, get new arrays.
+     */
+    static Fused write(List<Node> nodes, List<Node> roots, List<Boolean> mustBeElementwise, Map<Node, CodeBlock> parameters,
+            Names names, List<CodeBlock> into) {
+        if (nodes.size() > MAX_NODES) return null;
+        for (Node n : nodes) if (n.op().hasRegions()) return null;
+        return new FusedLoops(nodes, parameters, names).write(roots, mustBeElementwise, into);
+    }
+
+    private Fused write(List<Node> roots, List<Boolean> mustBeElementwise, List<CodeBlock> into) {
         Set<Node> needed = new HashSet<>(roots);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
@@ -136,7 +145,9 @@ final class FusedLoops {
             String base = !r.name().startsWith("$") ? r.name() : outputs.isEmpty() ? "value" : "out";
             CodeBlock array = CodeBlock.of("$N", names.fresh(base));
             CodeBlock d = CodeBlock.of("$N", names.fresh(base + "Data"));
-            out.addStatement("$T $L = $T.like($L)", Emitter.INDARRAY, array, DENSE, parameters.get(first));
+            CodeBlock target = into == null ? null : into.get(outputs.size());
+            out.addStatement("$T $L = $L", Emitter.INDARRAY, array, target != null ? target
+                    : CodeBlock.of("$T.like($L)", DENSE, parameters.get(first)));
             out.addStatement("$T $L = $T.of($L)", ELEMENTS, d, DENSE, array);
             outputs.add(array);
             outputData.add(d);
@@ -192,7 +203,12 @@ final class FusedLoops {
         numbersKnownBefore(Integer.MAX_VALUE);
         for (int j = 0; j < roots.size(); j++) {
             Node r = roots.get(j);
-            if (outputs.get(j) == null) {
+            if (outputs.get(j) != null) continue;
+            CodeBlock target = into == null ? null : into.get(j);
+            if (r.kind() == Kind.TENSOR && target != null) {
+                out.addStatement("$T.of($L).set(0, $L)", DENSE, target, ref(r));
+                outputs.set(j, target);
+            } else {
                 outputs.set(j, r.kind() == Kind.TENSOR ? CodeBlock.of("$T.scalar($L, $L)", DENSE, parameters.get(first), ref(r)) : ref(r));
             }
         }

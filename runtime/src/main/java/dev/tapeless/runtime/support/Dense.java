@@ -73,6 +73,63 @@ public final class Dense {
         return x.ordering() == 'c' && x.elementWiseStride() == 1;
     }
 
+    /** Whether {@code target} (from an earlier result) can take new elements shaped like {@code like}. */
+    public static boolean fitsLike(INDArray target, INDArray like) {
+        return ENABLED && !OFF.get() && flat(target) && Arrays.equals(target.shape(), like.shape());
+    }
+
+    /** Whether {@code target} (an earlier result's value) can take a new rank-0 value. */
+    public static boolean fitsScalar(INDArray target) {
+        return ENABLED && !OFF.get() && flat(target) && target.rank() == 0;
+    }
+
+    /** Whether {@code target} has the shape and data type of {@code like} (an ND4J copy can fill it). */
+    public static boolean sameLayout(INDArray target, INDArray like) {
+        return target != null && target.dataType() == like.dataType() && Arrays.equals(target.shape(), like.shape());
+    }
+
+    /** Whether every array is there and no two share memory (written in place, each must be its own). */
+    public static boolean distinct(INDArray... arrays) {
+        for (INDArray a : arrays) if (a == null) return false;
+        for (int i = 0; i < arrays.length; i++) {
+            for (int j = 0; j < i; j++) {
+                if (sharesMemory(arrays[i], arrays[j])) return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Refuses an earlier result whose array is (or shares memory with) an argument: writing the
+     * new result into it would change the argument while it is read.
+     */
+    public static void requireOwn(String method, INDArray[] components, String[] componentNames, INDArray[] arguments,
+            String[] argumentNames) {
+        for (int i = 0; i < components.length; i++) {
+            INDArray c = components[i];
+            if (c == null) continue;
+            for (int j = 0; j < arguments.length; j++) {
+                INDArray a = arguments[j];
+                if (a != null && sharesMemory(c, a)) {
+                    throw new IllegalArgumentException(method + ": previous." + componentNames[i] + "() is the argument '"
+                            + argumentNames[j] + "' (or shares its memory); the new result would overwrite it while it is read: "
+                            + "pass a result of " + method + ", or null");
+                }
+            }
+        }
+    }
+
+    /** Whether two arrays are one, or views of one buffer (conservative: any two views of a buffer). */
+    static boolean sharesMemory(INDArray a, INDArray b) {
+        if (a == b || a.data() == b.data() || a.data().sameUnderlyingData(b.data())) return true;
+        return base(a.data()).address() == base(b.data()).address();
+    }
+
+    private static org.nd4j.linalg.api.buffer.DataBuffer base(org.nd4j.linalg.api.buffer.DataBuffer d) {
+        org.nd4j.linalg.api.buffer.DataBuffer u = d.underlyingDataBuffer();
+        return u != null ? u : d;
+    }
+
     /** A new array shaped and typed like {@code like}, row-major, its elements not yet written. */
     public static INDArray like(INDArray like) {
         return Nd4j.createUninitialized(like.dataType(), like.shape(), 'c');
