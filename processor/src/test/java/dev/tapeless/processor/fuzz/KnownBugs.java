@@ -219,6 +219,54 @@ final class KnownBugs {
      */
     static boolean COPY_ONLY_BRANCH = false;
 
+    /**
+     * A face of {@link #CONSTANT_IF_CONDITION} that is still open: a loop that overwrites a double
+     * with a value computed from something else, then an if whose condition folds to false (a
+     * literal, a static final, or {@code (w) < w}) and whose branch reads that double: "Tapeless
+     * failed on 'f' ...: IllegalStateException: node used before it is defined: %8(a)" (at
+     * BodyWriter.ref, from writeLoop): {@code for (int i = 0; i < 3; i++) a = x * 2; if (false) x -=
+     * a; return x;} with {@code double x, double a}. (Not with {@code a = a * 2} or {@code a = 2.0}
+     * in the loop.) While this is on, the generator writes no if on a condition that reads only
+     * constants or compares a value with itself, and counts this internal error as a known bug (in
+     * the run's summary), not a finding.
+     */
+    static boolean CONSTANT_IF_AFTER_LOOP = true;
+
+    // Arrays (found by the fuzzer's arrays, on 87f76c8).
+
+    /**
+     * A differentiated {@code double[]} parameter that the result does not depend on gets the
+     * gradient component {@code 0.0} instead of {@code new double[w.length]}, so the companion does
+     * not compile ("incompatible types: double cannot be converted to double[]", in fGradient and in
+     * the Vjp's pullback): {@code @Differentiable static double f(double[] w, double x) { return x *
+     * x; }}. The generator leaves out of {@code wrt} a double[] parameter whose elements the method
+     * never reads (when another parameter is left to differentiate), and such a companion error is
+     * counted as a known bug (in the run's summary), not a finding.
+     */
+    static boolean UNREACHED_ARRAY_PARAMETER = true;
+
+    /**
+     * An array local declared at the top level of the body after an if or a loop that may return
+     * is rejected as "created inside a branch or loop" (the frontend reads the rest of the body
+     * into the branch that does not return): {@code if (x > 1) return x; double[] v = {x, 2 * x};
+     * return v[1];} ("array local 'v' is created inside a branch or loop; create it before, at the
+     * top level of the method"), and likewise after {@code for (...) { if (x > i) return x; }}. The
+     * generator declares no array after a statement that returns.
+     */
+    static boolean ARRAY_AFTER_RETURN = true;
+
+    /**
+     * A call to a method that creates a local array, made anywhere but at the top level of the
+     * caller's body (in a branch or loop, in a branch of {@code ?:}, on the right of && or ||, or
+     * after an if or loop that may return), is rejected: the callee's array, inlined there, counts
+     * as "created inside a branch or loop", and the message blames the callee, which has no error
+     * ({@code static double f(double x) { double[] h = {x, x * x}; return h[1]; }} and {@code if (x
+     * > 0) return f(x);}: "cannot inline 'f': its body has an error, reported there (array local
+     * 'h' is created inside a branch or loop ...)"). The generator calls such a method only at the
+     * top level, before any return.
+     */
+    static boolean CALLEE_ARRAY_IN_REGION = true;
+
     /** Parses {@code NAME=true|false,...} and sets the switches. */
     static void configure(String spec) {
         if (spec == null || spec.isBlank()) return;
