@@ -237,6 +237,7 @@ final class Fuzzer {
     /** Whether an internal error is a known bug whose switch counts it as such. */
     static boolean knownInternalError(String e) {
         return KnownBugs.OPTIMIZER_COPY_CRASH && e.contains("at dev.tapeless.processor.opt.Optimizer.copy(")
+                || KnownBugs.REDECLARED_FOREACH_VARIABLE && e.contains("Cannot assign field \"value\"") && e.contains("BodyReader.lambda$restore")
                 || (KnownBugs.CONSTANT_IF_CONDITION || KnownBugs.CONSTANT_IF_AFTER_LOOP) && e.contains("node used before it is defined");
     }
 

@@ -203,6 +203,7 @@ final class Generator {
         arrays.clear();
         boundBy.clear();
         localArrays = 0;
+        activeArrays.clear();
         reading = 0;
         dead = 0;
         focus = null;
@@ -1849,8 +1850,11 @@ final class Generator {
         if (dropped && !keep.isEmpty()) m.wrt = keep;
     }
 
-    /** Double methods in array mode, in percent. */
-    static final int ARRAY_PERCENT = 22;
+    /**
+     * Double methods in array mode, in percent ({@code -Dtapeless.fuzz.arrays=100} for arrays in
+     * every double method).
+     */
+    static final int ARRAY_PERCENT = Integer.getInteger("tapeless.fuzz.arrays", 22);
 
     /** Whether the double method being generated works on arrays. */
     private boolean arrayMode;
@@ -1865,6 +1869,11 @@ final class Generator {
     private int dead;
     /** Local arrays declared so far in the method. */
     private int localArrays;
+    /**
+     * Local double arrays surely holding a value that depends on a differentiated parameter: made
+     * or written at the top level with one (see {@link KnownBugs#INACTIVE_ARRAY_IN_BRANCH}).
+     */
+    private final Set<String> activeArrays = new HashSet<>();
     /** Array reads around the expression being generated (an index that reads an array). */
     private int reading;
     /**
@@ -2009,6 +2018,7 @@ final class Generator {
         env.put(name, init.value);
         arrays.put(name, new ArrayInfo(java.lang.reflect.Array.getLength(init.value), null, -1, true));
         localArrays++;
+        if (type == Type.DARR && readsDifferentiated(init)) activeArrays.add(name);
         return new Stmt(StmtForm.DECLARE, declared, name, null, init);
     }
 
@@ -2038,10 +2048,24 @@ final class Generator {
         return node(Form.LENGTH, null, Type.INT, name(a));
     }
 
+    /** Whether {@code e} reads a differentiated parameter (by name, or an element of it). */
+    private boolean readsDifferentiated(Expr e) {
+        List<Expr> all = new ArrayList<>();
+        e.collect(all);
+        for (Param p : method.differentiated()) for (Expr x : all) if (x.form == Form.NAME && x.text.equals(p.name)) return true;
+        return false;
+    }
+
     /** {@code y[i] = e}, {@code y[i] += e}, {@code y[i] *= e}, {@code y[i]++} ... on a local array, or null. */
     private Stmt elementWrite() {
         List<String> locals = new ArrayList<>();
-        for (Map.Entry<String, ArrayInfo> a : arrays.entrySet()) if (a.getValue().local()) locals.add(a.getKey());
+        for (Map.Entry<String, ArrayInfo> a : arrays.entrySet()) {
+            if (!a.getValue().local()) continue;
+            // (a double array written in a branch outside loops, while it may not depend on a parameter yet: a known bug)
+            if (KnownBugs.INACTIVE_ARRAY_IN_BRANCH && vars.get(a.getKey()) == Type.DARR && nesting > 0 && loops.isEmpty()
+                    && !activeArrays.contains(a.getKey())) continue;
+            locals.add(a.getKey());
+        }
         if (locals.isEmpty()) return null;
         String a = pick(locals);
         Type type = vars.get(a);
@@ -2087,6 +2111,7 @@ final class Generator {
             if (el == Type.DOUBLE && !usable((Double) v)) continue;
             if (op.equals("/=") && Math.abs(((Number) e.value).doubleValue()) < 1e-200) continue;
             write(a, at, v);
+            if (el == Type.DOUBLE && nesting == 0 && loops.isEmpty() && readsDifferentiated(e)) activeArrays.add(a);
             Stmt s = new Stmt(StmtForm.ASSIGN, null, null, op, e);
             s.target = target;
             return s;

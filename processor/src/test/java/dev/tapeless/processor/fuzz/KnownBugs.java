@@ -267,6 +267,45 @@ final class KnownBugs {
      */
     static boolean CALLEE_ARRAY_IN_REGION = true;
 
+    /**
+     * A local double array whose elements depend on no differentiated parameter yet, written in a
+     * branch of an if outside any loop with a value that does, loses that dependence: the gradient
+     * through the element is 0. {@code double[] k = {1.0}; if (t < 1) k[0] = x * 2; return k[0];}
+     * at x = 1.5, t = 0.5: fGradient (and the Vjp's pullback) give d/dx = 0.0 instead of 2.0 (the
+     * value, 3.0, is right); likewise {@code k[0] += x}, {@code k[0] *= x}, {@code k[0] = x * y[0]}
+     * with y data, or a write in the else branch. Right when the array already depends on x
+     * ({@code double[] k = {x};}), when the branch reads a differentiated array ({@code k[0] = x[0] *
+     * 2} with double[] x), or when a loop encloses the write (inside or around the if). The
+     * generator writes a double array in a branch outside loops only after it was made or written
+     * at the top level with a value that reads a differentiated parameter.
+     */
+    static boolean INACTIVE_ARRAY_IN_BRANCH = true;
+
+    /**
+     * A mutant (javac rejects it: "variable v is already defined") that declares an enhanced for's
+     * variable again in an enhanced for nested in an if inside the first: {@code for (double v : x)
+     * { if (h > 0) { for (double v : x) h = h * v; } }} makes the processor fail ("Tapeless failed on
+     * 'f' ...: NullPointerException: Cannot assign field "value" ... at BodyReader.lambda$restore")
+     * where it should leave the error to javac (without the if, it does). Generated programs never
+     * redeclare a name; while this is on, that internal error is counted as a known bug.
+     */
+    static boolean REDECLARED_FOREACH_VARIABLE = true;
+
+    // Found with other seeds of the fuzzer (not arrays).
+
+    /**
+     * In a loop whose reverse pass runs (another carried value is differentiated), the adjoint of a
+     * carried value that does not reach the result is still propagated backwards, so 0 times a
+     * local derivative that overflowed gives NaN where the contract says zeros: {@code for (int i =
+     * 0; i < 3; i++) { r = 1e300 / (r * r * (r * r) + 0.25); g = Math.sin(g); } return g;} with
+     * {@code double g, double r}: hGradient(1.0, 0.2).r() is NaN instead of 0.0; the same in a tensor
+     * method ({@code r = r.mul(r).mul(r.mul(r)).add(0.25).rdiv(1e300); g = g.sin();}). Finite
+     * differences give no verdict on a NaN; against the tape, while this is on, a tensor gradient
+     * element that is NaN or infinite where the tape gives exactly 0 and finite differences are
+     * flat is counted as a known bug (the method's check stops there).
+     */
+    static boolean DEAD_ADJOINT_IN_LOOP = true;
+
     /** Parses {@code NAME=true|false,...} and sets the switches. */
     static void configure(String spec) {
         if (spec == null || spec.isBlank()) return;

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * header, counter, step and guard) and never writes {@code ++} or {@code --} on a loop counter
  * (see {@link Generator#COUNTER_NAMES}).
  *
- * <p>A third of the mutants of a program with arrays get one array construct outside the language
+ * <p>Two in five mutants of a program with arrays get one array construct outside the language
  * and nothing else ({@link #arrayMutant}): a write into a parameter's array, an array created in a
  * branch or loop, a second name for an array, a whole array assigned. The processor must reject
  * each with its error at that statement (see {@link Program#expectedError}).
@@ -49,7 +49,7 @@ final class Mutator {
     static Program mutate(Program original, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Program p = original.copy();
-        if (p.methods.stream().anyMatch(Fuzzer::hasArrays) && r.nextInt(3) == 0 && arrayMutant(p, r)) return p;
+        if (p.methods.stream().anyMatch(Fuzzer::hasArrays) && r.nextInt(5) < 2 && arrayMutant(p, r)) return p;
         int n = 1 + r.nextInt(3);
         for (int i = 0; i < n; i++) once(p, r);
         return p;
@@ -254,8 +254,9 @@ final class Mutator {
             }
             case 1 -> {
                 // an array created inside a branch or a loop
-                List<List<Stmt>> nested = blocks(m);
-                nested.remove(m.body);
+                // (the body of a branch or loop: a block alone at the top level is no branch)
+                List<List<Stmt>> nested = new ArrayList<>();
+                for (Stmt s : all) if (s.form != StmtForm.BLOCK) nested.addAll(s.blocks());
                 if (nested.isEmpty()) return false;
                 block = pick(r, nested);
                 from = 0;
