@@ -181,8 +181,10 @@ final class Fuzzer {
                 String words = fixedPart(p.expectedError);
                 if (o.processorErrors.stream().anyMatch(e -> e.startsWith(line) && e.contains(words))) {
                     report.arrayMutantsRejectedThere++;
-                } else if (o.javacErrors.isEmpty() && o.processorErrors.stream().noneMatch(Fuzzer::documentedRejection)) {
-                    // (no verdict where javac rejects the mutant, or the method already has an error by design)
+                } else if (!o.javacErrors.isEmpty() || o.processorErrors.stream().anyMatch(Fuzzer::documentedRejection)) {
+                    // no verdict where javac rejects the mutant, or the method already has an error by design
+                    if (VERBOSE) System.err.println("array mutant without verdict: " + o.javacErrors + o.processorErrors + "\n" + p.render());
+                } else {
                     f.add(new Finding(Kind.NOT_REJECTED, p, null, null, "expected the error '" + words + "...' at " + line
                             + (userErrors || !o.companionErrors.isEmpty() ? "got:\n" + String.join("\n", o.processorErrors)
                                     + String.join("\n", o.companionErrors) : "got none: the mutant compiled"),

@@ -28,7 +28,9 @@ import java.util.SplittableRandom;
  * branches, early returns in branches and loops, {@code for} (counting up or down, by 1 or more,
  * 0, 1 or many trips), {@code while} and {@code do} with counters in the condition or the body
  * and data-dependent conditions, {@code while (true)} with a break, break and continue (on the
- * first or last trip, or on data), nested loops and blocks.
+ * first or last trip, or on data), nested loops and blocks; and, in some double methods, arrays
+ * (see "arrays" below: parameters of every array type, local arrays, element reads and writes,
+ * loops over arrays).
  *
  * <p>It knows each value at the checked point ({@link Interp}) and keeps function arguments inside
  * their domains and comparisons away from ties there, on every path a statement takes (see
