@@ -416,7 +416,7 @@ final class Generator {
                 && !(KnownBugs.ARRAY_AFTER_RETURN && returns(method.body))) {
             return arrayDeclaration();
         }
-        int share = method.tensor() ? (nesting == 0 ? 30 : 10) : nesting == 0 ? 45 : nesting == 1 ? 25 : 8;
+        int share = method.tensor() ? (nesting == 0 ? 30 : 10) : nesting == 0 ? (arrayMode ? 55 : 45) : nesting == 1 ? 25 : 8;
         if (regionsOk && nesting < 3 && r.nextInt(100) < share) {
             Stmt s = compound();
             if (s != null) return s;
@@ -478,7 +478,7 @@ final class Generator {
             Stmt s;
             nesting++;
             try {
-                s = arrayMode && r.nextInt(100) < 45 ? arrayLoop()
+                s = arrayMode && r.nextInt(100) < 60 ? arrayLoop()
                         : k < 36 ? ifStatement() : k < 42 ? assignedByIf() : k < 67 ? forLoop() : k < 82 ? whileLoop()
                         : k < 95 ? doLoop() : blockStatement();
             } finally {
@@ -1007,7 +1007,10 @@ final class Generator {
             scope(() -> {
                 int jumpIf = r.nextInt(6); // 0: first in the body, 1: last
                 if (jumpIf == 0) b.add(jumpIf(loop));
-                block(b, 1 + r.nextInt(3));
+                Stmt first = elementFirst ? elementStatement() : null;
+                elementFirst = false;
+                if (first != null) b.add(first);
+                block(b, first != null ? r.nextInt(3) : 1 + r.nextInt(3));
                 if (jumpIf == 1 && Stmt.completesNormally(b)) b.add(jumpIf(loop));
                 if (Stmt.completesNormally(b) && r.nextInt(100) < 8) {
                     Stmt jump = jump();
@@ -1892,15 +1895,61 @@ final class Generator {
      */
     private record ArrayInfo(int length, int[] rows, int indexBound, boolean local) {}
 
-    /** Generates a loop's body with {@code element} as the {@link #focus}. */
+    /** Whether the next loop body starts with an {@link #elementStatement} (set for loops over arrays). */
+    private boolean elementFirst;
+
+    /**
+     * Generates a loop's body with {@code element} as the {@link #focus}, most often starting with a
+     * statement that uses it.
+     */
     private List<Stmt> focused(java.util.function.Supplier<Expr> element, java.util.function.Supplier<List<Stmt>> body) {
         java.util.function.Supplier<Expr> outer = focus;
         focus = element;
+        elementFirst = element != null && r.nextInt(10) < 7;
         try {
             return body.get();
         } finally {
             focus = outer;
+            elementFirst = false;
         }
+    }
+
+    /**
+     * A statement that uses the element a loop visits: a write into a local array, or {@code acc
+     * op= f(element)} on a double in scope; or null.
+     */
+    private Stmt elementStatement() {
+        if (r.nextBoolean()) {
+            Stmt w = elementWrite();
+            if (w != null) {
+                budget--;
+                return w;
+            }
+        }
+        List<String> doubles = new ArrayList<>();
+        for (Map.Entry<String, Type> e : vars.entrySet()) if (e.getValue() == Type.DOUBLE && !locked.contains(e.getKey())) doubles.add(e.getKey());
+        if (doubles.isEmpty() || focus == null) return null;
+        String acc = pick(doubles);
+        Object old = env.get(acc);
+        for (int tries = 0; tries < 6; tries++) {
+            Expr x = focus.get();
+            Expr e = switch (r.nextInt(4)) {
+                case 0 -> x;
+                case 1 -> unaryOk("exp", ((Number) x.value).doubleValue()) && r.nextBoolean() ? math(mathQualifier() + ".exp", x)
+                        : math(mathQualifier() + "." + pick(List.of("sin", "cos", "tanh", "atan")), x);
+                default -> node(Form.BINARY, pick(List.of("+", "-", "*")), Type.DOUBLE, x, doubleExpr(1));
+            };
+            String op = pick(List.of("+=", "+=", "-=", "*=", "="));
+            if (op.equals("=")) e = node(Form.BINARY, pick(List.of("+", "*")), Type.DOUBLE,
+                    node(Form.BINARY, "*", Type.DOUBLE, name(acc), literal(pick(List.of("0.5", "0.9", "2.0")), Type.DOUBLE)), e);
+            Object v = Interp.assign(old, op, e.value);
+            if (!usable((Double) v)) continue;
+            env.put(acc, v);
+            constant.remove(acc);
+            budget--;
+            return new Stmt(StmtForm.ASSIGN, null, acc, op, e);
+        }
+        return null;
     }
 
     /** The element {@code array[at]} as a focus, if the array holds doubles. */
@@ -2238,6 +2287,7 @@ final class Generator {
         reading++;
         try {
             Expr any = intExpr(1);
+            if (constant(any)) return intConstant(Math.floorMod((Integer) any.value, length));
             Expr sum = node(Form.BINARY, "+", Type.INT, node(Form.BINARY, "%", Type.INT, any, n), n.copy());
             return node(Form.BINARY, "%", Type.INT, sum, n.copy());
         } finally {
