@@ -2245,7 +2245,7 @@ final class Generator {
             else if (length > 0 && lo >= 0) nonNegative.add(c);
             if (length > 0 && lo <= hi && !boundBy.containsKey(c)) {
                 for (int d = -2; d <= 2; d++) {
-                    if (d != 0 && lo + d >= 0 && hi + d <= length - 1) {
+                    if (d != 0 && (long) lo + d >= 0 && (long) hi + d <= length - 1) {
                         shifted.add(node(Form.BINARY, d > 0 ? "+" : "-", Type.INT, name(c), intConstant(Math.abs(d))));
                     }
                 }
@@ -2304,8 +2304,13 @@ final class Generator {
         Expr array = name(a);
         int length = info.length();
         if (vars.get(a) == Type.DMAT && info.length() > 0 && r.nextInt(3) == 0) {
-            // a row: xs[i], i a counter of an enclosing loop over xs, often
-            Expr at = index(name(a), info.length());
+            // a row: xs[i], i a counter of an enclosing loop over xs, often, or a constant (an index
+            // that nothing in the loop can change: the row is read again in the body)
+            List<String> fit = new ArrayList<>();
+            for (Map.Entry<String, int[]> e : ranges.entrySet()) {
+                if (vars.get(e.getKey()) == Type.INT && e.getValue()[0] >= 0 && e.getValue()[1] < info.length()) fit.add(e.getKey());
+            }
+            Expr at = !fit.isEmpty() && r.nextInt(3) > 0 ? name(pick(fit)) : intConstant(r.nextInt(info.length()));
             array = node(Form.INDEX, null, Type.DARR, array, at);
             length = rowLength(info, at);
         }

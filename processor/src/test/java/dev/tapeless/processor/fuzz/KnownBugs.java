@@ -239,9 +239,11 @@ final class KnownBugs {
      * gradient component {@code 0.0} instead of {@code new double[w.length]}, so the companion does
      * not compile ("incompatible types: double cannot be converted to double[]", in fGradient and in
      * the Vjp's pullback): {@code @Differentiable static double f(double[] w, double x) { return x *
-     * x; }}. The generator leaves out of {@code wrt} a double[] parameter whose elements the method
-     * never reads (when another parameter is left to differentiate), and such a companion error is
-     * counted as a known bug (in the run's summary), not a finding.
+     * x; }}. The generator reads every differentiated, non-empty double[] parameter in a method's
+     * last return, and leaves out of {@code wrt} one whose elements the method never reads (when
+     * another parameter is left to differentiate); such a companion error (a parameter read only
+     * where it does not reach the result) is counted as a known bug (in the run's summary), not a
+     * finding.
      */
     static boolean UNREACHED_ARRAY_PARAMETER = true;
 
