@@ -13,7 +13,9 @@ final class Ast {
     private Ast() {}
 
     enum Type {
-        DOUBLE("double"), INT("int"), LONG("long"), BOOL("boolean"), TENSOR("Variable"), DATA("INDArray");
+        DOUBLE("double"), INT("int"), LONG("long"), BOOL("boolean"), TENSOR("Variable"), DATA("INDArray"),
+        /** Arrays of double methods: {@code double[]} (differentiable), the others data. */
+        DARR("double[]"), IARR("int[]"), LARR("long[]"), BARR("boolean[]"), DMAT("double[][]");
 
         final String java;
 
@@ -23,6 +25,34 @@ final class Ast {
 
         boolean numeric() {
             return this == DOUBLE || this == INT || this == LONG;
+        }
+
+        boolean array() {
+            return this == DARR || this == IARR || this == LARR || this == BARR || this == DMAT;
+        }
+
+        /** The type of an element of an array type (a row, for {@code double[][]}). */
+        Type element() {
+            return switch (this) {
+                case DARR -> DOUBLE;
+                case IARR -> INT;
+                case LARR -> LONG;
+                case BARR -> BOOL;
+                case DMAT -> DARR;
+                default -> throw new IllegalArgumentException(this + " is not an array");
+            };
+        }
+
+        /** The one-dimensional array type of elements of type {@code t}. */
+        static Type arrayOf(Type t) {
+            return switch (t) {
+                case DOUBLE -> DARR;
+                case INT -> IARR;
+                case LONG -> LARR;
+                case BOOL -> BARR;
+                case DARR -> DMAT;
+                default -> throw new IllegalArgumentException(t.toString());
+            };
         }
 
         /** Binary numeric promotion (JLS 5.6). */
@@ -56,7 +86,15 @@ final class Ast {
         /** {@code kids[0] ? kids[1] : kids[2]}. */
         CONDITIONAL,
         /** {@code (kids[0])}: parentheses that change nothing. */
-        PAREN
+        PAREN,
+        /** {@code kids[0][kids[1]]}: an element of an array (a row of a {@code double[][]}). */
+        INDEX,
+        /** {@code kids[0].length}. */
+        LENGTH,
+        /** {@code new text[kids[0]]}, text the element type ({@code double}, {@code int}, ...). */
+        NEWARRAY,
+        /** {@code {kids...}}: an array initializer (in a declaration only); type is the array's. */
+        ARRAYINIT
     }
 
     static final class Expr {
@@ -102,7 +140,7 @@ final class Ast {
         int precedence() {
             return switch (form) {
                 case LITERAL -> text.startsWith("-") ? 14 : 16;
-                case NAME, CALL, METHOD, PAREN -> 16;
+                case NAME, CALL, METHOD, PAREN, INDEX, LENGTH, NEWARRAY, ARRAYINIT -> 16;
                 case INCDEC -> "post".equals(raw) ? 15 : 14;
                 case UNARY, CAST -> 14;
                 case BINARY -> switch (text) {
@@ -183,6 +221,26 @@ final class Ast {
                     kids[0].render(sb);
                     sb.append(')');
                 }
+                case INDEX -> {
+                    child(sb, kids[0], 16);
+                    sb.append('[');
+                    kids[1].render(sb);
+                    sb.append(']');
+                }
+                case LENGTH -> {
+                    child(sb, kids[0], 16);
+                    sb.append(".length");
+                }
+                case NEWARRAY -> {
+                    sb.append("new ").append(text).append('[');
+                    kids[0].render(sb);
+                    sb.append(']');
+                }
+                case ARRAYINIT -> {
+                    sb.append('{');
+                    args(sb, 0);
+                    sb.append('}');
+                }
             }
         }
 
@@ -247,7 +305,9 @@ final class Ast {
         BREAK,
         CONTINUE,
         /** {@code { body }}. */
-        BLOCK
+        BLOCK,
+        /** {@code for (declaredType name : expr) body}: an enhanced for over an array. */
+        FOREACH
     }
 
     static final class Stmt {
@@ -275,6 +335,10 @@ final class Ast {
         boolean fixed;
         /** For IF, FOR and WHILE: braces around a body of one simple statement (else it goes on the same line). */
         boolean braces = true;
+        /** For ASSIGN: an element written ({@code y[i] += e}, an INDEX), or null when {@code name} is assigned. */
+        Expr target;
+        /** A comment written after the statement's (first) line, or null: marks what a mutant inserted. */
+        String comment;
 
         Stmt(StmtForm form, String declaredType, String name, String operator, Expr expr) {
             this.form = form;
@@ -298,6 +362,8 @@ final class Ast {
             c.update = update == null ? null : update.copy();
             c.fixed = fixed;
             c.braces = braces;
+            c.target = target == null ? null : target.copy();
+            c.comment = comment;
             return c;
         }
 
@@ -385,6 +451,7 @@ final class Ast {
         List<Expr> expressions() {
             List<Expr> out = new ArrayList<>();
             if (init != null && init.expr != null) out.add(init.expr);
+            if (target != null) out.add(target);
             if (expr != null) out.add(expr);
             if (update != null && update.expr != null) out.add(update.expr);
             return out;
@@ -402,7 +469,7 @@ final class Ast {
         String inline() {
             return switch (form) {
                 case DECLARE -> declaredType + " " + name + " = " + expr.render();
-                case ASSIGN -> name + " " + operator + " " + expr.render();
+                case ASSIGN -> (target != null ? target.render() : name) + " " + operator + " " + expr.render();
                 case EXPR -> expr.render();
                 default -> throw new IllegalStateException(form.toString());
             };
@@ -415,6 +482,15 @@ final class Ast {
         }
 
         void render(StringBuilder sb, String indent) {
+            int start = sb.length();
+            renderStatement(sb, indent);
+            if (comment != null) {
+                int eol = sb.indexOf("\n", start);
+                sb.insert(eol < 0 ? sb.length() : eol, " // " + comment);
+            }
+        }
+
+        private void renderStatement(StringBuilder sb, String indent) {
             switch (form) {
                 case DECLARE -> sb.append(indent).append(expr == null ? declaredType + " " + name : inline()).append(";\n");
                 case ASSIGN, EXPR -> sb.append(indent).append(inline()).append(";\n");
@@ -440,6 +516,11 @@ final class Ast {
                 case WHILE -> {
                     if (init != null) init.render(sb, indent);
                     sb.append(indent).append("while (").append(expr.render()).append(")");
+                    renderBody(sb, body, indent);
+                }
+                case FOREACH -> {
+                    sb.append(indent).append("for (").append(declaredType).append(' ').append(name).append(" : ")
+                            .append(expr.render()).append(")");
                     renderBody(sb, body, indent);
                 }
                 case DO -> {
@@ -509,8 +590,14 @@ final class Ast {
             this.value = value;
         }
 
+        /**
+         * For an {@code int[]} parameter whose elements all lie in [0, indexBound): the generator
+         * indexes arrays at least that long with them. -1 otherwise.
+         */
+        int indexBound = -1;
+
         boolean differentiable() {
-            return type == Type.DOUBLE || type == Type.TENSOR;
+            return type == Type.DOUBLE || type == Type.TENSOR || type == Type.DARR;
         }
     }
 
@@ -554,7 +641,7 @@ final class Ast {
                 // the point the fuzzer checks at: keeps a printed program a reproducer on its own
                 sb.append("    // at");
                 for (Param p : params) {
-                    sb.append(' ').append(p.name).append(" = ").append(p.value).append(p.type == Type.LONG ? "L" : "");
+                    sb.append(' ').append(p.name).append(" = ").append(literal(p.value));
                 }
                 sb.append('\n');
             }
@@ -580,6 +667,64 @@ final class Ast {
             sb.append("    }\n");
             return sb.toString();
         }
+    }
+
+    /**
+     * A value as a Java literal: {@code 2L}, {@code {1.5, -2.0}} for arrays (rows in braces for
+     * {@code double[][]}). Doubles are written so that they read back exactly.
+     */
+    static String literal(Object v) {
+        if (v instanceof Long l) return l + "L";
+        if (v instanceof double[] a) {
+            StringBuilder sb = new StringBuilder("{");
+            for (int i = 0; i < a.length; i++) sb.append(i > 0 ? ", " : "").append(a[i]);
+            return sb.append('}').toString();
+        }
+        if (v instanceof int[] a) return Arrays.toString(a).replace('[', '{').replace(']', '}');
+        if (v instanceof boolean[] a) return Arrays.toString(a).replace('[', '{').replace(']', '}');
+        if (v instanceof long[] a) {
+            StringBuilder sb = new StringBuilder("{");
+            for (int i = 0; i < a.length; i++) sb.append(i > 0 ? ", " : "").append(a[i]).append('L');
+            return sb.append('}').toString();
+        }
+        if (v instanceof double[][] m) {
+            StringBuilder sb = new StringBuilder("{");
+            for (int i = 0; i < m.length; i++) sb.append(i > 0 ? ", " : "").append(literal(m[i]));
+            return sb.append('}').toString();
+        }
+        return String.valueOf(v);
+    }
+
+    /** A copy of a value whose arrays (and rows) are fresh; other values as they are. */
+    static Object deepCopy(Object v) {
+        if (v instanceof double[] a) return a.clone();
+        if (v instanceof int[] a) return a.clone();
+        if (v instanceof long[] a) return a.clone();
+        if (v instanceof boolean[] a) return a.clone();
+        if (v instanceof double[][] m) {
+            double[][] c = new double[m.length][];
+            for (int i = 0; i < m.length; i++) c[i] = m[i].clone();
+            return c;
+        }
+        return v;
+    }
+
+    /** Whether two values are equal, arrays element by element (doubles bit for bit). */
+    static boolean sameValue(Object a, Object b) {
+        if (a instanceof double[] x && b instanceof double[] y) {
+            if (x.length != y.length) return false;
+            for (int i = 0; i < x.length; i++) if (Double.doubleToRawLongBits(x[i]) != Double.doubleToRawLongBits(y[i])) return false;
+            return true;
+        }
+        if (a instanceof double[][] x && b instanceof double[][] y) {
+            if (x.length != y.length) return false;
+            for (int i = 0; i < x.length; i++) if (!sameValue(x[i], y[i])) return false;
+            return true;
+        }
+        if (a instanceof int[] x && b instanceof int[] y) return Arrays.equals(x, y);
+        if (a instanceof long[] x && b instanceof long[] y) return Arrays.equals(x, y);
+        if (a instanceof boolean[] x && b instanceof boolean[] y) return Arrays.equals(x, y);
+        return java.util.Objects.equals(a, b);
     }
 
     static final class Field {
@@ -613,6 +758,22 @@ final class Ast {
         List<Method> methods = new ArrayList<>();
         /** Extra same-package classes (decoys named like java.lang types), as full sources keyed by simple name. */
         List<String[]> extraClasses = new ArrayList<>();
+        /**
+         * For a mutant that writes one construct outside the array language (and nothing else): the
+         * error the processor must report, on the line whose statement carries {@link #EXPECT} as its
+         * comment. Null otherwise.
+         */
+        dev.tapeless.processor.diagnostics.Message expectedError;
+
+        /** The comment that marks the statement a mutant's {@link #expectedError} is about. */
+        static final String EXPECT = "mutant: expect an error here";
+
+        /** The line (from 1) of the statement marked {@link #EXPECT}, or -1. */
+        int expectedLine() {
+            List<String> lines = render().lines().toList();
+            for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(EXPECT)) return i + 1;
+            return -1;
+        }
 
         Program(long seed, int index, String pkg, String cls) {
             this.seed = seed;
@@ -626,6 +787,7 @@ final class Ast {
             p.fields = new ArrayList<>(fields);
             for (Method m : methods) p.methods.add(m.copy());
             p.extraClasses = new ArrayList<>(extraClasses);
+            p.expectedError = expectedError;
             return p;
         }
 

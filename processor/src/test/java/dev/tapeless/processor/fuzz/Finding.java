@@ -46,6 +46,12 @@ record Finding(Kind kind, Program program, String method, String inputs, String 
         EXCEPTION_MISMATCH,
         /** The companion's shape of API (methods, record components) differs from the contract. */
         API,
+        /**
+         * A mutant with one array construct outside the language (a write into a parameter's array,
+         * an array made in a branch or loop, an alias, a whole array assigned) did not get its error
+         * at that construct.
+         */
+        NOT_REJECTED,
     }
 
     String rerunCommand() {

@@ -33,5 +33,12 @@ class FuzzTest {
         if (r.programs >= 100 && r.withControlFlow < r.programs / 3) {
             fail("only " + r.withControlFlow + " of " + r.programs + " programs have branches or loops\n" + r.summary());
         }
+        // and arrays, and mutants that break the array language
+        if (r.programs >= 100 && Generator.ARRAY_PERCENT > 0 && r.withArrays < r.programs / 6) {
+            fail("only " + r.withArrays + " of " + r.programs + " programs have arrays\n" + r.summary());
+        }
+        if (r.mutants >= 100 && Generator.ARRAY_PERCENT > 0 && r.arrayMutants == 0) {
+            fail("no mutant breaks the array language\n" + r.summary());
+        }
     }
 }

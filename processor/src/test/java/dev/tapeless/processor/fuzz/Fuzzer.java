@@ -32,6 +32,10 @@ final class Fuzzer {
         int programs, methods, methodsChecked, rejectedAsDocumented, knownBugHits;
         /** Programs with loops or branches, and methods checked with them. */
         int withControlFlow, methodsCheckedWithControlFlow;
+        /** Programs with arrays, and methods checked with them. */
+        int withArrays, methodsCheckedWithArrays;
+        /** Mutants that write one array construct outside the language, and those rejected with the error expected at its line. */
+        int arrayMutants, arrayMutantsRejectedThere;
         int mutants, mutantsCompiled, mutantsWithDiagnostics, mutantsReachedProcessor;
         long millis, compileMillis, processorMillis, checkMillis;
         final List<Finding> findings = new ArrayList<>();
@@ -41,12 +45,14 @@ final class Fuzzer {
         }
 
         String summary() {
-            return String.format("fuzz seed %d, programs %d..%d: %d programs (%d with branches or loops; %d methods, %d checked, %d of them with branches or loops, "
-                            + "%d rejected as documented, %d hit a known bug), "
-                            + "%d mutants (%d compiled, %d with diagnostics); %d finding(s); %.1f s (%.1f ms per program; compile %.1f s of which processor %.1f s, checks %.1f s)%n"
+            return String.format("fuzz seed %d, programs %d..%d: %d programs (%d with branches or loops, %d with arrays; %d methods, %d checked, "
+                            + "%d of them with branches or loops, %d with arrays; %d rejected as documented, %d hit a known bug), "
+                            + "%d mutants (%d compiled, %d with diagnostics; %d array mutants, %d of them rejected at the construct); "
+                            + "%d finding(s); %.1f s (%.1f ms per program; compile %.1f s of which processor %.1f s, checks %.1f s)%n"
                             + "known-bug switches: %s",
-                    options.seed, options.from, options.from + options.count - 1, programs, withControlFlow, methods, methodsChecked,
-                    methodsCheckedWithControlFlow, rejectedAsDocumented, knownBugHits, mutants, mutantsCompiled, mutantsWithDiagnostics, findings.size(), millis / 1000.0,
+                    options.seed, options.from, options.from + options.count - 1, programs, withControlFlow, withArrays, methods, methodsChecked,
+                    methodsCheckedWithControlFlow, methodsCheckedWithArrays, rejectedAsDocumented, knownBugHits, mutants, mutantsCompiled,
+                    mutantsWithDiagnostics, arrayMutants, arrayMutantsRejectedThere, findings.size(), millis / 1000.0,
                     programs + mutants == 0 ? 0.0 : (double) millis / (programs + mutants), compileMillis / 1000.0,
                     processorMillis / 1000.0, checkMillis / 1000.0, KnownBugs.describe());
         }
@@ -136,6 +142,7 @@ final class Fuzzer {
                 report.programs++;
                 report.methods += p.methods.size();
                 if (p.methods.stream().anyMatch(Fuzzer::hasControlFlow)) report.withControlFlow++;
+                if (p.methods.stream().anyMatch(Fuzzer::hasArrays)) report.withArrays++;
             }
             List<Finding> f = report.findings;
             if (o.exception != null) {
@@ -148,7 +155,7 @@ final class Fuzzer {
             }
             // A condition that folds to a constant through a qualified static final (P.RATE) slips
             // past the generator's check: the same open bug.
-            if (!o.internalErrors.isEmpty() && KnownBugs.CONSTANT_IF_CONDITION
+            if (!o.internalErrors.isEmpty() && (KnownBugs.CONSTANT_IF_CONDITION || KnownBugs.CONSTANT_IF_AFTER_LOOP)
                     && o.internalErrors.stream().allMatch(e -> e.contains("node used before it is defined"))) {
                 report.knownBugHits++;
                 continue;
@@ -158,10 +165,32 @@ final class Fuzzer {
                 continue;
             }
             boolean userErrors = !o.processorErrors.isEmpty() || !o.javacErrors.isEmpty();
+            if (!o.companionErrors.isEmpty() && !userErrors && o.companionErrors.stream().allMatch(Fuzzer::knownCompanionError)) {
+                report.knownBugHits++;
+                if (VERBOSE) System.err.println("known bug in the companion of " + p + ":\n" + p.render());
+                continue;
+            }
             if (!o.companionErrors.isEmpty() && !userErrors) {
                 f.add(new Finding(Kind.COMPANION_DOES_NOT_COMPILE, p, null, null,
                         String.join("\n", o.companionErrors), report.options.seed(), mutantRound));
                 continue;
+            }
+            if (mutant && p.expectedError != null) {
+                report.arrayMutants++;
+                String line = p.cls + ".java:" + p.expectedLine() + ": ";
+                String words = fixedPart(p.expectedError);
+                if (o.processorErrors.stream().anyMatch(e -> e.startsWith(line) && e.contains(words))) {
+                    report.arrayMutantsRejectedThere++;
+                } else if (!o.javacErrors.isEmpty() || o.processorErrors.stream().anyMatch(Fuzzer::documentedRejection)) {
+                    // no verdict where javac rejects the mutant, or the method already has an error by design
+                    if (VERBOSE) System.err.println("array mutant without verdict: " + o.javacErrors + o.processorErrors + "\n" + p.render());
+                } else {
+                    f.add(new Finding(Kind.NOT_REJECTED, p, null, null, "expected the error '" + words + "...' at " + line
+                            + (userErrors || !o.companionErrors.isEmpty() ? "got:\n" + String.join("\n", o.processorErrors)
+                                    + String.join("\n", o.companionErrors) : "got none: the mutant compiled"),
+                            report.options.seed(), mutantRound));
+                    continue;
+                }
             }
             if (mutant) {
                 if (userErrors || !o.companionErrors.isEmpty()) {
@@ -198,7 +227,10 @@ final class Fuzzer {
             if (!mutant) {
                 report.methodsChecked += checked;
                 // (an estimate: methods of a program are checked unless one fails)
-                if (checked == p.methods.size()) report.methodsCheckedWithControlFlow += (int) p.methods.stream().filter(Fuzzer::hasControlFlow).count();
+                if (checked == p.methods.size()) {
+                    report.methodsCheckedWithControlFlow += (int) p.methods.stream().filter(Fuzzer::hasControlFlow).count();
+                    report.methodsCheckedWithArrays += (int) p.methods.stream().filter(Fuzzer::hasArrays).count();
+                }
             }
             report.checkMillis += (System.nanoTime() - t1) / 1_000_000;
         }
@@ -207,7 +239,13 @@ final class Fuzzer {
     /** Whether an internal error is a known bug whose switch counts it as such. */
     static boolean knownInternalError(String e) {
         return KnownBugs.OPTIMIZER_COPY_CRASH && e.contains("at dev.tapeless.processor.opt.Optimizer.copy(")
-                || KnownBugs.CONSTANT_IF_CONDITION && e.contains("node used before it is defined");
+                || KnownBugs.REDECLARED_FOREACH_VARIABLE && e.contains("Cannot assign field \"value\"") && e.contains("BodyReader.lambda$restore")
+                || (KnownBugs.CONSTANT_IF_CONDITION || KnownBugs.CONSTANT_IF_AFTER_LOOP) && e.contains("node used before it is defined");
+    }
+
+    /** Whether an error in a companion is a known bug whose switch counts it as such. */
+    static boolean knownCompanionError(String e) {
+        return KnownBugs.UNREACHED_ARRAY_PARAMETER && e.contains("double cannot be converted to double[]");
     }
 
     /** Whether {@code m} has an if or a loop. */
@@ -217,6 +255,19 @@ final class Fuzzer {
         return all.stream().anyMatch(s -> s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.DECLARE
                 && s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.ASSIGN && s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.RETURN
                 && s.form != dev.tapeless.processor.fuzz.Ast.StmtForm.EXPR);
+    }
+
+    /** Whether {@code m} has an array parameter or reads or makes an array. */
+    static boolean hasArrays(dev.tapeless.processor.fuzz.Ast.Method m) {
+        if (m.params.stream().anyMatch(p -> p.type.array())) return true;
+        List<dev.tapeless.processor.fuzz.Ast.Stmt> all = new ArrayList<>();
+        for (var s : m.body) s.statements(all);
+        for (var s : all) {
+            List<dev.tapeless.processor.fuzz.Ast.Expr> nodes = new ArrayList<>();
+            for (var e : s.expressions()) e.collect(nodes);
+            for (var e : nodes) if (e.type != null && e.type.array()) return true;
+        }
+        return false;
     }
 
     /** Whether an error on a valid program is one the contract allows ({@link #DOCUMENTED_REJECTIONS}). */

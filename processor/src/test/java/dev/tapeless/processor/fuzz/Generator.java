@@ -28,7 +28,9 @@ import java.util.SplittableRandom;
  * branches, early returns in branches and loops, {@code for} (counting up or down, by 1 or more,
  * 0, 1 or many trips), {@code while} and {@code do} with counters in the condition or the body
  * and data-dependent conditions, {@code while (true)} with a break, break and continue (on the
- * first or last trip, or on data), nested loops and blocks.
+ * first or last trip, or on data), nested loops and blocks; and, in some double methods, arrays
+ * (see "arrays" below: parameters of every array type, local arrays, element reads and writes,
+ * loops over arrays).
  *
  * <p>It knows each value at the checked point ({@link Interp}) and keeps function arguments inside
  * their domains and comparisons away from ties there, on every path a statement takes (see
@@ -199,6 +201,14 @@ final class Generator {
         ranges.clear();
         counterRanges.clear();
         nesting = 0;
+        arrayMode = false;
+        arrays.clear();
+        boundBy.clear();
+        localArrays = 0;
+        activeArrays.clear();
+        reading = 0;
+        dead = 0;
+        focus = null;
     }
 
     private String freshName() {
@@ -229,7 +239,8 @@ final class Generator {
         m.name = name;
         m.result = Type.DOUBLE;
         begin(m);
-        int doubles = 1 + r.nextInt(4);
+        arrayMode = r.nextInt(100) < ARRAY_PERCENT;
+        int doubles = arrayMode ? r.nextInt(3) : 1 + r.nextInt(4);
         int ints = r.nextInt(3);
         int longs = r.nextInt(2);
         int bools = r.nextInt(4) == 0 ? 1 : 0;
@@ -239,6 +250,7 @@ final class Generator {
         for (int i = 0; i < longs; i++) types.add(Type.LONG);
         for (int i = 0; i < bools; i++) types.add(Type.BOOL);
         shuffle(types);
+        List<Param> params = new ArrayList<>();
         for (Type t : types) {
             Object v = switch (t) {
                 case DOUBLE -> interestingDouble();
@@ -246,24 +258,36 @@ final class Generator {
                 case LONG -> interestingLong();
                 default -> r.nextBoolean();
             };
-            Param p = new Param(freshName(), t, null, v);
+            params.add(new Param(freshName(), t, null, v));
+        }
+        if (arrayMode) {
+            arrayParams(params);
+            shuffle(params);
+        }
+        for (Param p : params) {
             m.params.add(p);
-            vars.put(p.name, t);
-            env.put(p.name, v);
+            vars.put(p.name, p.type);
+            env.put(p.name, p.value);
+            if (p.type.array()) arrays.put(p.name, parameterArray(p));
         }
         chooseWrt(m);
         budget = 10;
-        block(m.body, r.nextInt(7));
-        if (!Stmt.completesNormally(m.body)) return m;
+        block(m.body, arrayMode ? 1 + r.nextInt(6) : r.nextInt(7));
+        if (!Stmt.completesNormally(m.body)) {
+            unreadArraysOutOfWrt(m);
+            return m;
+        }
         if (regionsOk && r.nextInt(12) == 0) {
             // the method ends in an if whose branches both return
             Stmt last = finalIf();
             if (last != null) {
                 m.body.add(last);
+                unreadArraysOutOfWrt(m);
                 return m;
             }
         }
         m.body.add(new Stmt(StmtForm.RETURN, null, null, null, liveReturn(m.body)));
+        unreadArraysOutOfWrt(m);
         return m;
     }
 
@@ -283,6 +307,29 @@ final class Generator {
             Expr local = name(pick(assigned));
             Expr combined = node(Form.BINARY, pick(List.of("+", "-", "*")), Type.DOUBLE, local, ret);
             if (usable((Double) combined.value)) ret = combined;
+        }
+        // and an element of a local double array (whose writes would be dead otherwise)
+        List<String> written = new ArrayList<>();
+        for (Map.Entry<String, ArrayInfo> a : arrays.entrySet()) {
+            if (a.getValue().local() && vars.get(a.getKey()) == Type.DARR && a.getValue().length() > 0) written.add(a.getKey());
+        }
+        if (!written.isEmpty() && r.nextInt(10) < 7) {
+            String a = pick(written);
+            Expr read = node(Form.INDEX, null, Type.DOUBLE, name(a), index(name(a), arrays.get(a).length()));
+            Expr combined = node(Form.BINARY, pick(List.of("+", "-", "*")), Type.DOUBLE, read, ret);
+            if (usable((Double) combined.value)) ret = combined;
+        }
+        if (KnownBugs.UNREACHED_ARRAY_PARAMETER) {
+            // every differentiated double[] the result may not depend on otherwise (a known bug)
+            List<Expr> nodes = new ArrayList<>();
+            ret.collect(nodes);
+            for (Param p : method.differentiated()) {
+                if (p.type != Type.DARR || arrays.get(p.name).length() == 0) continue;
+                if (nodes.stream().anyMatch(x -> x.form == Form.INDEX && x.kids[0].form == Form.NAME && x.kids[0].text.equals(p.name))) continue;
+                Expr read = node(Form.INDEX, null, Type.DOUBLE, name(p.name), index(name(p.name), arrays.get(p.name).length()));
+                Expr combined = node(Form.BINARY, pick(List.of("+", "-", "*")), Type.DOUBLE, ret, read);
+                if (usable((Double) combined.value)) ret = combined;
+            }
         }
         return ret;
     }
@@ -365,7 +412,11 @@ final class Generator {
 
     private Stmt anyStatement() {
         budget--;
-        int share = method.tensor() ? (nesting == 0 ? 30 : 10) : nesting == 0 ? 45 : nesting == 1 ? 25 : 8;
+        if (arrayMode && nesting == 0 && loops.isEmpty() && localArrays < 3 && r.nextInt(100) < (localArrays == 0 ? 45 : 15)
+                && !(KnownBugs.ARRAY_AFTER_RETURN && returns(method.body))) {
+            return arrayDeclaration();
+        }
+        int share = method.tensor() ? (nesting == 0 ? 30 : 10) : nesting == 0 ? (arrayMode ? 55 : 45) : nesting == 1 ? 25 : 8;
         if (regionsOk && nesting < 3 && r.nextInt(100) < share) {
             Stmt s = compound();
             if (s != null) return s;
@@ -378,18 +429,27 @@ final class Generator {
      * gives the values after it), or when an attempt fails. The budget spent stays spent.
      */
     private record Snapshot(Map<String, Type> vars, Map<String, Object> env, Set<String> taken, Set<String> locked,
-            Set<String> positive, Map<String, long[]> shapes, Map<String, int[]> ranges, Set<String> constant) {}
+            Set<String> positive, Map<String, long[]> shapes, Map<String, int[]> ranges, Set<String> constant,
+            Map<String, ArrayInfo> arrays, Map<String, String> boundBy) {}
+
+    /** A copy of {@code values} with arrays of their own (element writes while generating change the copy only). */
+    private static Map<String, Object> copy(Map<String, Object> values) {
+        Map<String, Object> c = new HashMap<>();
+        for (Map.Entry<String, Object> e : values.entrySet()) c.put(e.getKey(), Ast.deepCopy(e.getValue()));
+        return c;
+    }
 
     private Snapshot snapshot() {
-        return new Snapshot(new LinkedHashMap<>(vars), new HashMap<>(env), new HashSet<>(taken), new HashSet<>(locked),
-                new HashSet<>(positive), new HashMap<>(shapes), new HashMap<>(ranges), new HashSet<>(constant));
+        return new Snapshot(new LinkedHashMap<>(vars), copy(env), new HashSet<>(taken), new HashSet<>(locked),
+                new HashSet<>(positive), new HashMap<>(shapes), new HashMap<>(ranges), new HashSet<>(constant),
+                new HashMap<>(arrays), new HashMap<>(boundBy));
     }
 
     private void restore(Snapshot s) {
         vars.clear();
         vars.putAll(s.vars);
         env.clear();
-        env.putAll(s.env);
+        env.putAll(copy(s.env));
         taken.clear();
         taken.addAll(s.taken);
         locked.clear();
@@ -402,6 +462,10 @@ final class Generator {
         ranges.putAll(s.ranges);
         constant.clear();
         constant.addAll(s.constant);
+        arrays.clear();
+        arrays.putAll(s.arrays);
+        boundBy.clear();
+        boundBy.putAll(s.boundBy);
     }
 
     /** An if, a loop or a block that runs cleanly at the checked point from the values here, or null. */
@@ -414,7 +478,8 @@ final class Generator {
             Stmt s;
             nesting++;
             try {
-                s = k < 36 ? ifStatement() : k < 42 ? assignedByIf() : k < 67 ? forLoop() : k < 82 ? whileLoop()
+                s = arrayMode && r.nextInt(100) < 60 ? arrayLoop()
+                        : k < 36 ? ifStatement() : k < 42 ? assignedByIf() : k < 67 ? forLoop() : k < 82 ? whileLoop()
                         : k < 95 ? doLoop() : blockStatement();
             } finally {
                 nesting--;
@@ -433,17 +498,28 @@ final class Generator {
      * (and a loop counter it declares into this scope) and returns true.
      */
     private boolean runs(Stmt s) {
-        Map<String, Object> after = new HashMap<>(env);
+        Map<String, Object> after = copy(env);
         List<String> declared = new ArrayList<>();
         try {
             new Interp(fieldValues, guard).exec(s, after, declared);
         } catch (Interp.Fault f) {
-            return false;
+            if (dead > 0) {
+                // code in a loop over an empty array never runs: the values it was made with are made up
+                declared.clear();
+                if (s.init != null && s.form != StmtForm.FOR) declared.add(s.init.name);
+                after = env;
+            } else if (f.java != null && f.java != ArithmeticException.class) {
+                // indices are in range by construction, whatever the inputs: one out of range is the generator's bug
+                throw new IllegalStateException("generated " + f.getMessage() + " at the checked point (a generator bug):\n" + s.render());
+            } else {
+                return false;
+            }
         }
         for (String d : declared) {
             // a counter written just before its while or do loop (in scope from here on, and locked),
             // or a local declared without a value before an if that assigns it on every path
             vars.put(d, Interp.typeOf(s.init.declaredType));
+            if (!after.containsKey(d)) env.put(d, zero(vars.get(d))); // (in code that never runs)
             taken.add(d);
             if (s.init.fixed) {
                 locked.add(d);
@@ -563,6 +639,8 @@ final class Generator {
             ranges.remove(n);
             shapes.remove(n);
             positive.remove(n);
+            arrays.remove(n);
+            boundBy.remove(n);
         }
     }
 
@@ -595,9 +673,9 @@ final class Generator {
 
     private Stmt ifStatement() {
         Expr c = ifCondition();
-        Map<String, Object> entry = new HashMap<>(env);
+        Map<String, Object> entry = copy(env);
         Stmt s = Stmt.control(StmtForm.IF, c, branch(20));
-        env.putAll(entry);
+        env.putAll(copy(entry));
         int k = r.nextInt(10);
         if (k < 3 && nesting < 3) {
             // else if
@@ -629,7 +707,7 @@ final class Generator {
 
     /** A branch that assigns {@code y} last (unless it jumps). */
     private List<Stmt> assigning(String y, Type t) {
-        Map<String, Object> entry = new HashMap<>(env);
+        Map<String, Object> entry = copy(env);
         List<Stmt> b = new ArrayList<>();
         // (in the branch's scope: the value may read its locals, and must see the names they hide)
         scope(() -> {
@@ -645,15 +723,19 @@ final class Generator {
                 b.add(new Stmt(StmtForm.ASSIGN, null, y, "=", e));
             }
         });
-        env.putAll(entry);
+        env.putAll(copy(entry));
         return b;
     }
 
-    /** The condition of an if: while {@link KnownBugs#CONSTANT_IF_CONDITION} is open, not a constant. */
+    /**
+     * The condition of an if: while {@link KnownBugs#CONSTANT_IF_CONDITION} or {@link
+     * KnownBugs#CONSTANT_IF_AFTER_LOOP} is open, not a constant.
+     */
     private Expr ifCondition() {
+        boolean avoid = KnownBugs.CONSTANT_IF_CONDITION || KnownBugs.CONSTANT_IF_AFTER_LOOP;
         Expr c = condition(2);
-        for (int tries = 0; tries < 8 && KnownBugs.CONSTANT_IF_CONDITION && foldsToConstant(c); tries++) c = condition(2);
-        if (!KnownBugs.CONSTANT_IF_CONDITION || !foldsToConstant(c)) return c;
+        for (int tries = 0; tries < 8 && avoid && foldsToConstant(c); tries++) c = condition(2);
+        if (!avoid || !foldsToConstant(c)) return c;
         // a comparison of a local or parameter with a bound it is far from
         List<String> numbers = new ArrayList<>(namesOf(Type.DOUBLE, false));
         numbers.addAll(namesOf(Type.INT, false));
@@ -665,11 +747,18 @@ final class Generator {
         return node(Form.BINARY, r.nextBoolean() ? "<" : ">=", Type.BOOL, name(n), bound);
     }
 
-    /** Whether some boolean part of {@code c} reads only constants (so that folding may decide it). */
+    /**
+     * Whether some boolean part of {@code c} reads only constants, or compares a value with itself
+     * ({@code (w) < w}), so that folding may decide it.
+     */
     private boolean foldsToConstant(Expr c) {
         List<Expr> all = new ArrayList<>();
         c.collect(all);
         for (Expr e : all) if (e.type == Type.BOOL && readsOnlyConstants(e)) return true;
+        for (Expr e : all) {
+            if (e.form == Form.BINARY && List.of("<", "<=", ">", ">=", "==", "!=").contains(e.text)
+                    && e.kids[0].render().replaceAll("[()]", "").equals(e.kids[1].render().replaceAll("[()]", ""))) return true;
+        }
         return false;
     }
 
@@ -846,8 +935,8 @@ final class Generator {
         String last = up ? (inclusive ? ">" : ">=") : (inclusive ? "<" : "<=");
         String toward = up ? "+" : "-";
         int by = step;
-        Loop loop = new Loop(i, () -> node(Form.BINARY, "==", Type.BOOL, name(i), start.copy()),
-                () -> node(Form.BINARY, last, Type.BOOL, node(Form.BINARY, toward, Type.INT, name(i), intConstant(by)), end.copy()));
+        Loop loop = new Loop(i, () -> node(Form.BINARY, "==", Type.BOOL, name(i), unqualified(start.copy())),
+                () -> node(Form.BINARY, last, Type.BOOL, node(Form.BINARY, toward, Type.INT, name(i), intConstant(by)), unqualified(end.copy())));
         Stmt s = new Stmt(StmtForm.FOR, null, null, null, withData(guardExpr));
         s.init = init;
         s.update = update;
@@ -862,6 +951,18 @@ final class Generator {
         return s;
     }
 
+    /**
+     * {@code e} with fields read by their simple names where a local now hides the class ({@code
+     * P.K} written in a loop's header, copied into its body after {@code double P = ...}).
+     */
+    private Expr unqualified(Expr e) {
+        if (!taken.contains(program.cls)) return e;
+        List<Expr> all = new ArrayList<>();
+        e.collect(all);
+        for (Expr x : all) if (x.form == Form.NAME && x.text.startsWith(program.cls + ".")) x.text = x.text.substring(program.cls.length() + 1);
+        return e;
+    }
+
     /** Whether {@code e} reads no name: its value is the same everywhere. */
     private static boolean constant(Expr e) {
         List<Expr> all = new ArrayList<>();
@@ -869,11 +970,28 @@ final class Generator {
         return all.stream().noneMatch(x -> x.form == Form.NAME || x.form == Form.CALL);
     }
 
-    /** Sometimes joins a data-dependent condition to a loop's guard (which alone bounds its trips). */
+    /**
+     * Sometimes joins a data-dependent condition to a loop's guard (which alone bounds its trips).
+     * A condition read before the guard also runs when the guard ends the loop: no counter's range
+     * (which holds in the body) is assumed there, so it indexes no array by a counter.
+     */
     private Expr withData(Expr guardExpr) {
         if (r.nextInt(3) > 0) return guardExpr;
-        Expr data = condition(1);
-        Expr both = r.nextBoolean() ? node(Form.BINARY, "&&", Type.BOOL, guardExpr, data) : node(Form.BINARY, "&&", Type.BOOL, data, guardExpr);
+        boolean after = r.nextBoolean();
+        Map<String, int[]> saved = new HashMap<>(ranges);
+        Map<String, String> savedBounds = new HashMap<>(boundBy);
+        if (!after) {
+            ranges.clear();
+            boundBy.clear();
+        }
+        Expr data;
+        try {
+            data = condition(1);
+        } finally {
+            ranges.putAll(saved);
+            boundBy.putAll(savedBounds);
+        }
+        Expr both = after ? node(Form.BINARY, "&&", Type.BOOL, guardExpr, data) : node(Form.BINARY, "&&", Type.BOOL, data, guardExpr);
         both.fixed = true;
         return both;
     }
@@ -889,7 +1007,10 @@ final class Generator {
             scope(() -> {
                 int jumpIf = r.nextInt(6); // 0: first in the body, 1: last
                 if (jumpIf == 0) b.add(jumpIf(loop));
-                block(b, 1 + r.nextInt(3));
+                Stmt first = elementFirst ? elementStatement() : null;
+                elementFirst = false;
+                if (first != null) b.add(first);
+                block(b, first != null ? r.nextInt(3) : 1 + r.nextInt(3));
                 if (jumpIf == 1 && Stmt.completesNormally(b)) b.add(jumpIf(loop));
                 if (Stmt.completesNormally(b) && r.nextInt(100) < 8) {
                     Stmt jump = jump();
@@ -1085,6 +1206,10 @@ final class Generator {
 
     /** A declaration (about {@code declTenths} in ten) or an assignment, increment or decrement. */
     private Stmt simpleStatement(int declTenths) {
+        if (arrayMode && r.nextInt(100) < (loops.isEmpty() ? 30 : 45)) {
+            Stmt w = elementWrite();
+            if (w != null) return w;
+        }
         int k = r.nextInt(10);
         List<String> assignable = new ArrayList<>();
         for (Map.Entry<String, Type> e : vars.entrySet()) {
@@ -1358,6 +1483,10 @@ final class Generator {
     }
 
     private Expr comparison(int depth) {
+        if (arrayMode && reading < 2 && r.nextInt(100) < 12) {
+            Expr e = arrayRead(Type.BOOL);
+            if (e != null) return r.nextInt(3) == 0 ? node(Form.UNARY, "!", Type.BOOL, e) : e;
+        }
         if (r.nextInt(6) == 0) {
             List<String> bools = namesOf(Type.BOOL, true);
             if (!bools.isEmpty()) return name(pick(bools));
@@ -1443,6 +1572,11 @@ final class Generator {
     }
 
     private Expr doubleLeaf() {
+        if (focus != null && r.nextInt(100) < 35) return focus.get();
+        if (arrayMode && reading < 2 && r.nextInt(100) < 40) {
+            Expr e = arrayRead(Type.DOUBLE);
+            if (e != null) return e;
+        }
         int k = r.nextInt(10);
         List<String> names = namesOf(Type.DOUBLE, k < 8);
         if (k < 7 && !names.isEmpty()) return name(pick(names));
@@ -1459,6 +1593,10 @@ final class Generator {
     }
 
     private Expr intLeaf() {
+        if (arrayMode && reading < 2 && r.nextInt(100) < 20) {
+            Expr e = r.nextBoolean() ? arrayRead(Type.INT) : arrayLength();
+            if (e != null) return e;
+        }
         List<String> names = namesOf(Type.INT, true);
         if (!names.isEmpty() && r.nextInt(3) > 0) return name(pick(names));
         int v = r.nextInt(4) == 0 ? constantInt() : r.nextInt(12);
@@ -1467,6 +1605,10 @@ final class Generator {
     }
 
     private Expr longLeaf() {
+        if (arrayMode && reading < 2 && r.nextInt(100) < 20) {
+            Expr e = arrayRead(Type.LONG);
+            if (e != null) return e;
+        }
         List<String> names = namesOf(Type.LONG, true);
         if (!names.isEmpty() && r.nextInt(3) > 0) return name(pick(names));
         long v = r.nextInt(3) == 0 ? constantLong() : r.nextInt(12);
@@ -1540,7 +1682,14 @@ final class Generator {
         if (type != Type.TENSOR && form != Form.CONDITIONAL) {
             Object[] kv = new Object[kids.length];
             for (int i = 0; i < kids.length; i++) kv[i] = kids[i].value;
-            e.value = Interp.apply(e, kv);
+            try {
+                e.value = Interp.apply(e, kv);
+            } catch (Interp.Fault f) {
+                // an element out of range here is in code that does not run at the checked point (a loop
+                // over an empty array): any value of its type will do
+                if (form != Form.INDEX) throw f;
+                e.value = zero(type);
+            }
         }
         return e;
     }
@@ -1554,6 +1703,9 @@ final class Generator {
         if (KnownBugs.EAGER_CALLEE_IN_CONDITIONAL && lazy > 0 && dividesIntegers(callee)) return null;
         if (!mutableFieldsOk() && readsMutableField(callee)) return null;
         if (!gatedOk && gated(callee) || !regionsOk && hasRegions(callee)) return null;
+        if (KnownBugs.CALLEE_ARRAY_IN_REGION && makesArrays(callee) && !(nesting == 0 && loops.isEmpty() && lazy == 0 && !returns(method.body))) {
+            return null;
+        }
         Expr[] args = new Expr[callee.params.size()];
         Object[] values = new Object[args.length];
         for (int i = 0; i < args.length; i++) {
@@ -1563,8 +1715,10 @@ final class Generator {
                 case INT -> intExpr(depth - 1);
                 case LONG -> KnownBugs.INT_TO_LONG_WIDENING || r.nextBoolean() ? longExpr(depth - 1) : intExpr(depth - 1);
                 case BOOL -> comparison(depth - 1);
+                case DARR, IARR, LARR, BARR, DMAT -> sameArray(p);
                 default -> throw new IllegalStateException();
             };
+            if (args[i] == null) return null;
             values[i] = args[i].value;
         }
         String qualifier = !taken.contains(program.cls) && r.nextInt(4) == 0 ? program.cls + "." : "";
@@ -1572,6 +1726,24 @@ final class Generator {
         e.callee = callee;
         e.value = Interp.call(callee, values, fieldValues);
         return e;
+    }
+
+    /**
+     * An array in scope that can stand for the callee's array parameter {@code p}: of its type and
+     * length (the callee's indices rely on its lengths), for a double[][] with rows of the same
+     * lengths, for an int[] an unwritten one with the same elements (they may be indices there).
+     */
+    private Expr sameArray(Param p) {
+        List<String> fit = new ArrayList<>();
+        for (Map.Entry<String, ArrayInfo> a : arrays.entrySet()) {
+            String n = a.getKey();
+            ArrayInfo info = a.getValue();
+            if (vars.get(n) != p.type || info.length() != java.lang.reflect.Array.getLength(p.value)) continue;
+            if (p.type == Type.DMAT && !Arrays.equals(info.rows(), parameterArray(p).rows())) continue;
+            if (p.type == Type.IARR && (info.local() || !Arrays.equals((int[]) env.get(n), (int[]) p.value))) continue;
+            fit.add(n);
+        }
+        return fit.isEmpty() ? null : name(pick(fit));
     }
 
     /** Whether {@code m} (or a method it calls) has an if or a loop. */
@@ -1583,6 +1755,21 @@ final class Generator {
             List<Expr> nodes = new ArrayList<>();
             for (Expr e : s.expressions()) e.collect(nodes);
             for (Expr e : nodes) if (e.callee != null && hasRegions(e.callee)) return true;
+        }
+        return false;
+    }
+
+    /** Whether {@code m} (or a method it calls) creates a local array. */
+    private static boolean makesArrays(Method m) {
+        List<Stmt> all = new ArrayList<>();
+        for (Stmt s : m.body) s.statements(all);
+        for (Stmt s : all) {
+            List<Expr> nodes = new ArrayList<>();
+            for (Expr e : s.expressions()) e.collect(nodes);
+            for (Expr e : nodes) {
+                if (e.form == Form.NEWARRAY || e.form == Form.ARRAYINIT) return true;
+                if (e.callee != null && makesArrays(e.callee)) return true;
+            }
         }
         return false;
     }
@@ -1618,6 +1805,693 @@ final class Generator {
             }
         }
         return false;
+    }
+
+    // ------------------------------------------------------------------------------ arrays
+    //
+    // A double method in array mode has double[] parameters (differentiated unless wrt leaves them
+    // out), maybe int[], long[], boolean[] and double[][] ones (data), local arrays created at the
+    // top level of its body (new T[n] or {a, b, c}), and reads, writes, compound writes and ++ of
+    // elements, in loops over the arrays (counted by .length, up or down, enhanced for, while and
+    // do with the step in the condition) and anywhere else. Lengths never change at the checker's
+    // other points (only doubles do), so an index is in range whatever the inputs when it is: a
+    // counter whose range lies inside the array (maybe shifted by a constant, or counted from the
+    // end), a constant below the length, a remainder (k % n + n) % n, or an element of an int[]
+    // parameter whose elements are all below the length. An array that may be empty is looped
+    // over (zero trips) but not indexed outside such loops.
+
+    /** Whether a statement of {@code block}, or one nested in it, returns. */
+    private static boolean returns(List<Stmt> block) {
+        List<Stmt> all = new ArrayList<>();
+        for (Stmt s : block) s.statements(all);
+        return all.stream().anyMatch(s -> s.form == StmtForm.RETURN);
+    }
+
+    /**
+     * While {@link KnownBugs#UNREACHED_ARRAY_PARAMETER} is open: leaves out of {@code wrt} the
+     * double[] parameters whose elements {@code m} never reads (nor passes to a callee), when
+     * another parameter is left to differentiate.
+     */
+    private static void unreadArraysOutOfWrt(Method m) {
+        if (!KnownBugs.UNREACHED_ARRAY_PARAMETER) return;
+        Set<String> read = new HashSet<>();
+        List<Stmt> all = new ArrayList<>();
+        for (Stmt s : m.body) s.statements(all);
+        for (Stmt s : all) {
+            List<Expr> nodes = new ArrayList<>();
+            for (Expr e : s.expressions()) e.collect(nodes);
+            if (s.form == StmtForm.FOREACH && s.expr.form == Form.NAME) read.add(s.expr.text);
+            for (Expr e : nodes) {
+                if (e.form == Form.INDEX && e.kids[0].form == Form.NAME) read.add(e.kids[0].text);
+                if (e.form == Form.CALL) for (Expr k : e.kids) if (k.form == Form.NAME) read.add(k.text);
+            }
+        }
+        List<String> keep = new ArrayList<>();
+        boolean dropped = false;
+        for (Param p : m.differentiated()) {
+            if (p.type == Type.DARR && !read.contains(p.name)) dropped = true;
+            else keep.add(p.name);
+        }
+        if (dropped && !keep.isEmpty()) m.wrt = keep;
+    }
+
+    /**
+     * Double methods in array mode, in percent ({@code -Dtapeless.fuzz.arrays=100} for arrays in
+     * every double method).
+     */
+    static final int ARRAY_PERCENT = Integer.getInteger("tapeless.fuzz.arrays", 22);
+
+    /** Whether the double method being generated works on arrays. */
+    private boolean arrayMode;
+    /** The arrays in scope (parameters, locals, rows of enhanced for loops). */
+    private final Map<String, ArrayInfo> arrays = new HashMap<>();
+    /**
+     * Counters bounded by the length of an array whose length differs between runs of the code
+     * (a row of a ragged double[][]), each with that array as written ({@code xs[i]}, {@code row}).
+     */
+    private final Map<String, String> boundBy = new HashMap<>();
+    /** Loops around the statement being generated that run zero times whatever the inputs (over an empty array). */
+    private int dead;
+    /** Local arrays declared so far in the method. */
+    private int localArrays;
+    /**
+     * Local double arrays surely holding a value that depends on a differentiated parameter: made
+     * or written at the top level with one (see {@link KnownBugs#INACTIVE_ARRAY_IN_BRANCH}).
+     */
+    private final Set<String> activeArrays = new HashSet<>();
+    /** Array reads around the expression being generated (an index that reads an array). */
+    private int reading;
+    /**
+     * The element the innermost loop over a double array visits ({@code x[i]}, {@code v} of {@code
+     * for (double v : x)}), which double expressions in its body read often; or null.
+     */
+    private java.util.function.Supplier<Expr> focus;
+
+    /**
+     * An array in scope: its length (-1 where it differs between runs of the code: a row of a
+     * ragged double[][]), for a double[][] parameter the lengths of its rows, for an int[]
+     * parameter the bound its elements lie below when they index arrays (-1: they do not), and
+     * whether it is a local (which may be written).
+     */
+    private record ArrayInfo(int length, int[] rows, int indexBound, boolean local) {}
+
+    /** Whether the next loop body starts with an {@link #elementStatement} (set for loops over arrays). */
+    private boolean elementFirst;
+
+    /**
+     * Generates a loop's body with {@code element} as the {@link #focus}, most often starting with a
+     * statement that uses it.
+     */
+    private List<Stmt> focused(java.util.function.Supplier<Expr> element, java.util.function.Supplier<List<Stmt>> body) {
+        java.util.function.Supplier<Expr> outer = focus;
+        focus = element;
+        elementFirst = element != null && r.nextInt(10) < 7;
+        try {
+            return body.get();
+        } finally {
+            focus = outer;
+            elementFirst = false;
+        }
+    }
+
+    /**
+     * A statement that uses the element a loop visits: a write into a local array, or {@code acc
+     * op= f(element)} on a double in scope; or null.
+     */
+    private Stmt elementStatement() {
+        if (r.nextBoolean()) {
+            Stmt w = elementWrite();
+            if (w != null) {
+                budget--;
+                return w;
+            }
+        }
+        List<String> doubles = new ArrayList<>();
+        for (Map.Entry<String, Type> e : vars.entrySet()) if (e.getValue() == Type.DOUBLE && !locked.contains(e.getKey())) doubles.add(e.getKey());
+        if (doubles.isEmpty() || focus == null) return null;
+        String acc = pick(doubles);
+        Object old = env.get(acc);
+        for (int tries = 0; tries < 6; tries++) {
+            Expr x = focus.get();
+            Expr e = switch (r.nextInt(4)) {
+                case 0 -> x;
+                case 1 -> unaryOk("exp", ((Number) x.value).doubleValue()) && r.nextBoolean() ? math(mathQualifier() + ".exp", x)
+                        : math(mathQualifier() + "." + pick(List.of("sin", "cos", "tanh", "atan")), x);
+                default -> node(Form.BINARY, pick(List.of("+", "-", "*")), Type.DOUBLE, x, doubleExpr(1));
+            };
+            String op = pick(List.of("+=", "+=", "-=", "*=", "="));
+            if (op.equals("=")) e = node(Form.BINARY, pick(List.of("+", "*")), Type.DOUBLE,
+                    node(Form.BINARY, "*", Type.DOUBLE, name(acc), literal(pick(List.of("0.5", "0.9", "2.0")), Type.DOUBLE)), e);
+            Object v = Interp.assign(old, op, e.value);
+            if (!usable((Double) v)) continue;
+            env.put(acc, v);
+            constant.remove(acc);
+            budget--;
+            return new Stmt(StmtForm.ASSIGN, null, acc, op, e);
+        }
+        return null;
+    }
+
+    /** The element {@code array[at]} as a focus, if the array holds doubles. */
+    private java.util.function.Supplier<Expr> elementOf(Expr array, String at) {
+        if (array.type != Type.DARR) return focus;
+        return () -> node(Form.INDEX, null, Type.DOUBLE, array.copy(), name(at));
+    }
+
+    /** Array parameters: one or two double[], maybe an int[], long[], boolean[] and double[][]. */
+    private void arrayParams(List<Param> params) {
+        int doubles = r.nextInt(3) == 0 ? 2 : 1;
+        int shortest = Integer.MAX_VALUE;
+        for (int i = 0; i < doubles; i++) {
+            int n = drawLength();
+            if (n > 0) shortest = Math.min(shortest, n);
+            params.add(new Param(freshName(), Type.DARR, null, doubles(n, false)));
+        }
+        if (r.nextInt(100) < 35) {
+            int n = r.nextInt(10) == 0 ? 0 : 1 + r.nextInt(5);
+            int[] v = new int[n];
+            boolean indices = shortest != Integer.MAX_VALUE && r.nextInt(10) < 7;
+            for (int i = 0; i < n; i++) v[i] = indices ? r.nextInt(shortest) : r.nextInt(4) == 0 ? interestingInt() : r.nextInt(16) - 5;
+            Param p = new Param(freshName(), Type.IARR, null, v);
+            if (indices) p.indexBound = shortest;
+            params.add(p);
+        }
+        if (r.nextInt(100) < 15) {
+            int n = drawLength();
+            long[] v = new long[n];
+            for (int i = 0; i < n; i++) v[i] = r.nextInt(4) == 0 ? interestingLong() : r.nextInt(21) - 10;
+            params.add(new Param(freshName(), Type.LARR, null, v));
+        }
+        if (r.nextInt(100) < 20) {
+            int n = drawLength();
+            boolean[] v = new boolean[n];
+            for (int i = 0; i < n; i++) v[i] = r.nextBoolean();
+            params.add(new Param(freshName(), Type.BARR, null, v));
+        }
+        if (r.nextInt(100) < 25) {
+            int rows = r.nextInt(10) == 0 ? 0 : 1 + r.nextInt(4);
+            boolean ragged = r.nextInt(4) == 0;
+            int cols = r.nextInt(12) == 0 ? 0 : 1 + r.nextInt(4);
+            double[][] v = new double[rows][];
+            for (int i = 0; i < rows; i++) v[i] = doubles(ragged ? r.nextInt(5) : cols, true);
+            params.add(new Param(freshName(), Type.DMAT, null, v));
+        }
+    }
+
+    /** The length of an array parameter: 0 sometimes, mostly 1 to 6. */
+    private int drawLength() {
+        int k = r.nextInt(100);
+        return k < 8 ? 0 : k < 20 ? 1 : 2 + r.nextInt(5);
+    }
+
+    /**
+     * {@code n} doubles: mostly all of ordinary size, else each of varied magnitude (huge, tiny,
+     * as for double parameters). Data ({@code plain}) is always ordinary.
+     */
+    private double[] doubles(int n, boolean plain) {
+        boolean varied = !plain && r.nextInt(10) < 3;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (varied) {
+                v[i] = interestingDouble();
+            } else {
+                double d = -3 + 6 * r.nextDouble();
+                v[i] = Math.abs(d) < 0.05 ? 0.75 : d;
+            }
+        }
+        return v;
+    }
+
+    private static ArrayInfo parameterArray(Param p) {
+        if (p.value instanceof double[][] m) {
+            int[] rows = new int[m.length];
+            for (int i = 0; i < m.length; i++) rows[i] = m[i].length;
+            return new ArrayInfo(m.length, rows, -1, false);
+        }
+        return new ArrayInfo(java.lang.reflect.Array.getLength(p.value), null, p.indexBound, false);
+    }
+
+    /** The zero of a type ({@code new double[0]} for a row): the value of code that does not run. */
+    private static Object zero(Type t) {
+        return switch (t) {
+            case DOUBLE -> 0.0;
+            case INT -> 0;
+            case LONG -> 0L;
+            case BOOL -> false;
+            case DARR -> new double[0];
+            default -> null;
+        };
+    }
+
+    /** {@code double[] y = new double[x.length];}, {@code int[] c = new int[3];}, {@code double[] v = {a, b * a};} ... */
+    private Stmt arrayDeclaration() {
+        int t = r.nextInt(100);
+        Type type = t < 60 ? Type.DARR : t < 80 ? Type.IARR : t < 92 ? Type.BARR : Type.LARR;
+        String name = freshName();
+        Expr init;
+        String declared = type.java;
+        if (r.nextInt(10) < 3) {
+            Expr[] kids = new Expr[1 + r.nextInt(4)];
+            for (int i = 0; i < kids.length; i++) {
+                kids[i] = switch (type) {
+                    case DARR -> r.nextInt(5) == 0 ? numberExpr(1) : doubleExpr(2);
+                    case IARR -> intExpr(1);
+                    case LARR -> r.nextBoolean() ? longExpr(1) : intExpr(1);
+                    default -> condition(1);
+                };
+            }
+            init = node(Form.ARRAYINIT, null, type, kids);
+        } else {
+            init = node(Form.NEWARRAY, type.element().java, type, lengthExpr());
+            if (r.nextInt(8) == 0) declared = "var";
+        }
+        vars.put(name, type);
+        env.put(name, init.value);
+        arrays.put(name, new ArrayInfo(java.lang.reflect.Array.getLength(init.value), null, -1, true));
+        localArrays++;
+        if (type == Type.DARR && readsDifferentiated(init)) activeArrays.add(name);
+        return new Stmt(StmtForm.DECLARE, declared, name, null, init);
+    }
+
+    /** The length of a new local array: an array's length (maybe plus one or two), or a small constant. */
+    private Expr lengthExpr() {
+        int k = r.nextInt(100);
+        if (k < 60) {
+            Expr length = arrayLength();
+            if (length != null) {
+                if (k < 15) length = node(Form.BINARY, "+", Type.INT, length, intConstant(1 + r.nextInt(2)));
+                return length;
+            }
+        }
+        return intConstant(r.nextInt(20) == 0 ? 0 : 1 + r.nextInt(5));
+    }
+
+    /** {@code a.length}, {@code xs.length} or {@code xs[k].length} of an array in scope, or null. */
+    private Expr arrayLength() {
+        List<String> all = new ArrayList<>(arrays.keySet());
+        if (all.isEmpty()) return null;
+        String a = pick(all);
+        ArrayInfo info = arrays.get(a);
+        if (vars.get(a) == Type.DMAT && info.length() > 0 && r.nextBoolean()) {
+            Expr row = node(Form.INDEX, null, Type.DARR, name(a), index(name(a), info.length()));
+            return node(Form.LENGTH, null, Type.INT, row);
+        }
+        return node(Form.LENGTH, null, Type.INT, name(a));
+    }
+
+    /** Whether {@code e} reads a differentiated parameter (by name, or an element of it). */
+    private boolean readsDifferentiated(Expr e) {
+        List<Expr> all = new ArrayList<>();
+        e.collect(all);
+        for (Param p : method.differentiated()) for (Expr x : all) if (x.form == Form.NAME && x.text.equals(p.name)) return true;
+        return false;
+    }
+
+    /** {@code y[i] = e}, {@code y[i] += e}, {@code y[i] *= e}, {@code y[i]++} ... on a local array, or null. */
+    private Stmt elementWrite() {
+        List<String> locals = new ArrayList<>();
+        for (Map.Entry<String, ArrayInfo> a : arrays.entrySet()) {
+            if (!a.getValue().local()) continue;
+            // (a double array written in a branch outside loops, while it may not depend on a parameter yet: a known bug)
+            if (KnownBugs.INACTIVE_ARRAY_IN_BRANCH && vars.get(a.getKey()) == Type.DARR && nesting > 0 && loops.isEmpty()
+                    && !activeArrays.contains(a.getKey())) continue;
+            locals.add(a.getKey());
+        }
+        if (locals.isEmpty()) return null;
+        String a = pick(locals);
+        Type type = vars.get(a);
+        Type el = type.element();
+        Expr at = index(name(a), arrays.get(a).length());
+        if (at == null) return null;
+        Expr target = node(Form.INDEX, null, el, name(a), at);
+        // (the mutator may change the index, not replace the element by a name: that could be a loop's counter)
+        target.fixed = true;
+        Object old = target.value;
+        int k = r.nextInt(100);
+        if (el != Type.BOOL && k < 12) {
+            Expr inc = new Expr(Form.INCDEC, r.nextInt(3) > 0 ? "++" : "--", el, target);
+            inc.raw = r.nextBoolean() ? "post" : "pre";
+            Object now = Interp.narrow(Interp.arith(inc.text.substring(0, 1), Type.promote(el, Type.INT), old, 1), el);
+            if (el == Type.DOUBLE && !usable((Double) now)) return null;
+            write(a, at, now);
+            return new Stmt(StmtForm.EXPR, null, null, null, inc);
+        }
+        List<String> ops = switch (el) {
+            case DOUBLE -> List.of("=", "=", "+=", "-=", "*=", "/=");
+            case INT -> List.of("=", "+=", "-=", "*=");
+            case LONG -> List.of("=", "+=", "*=");
+            default -> List.of("=");
+        };
+        String op = pick(ops);
+        for (int tries = 0; tries < 8; tries++) {
+            Expr e = switch (el) {
+                case DOUBLE -> op.equals("=") && r.nextInt(3) == 0
+                        // a new value from the old one (the reverse pass needs the value overwritten)
+                        ? node(Form.BINARY, pick(List.of("+", "-", "*")), Type.DOUBLE, oldValue(target), doubleExpr(1))
+                        : doubleExpr(2);
+                case INT -> intExpr(1);
+                case LONG -> r.nextBoolean() ? longExpr(1) : intExpr(1);
+                default -> condition(1);
+            };
+            Object v;
+            try {
+                v = Interp.assign(old, op, e.value);
+            } catch (Interp.Fault f) {
+                continue;
+            }
+            if (el == Type.DOUBLE && !usable((Double) v)) continue;
+            if (op.equals("/=") && Math.abs(((Number) e.value).doubleValue()) < 1e-200) continue;
+            write(a, at, v);
+            if (el == Type.DOUBLE && nesting == 0 && loops.isEmpty() && readsDifferentiated(e)) activeArrays.add(a);
+            Stmt s = new Stmt(StmtForm.ASSIGN, null, null, op, e);
+            s.target = target;
+            return s;
+        }
+        return null;
+    }
+
+    /** A read of the element {@code target} writes (which the mutator may change, unlike the target). */
+    private static Expr oldValue(Expr target) {
+        Expr e = target.copy();
+        e.fixed = false;
+        return e;
+    }
+
+    /** Writes the generation's value of an element (when the element is there: the code may not run). */
+    private void write(String array, Expr at, Object v) {
+        Object a = env.get(array);
+        int i = (Integer) at.value;
+        if (i >= 0 && i < java.lang.reflect.Array.getLength(a)) Interp.store(a, i, Interp.convert(v, vars.get(array).element()));
+    }
+
+    /** An element of type {@code el} of an array in scope, at an index in range whatever the inputs, or null. */
+    private Expr arrayRead(Type el) {
+        List<String> from = new ArrayList<>();
+        for (String a : arrays.keySet()) {
+            Type t = vars.get(a);
+            if (t == Type.arrayOf(el) || el == Type.DOUBLE && t == Type.DMAT) from.add(a);
+        }
+        reading++;
+        try {
+            for (int tries = 0; tries < 3 && !from.isEmpty(); tries++) {
+                String a = pick(from);
+                ArrayInfo info = arrays.get(a);
+                Expr at = index(name(a), info.length());
+                if (at == null) continue;
+                if (vars.get(a) == Type.DMAT) {
+                    Expr row = node(Form.INDEX, null, Type.DARR, name(a), at);
+                    Expr col = index(row, rowLength(info, at));
+                    if (col == null) continue;
+                    return node(Form.INDEX, null, Type.DOUBLE, row, col);
+                }
+                return node(Form.INDEX, null, el, name(a), at);
+            }
+            return null;
+        } finally {
+            reading--;
+        }
+    }
+
+    /**
+     * The length every row of a double[][] that {@code at} may pick has (the shortest of them), or
+     * -1 where that is not known (then only a counter bounded by the row's own length indexes it).
+     */
+    private int rowLength(ArrayInfo matrix, Expr at) {
+        int lo = 0, hi = matrix.rows().length - 1;
+        if (at.form == Form.LITERAL) {
+            lo = hi = (Integer) at.value;
+        } else if (at.form == Form.NAME && ranges.containsKey(at.text)) {
+            lo = Math.max(lo, ranges.get(at.text)[0]);
+            hi = Math.min(hi, ranges.get(at.text)[1]);
+        }
+        int least = Integer.MAX_VALUE;
+        for (int i = lo; i <= hi; i++) least = Math.min(least, matrix.rows()[i]);
+        return least == Integer.MAX_VALUE ? -1 : least;
+    }
+
+    /**
+     * An int index into {@code array} (of length {@code length}, -1 if not known) that is in range
+     * whatever the inputs wherever it runs, or null if there is none.
+     */
+    private Expr index(Expr array, int length) {
+        String text = array.render();
+        List<String> exact = new ArrayList<>(), nonNegative = new ArrayList<>();
+        List<Expr> shifted = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : ranges.entrySet()) {
+            String c = e.getKey();
+            if (vars.get(c) != Type.INT) continue;
+            int lo = e.getValue()[0], hi = e.getValue()[1];
+            if (text.equals(boundBy.get(c)) || length >= 0 && lo >= 0 && hi <= length - 1) exact.add(c);
+            else if (length > 0 && lo >= 0) nonNegative.add(c);
+            if (length > 0 && lo <= hi && !boundBy.containsKey(c)) {
+                for (int d = -2; d <= 2; d++) {
+                    if (d != 0 && (long) lo + d >= 0 && (long) hi + d <= length - 1) {
+                        shifted.add(node(Form.BINARY, d > 0 ? "+" : "-", Type.INT, name(c), intConstant(Math.abs(d))));
+                    }
+                }
+            }
+        }
+        int k = r.nextInt(100);
+        if (!exact.isEmpty() && (k < 60 || length <= 0)) {
+            String c = pick(exact);
+            if (length >= 0 && !text.equals(boundBy.get(c)) && r.nextInt(5) == 0) {
+                // from the end: a.length - 1 - i
+                Expr last = node(Form.BINARY, "-", Type.INT, node(Form.LENGTH, null, Type.INT, array.copy()), intConstant(1));
+                return node(Form.BINARY, "-", Type.INT, last, name(c));
+            }
+            return name(c);
+        }
+        if (!shifted.isEmpty() && k < 75) return pick(shifted);
+        if (length <= 0) return null;
+        int j = r.nextInt(100);
+        if (j < 45) return intConstant(r.nextInt(length));
+        if (j < 65) {
+            List<String> indices = new ArrayList<>();
+            for (Map.Entry<String, ArrayInfo> a : arrays.entrySet()) {
+                ArrayInfo i = a.getValue();
+                if (i.indexBound() > 0 && i.indexBound() <= length && i.length() > 0 && vars.get(a.getKey()) == Type.IARR) indices.add(a.getKey());
+            }
+            if (!indices.isEmpty() && reading < 2) {
+                String idx = pick(indices);
+                reading++;
+                try {
+                    return node(Form.INDEX, null, Type.INT, name(idx), index(name(idx), arrays.get(idx).length()));
+                } finally {
+                    reading--;
+                }
+            }
+        }
+        Expr n = r.nextBoolean() || array.form != Form.NAME ? intConstant(length) : node(Form.LENGTH, null, Type.INT, array.copy());
+        if (j < 80 && !nonNegative.isEmpty()) return node(Form.BINARY, "%", Type.INT, name(pick(nonNegative)), n);
+        // (k % n + n) % n: in [0, n) for any int k
+        reading++;
+        try {
+            Expr any = intExpr(1);
+            if (constant(any)) return intConstant(Math.floorMod((Integer) any.value, length));
+            Expr sum = node(Form.BINARY, "+", Type.INT, node(Form.BINARY, "%", Type.INT, any, n), n.copy());
+            return node(Form.BINARY, "%", Type.INT, sum, n.copy());
+        } finally {
+            reading--;
+        }
+    }
+
+    /** A loop over an array in scope: counted by its length, enhanced for, while or do; or another loop. */
+    private Stmt arrayLoop() {
+        List<String> all = new ArrayList<>(arrays.keySet());
+        if (all.isEmpty()) return forLoop();
+        String a = pick(all);
+        ArrayInfo info = arrays.get(a);
+        Expr array = name(a);
+        int length = info.length();
+        if (vars.get(a) == Type.DMAT && info.length() > 0 && r.nextInt(3) == 0) {
+            // a row: xs[i], i a counter of an enclosing loop over xs, often, or a constant (an index
+            // that nothing in the loop can change: the row is read again in the body)
+            List<String> fit = new ArrayList<>();
+            for (Map.Entry<String, int[]> e : ranges.entrySet()) {
+                if (vars.get(e.getKey()) == Type.INT && e.getValue()[0] >= 0 && e.getValue()[1] < info.length()) fit.add(e.getKey());
+            }
+            Expr at = !fit.isEmpty() && r.nextInt(3) > 0 ? name(pick(fit)) : intConstant(r.nextInt(info.length()));
+            array = node(Form.INDEX, null, Type.DARR, array, at);
+            length = rowLength(info, at);
+        }
+        int k = r.nextInt(100);
+        if (k < 40) return countedOver(array, length);
+        if (k < 75) return forEach(array);
+        if (k < 88 && length >= 0) return whileOver(array, length);
+        if (length > 0) return doOver(array, length);
+        return countedOver(array, length);
+    }
+
+    /**
+     * {@code for (int i = 0; i < a.length; i++)} (or from 1, or {@code a.length > i}), or {@code for
+     * (int i = a.length - 1; i >= 0; i--)}: its counter ranges over the array (or the array
+     * bounds it, when its length is not known).
+     */
+    private Stmt countedOver(Expr array, int length) {
+        String i = counterName();
+        if (i == null) return null;
+        boolean up = r.nextInt(3) > 0;
+        int start = r.nextInt(4) == 0 ? 1 : 0;
+        Expr len = node(Form.LENGTH, null, Type.INT, array.copy());
+        Expr first = up ? intConstant(start) : node(Form.BINARY, "-", Type.INT, len.copy(), intConstant(1));
+        Stmt init = new Stmt(StmtForm.DECLARE, r.nextInt(10) == 0 ? "var" : "int", i, null, first.fix());
+        init.fixed = true;
+        vars.put(i, Type.INT);
+        env.put(i, first.value);
+        locked.add(i);
+        int longest = length;
+        if (length < 0) {
+            // (a row of unknown length: the longest row bounds the counter for other arrays)
+            longest = 0;
+            for (ArrayInfo a : arrays.values()) if (a.rows() != null) for (int n : a.rows()) longest = Math.max(longest, n);
+            boundBy.put(i, array.render());
+        }
+        ranges.put(i, new int[] {start, longest - 1});
+        Expr counter = name(i).fix();
+        Expr guardExpr;
+        if (up) {
+            guardExpr = r.nextInt(4) == 0 ? node(Form.BINARY, ">", Type.BOOL, len.copy(), counter)
+                    : node(Form.BINARY, "<", Type.BOOL, counter, len.copy());
+        } else if (start == 0) {
+            guardExpr = node(Form.BINARY, ">=", Type.BOOL, counter, intConstant(0));
+        } else {
+            guardExpr = r.nextBoolean() ? node(Form.BINARY, ">", Type.BOOL, counter, intConstant(0))
+                    : node(Form.BINARY, ">=", Type.BOOL, counter, intConstant(1));
+        }
+        guardExpr.fix();
+        Stmt update;
+        if (r.nextInt(4) > 0) {
+            update = new Stmt(StmtForm.EXPR, null, null, null, incdec(i, up ? "++" : "--", r.nextBoolean()).fix());
+        } else {
+            update = new Stmt(StmtForm.ASSIGN, null, i, up ? "+=" : "-=", intConstant(1).fix());
+        }
+        update.fixed = true;
+        Expr end = node(Form.BINARY, "-", Type.INT, node(Form.LENGTH, null, Type.INT, array.copy()), intConstant(1));
+        Expr lastValue = up ? end : intConstant(start);
+        Expr startValue = up ? intConstant(start) : end;
+        Loop loop = new Loop(i, () -> node(Form.BINARY, "==", Type.BOOL, name(i), startValue.copy()),
+                () -> node(Form.BINARY, "==", Type.BOOL, name(i), lastValue.copy()));
+        Stmt s = new Stmt(StmtForm.FOR, null, null, null, withData(guardExpr));
+        s.init = init;
+        s.update = update;
+        s.fixed = true;
+        boolean none = ranges.get(i)[0] > ranges.get(i)[1];
+        if (none) dead++;
+        s.body = focused(elementOf(array, i), () -> loopBody(loop, false));
+        if (none) dead--;
+        s.braces = r.nextInt(4) > 0;
+        vars.remove(i);
+        env.remove(i);
+        locked.remove(i);
+        ranges.remove(i);
+        boundBy.remove(i);
+        taken.remove(i);
+        return s;
+    }
+
+    /** {@code for (double v : x)}, {@code for (int p : idx)}, {@code for (double[] row : xs)} ... */
+    private Stmt forEach(Expr array) {
+        Type t = array.type;
+        Type el = t.element();
+        String v = freshName();
+        Object values = array.value;
+        int n = java.lang.reflect.Array.getLength(values);
+        String declared = r.nextInt(8) == 0 ? "var" : el.java;
+        Stmt s = new Stmt(StmtForm.FOREACH, declared, v, null, array);
+        Map<String, ArrayInfo> before = new HashMap<>(arrays);
+        vars.put(v, el);
+        env.put(v, n > 0 ? Ast.deepCopy(java.lang.reflect.Array.get(values, 0)) : zero(el));
+        // (the element changes only with the loop: nothing assigns it, so an int one can index)
+        locked.add(v);
+        if (el == Type.DARR) {
+            ArrayInfo m = arrays.get(array.text);
+            int length = -1;
+            if (m != null && m.rows() != null && m.rows().length > 0) {
+                length = m.rows()[0];
+                for (int rowLength : m.rows()) if (rowLength != length) length = -1;
+            }
+            arrays.put(v, new ArrayInfo(length, null, -1, false));
+        }
+        ArrayInfo source = array.form == Form.NAME ? arrays.get(array.text) : null;
+        if (el == Type.INT && source != null && !source.local() && n > 0) {
+            // the elements of an int[] parameter are known: so is the range of v
+            int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
+            for (int x : (int[]) values) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            ranges.put(v, new int[] {lo, hi});
+        }
+        if (n == 0) dead++;
+        s.body = focused(el == Type.DOUBLE ? () -> name(v) : focus, () -> loopBody(new Loop(null, null, null), false));
+        if (n == 0) dead--;
+        s.braces = r.nextInt(4) > 0;
+        vars.remove(v);
+        env.remove(v);
+        locked.remove(v);
+        ranges.remove(v);
+        taken.remove(v);
+        arrays.clear();
+        arrays.putAll(before);
+        return s;
+    }
+
+    /** {@code int k = -1; while (++k < a.length && data) { ... a[k] ... }}. */
+    private Stmt whileOver(Expr array, int length) {
+        String k = counterName();
+        if (k == null) return null;
+        Stmt init = indexCounter(k, -1, 0, length);
+        Expr test = node(Form.BINARY, "<", Type.BOOL, incdec(k, "++", false), node(Form.LENGTH, null, Type.INT, array.copy())).fix();
+        assume(k, 0);
+        ranges.put(k, new int[] {0, length - 1});
+        Expr cond = test;
+        if (r.nextBoolean()) {
+            cond = node(Form.BINARY, "&&", Type.BOOL, test, condition(1));
+            cond.fixed = true;
+        }
+        Stmt s = Stmt.control(StmtForm.WHILE, cond, null);
+        s.init = init;
+        if (length == 0) dead++;
+        s.body = focused(elementOf(array, k), () -> loopBody(new Loop(k, () -> node(Form.BINARY, "==", Type.BOOL, name(k), intConstant(0)),
+                () -> node(Form.BINARY, "==", Type.BOOL, name(k), node(Form.BINARY, "-", Type.INT,
+                        node(Form.LENGTH, null, Type.INT, array.copy()), intConstant(1)))), true));
+        if (length == 0) dead--;
+        ranges.remove(k);
+        s.fixed = true;
+        s.braces = r.nextInt(4) > 0;
+        return s;
+    }
+
+    /** {@code int k = 0; do { ... a[k] ... } while (++k < a.length && data);} over a non-empty array. */
+    private Stmt doOver(Expr array, int length) {
+        String k = counterName();
+        if (k == null) return null;
+        Stmt init = indexCounter(k, 0, 0, length);
+        ranges.put(k, new int[] {0, length - 1});
+        Expr test = node(Form.BINARY, "<", Type.BOOL, incdec(k, "++", false), node(Form.LENGTH, null, Type.INT, array.copy())).fix();
+        Expr cond = test;
+        if (r.nextBoolean()) {
+            cond = node(Form.BINARY, "&&", Type.BOOL, test, condition(1));
+            cond.fixed = true;
+        }
+        assume(k, 0);
+        Stmt s = Stmt.control(StmtForm.DO, cond, null);
+        s.init = init;
+        s.fixed = true;
+        s.body = focused(elementOf(array, k), () -> loopBody(new Loop(k, () -> node(Form.BINARY, "==", Type.BOOL, name(k), intConstant(0)), null), true));
+        ranges.remove(k);
+        return s;
+    }
+
+    /** An int counter declared just before its while or do loop (see {@link #counterInit}), in [lo, hi] after it. */
+    private Stmt indexCounter(String k, int start, int lo, int hi) {
+        Stmt init = new Stmt(StmtForm.DECLARE, "int", k, null, intConstant(start).fix());
+        init.fixed = true;
+        counterRanges.put(init, new int[] {lo, hi});
+        vars.put(k, Type.INT);
+        env.put(k, start);
+        locked.add(k);
+        return init;
     }
 
     // ------------------------------------------------------------------------------ tensor methods

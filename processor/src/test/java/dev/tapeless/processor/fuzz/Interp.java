@@ -23,10 +23,20 @@ final class Interp {
     /** More iterations than any one run of a generated loop can take: more means a generator bug. */
     static final int MAX_TRIPS = 64;
 
-    /** Thrown for Java's run-time errors (int division by zero), and by a {@link Guard} that rejects a value. */
+    /**
+     * Thrown for Java's run-time errors (int division by zero, an index out of bounds), with the
+     * class of the exception Java throws there, and by a {@link Guard} that rejects a value (no class).
+     */
     static final class Fault extends RuntimeException {
+        final Class<? extends RuntimeException> java;
+
         Fault(String m) {
+            this(m, null);
+        }
+
+        Fault(String m, Class<? extends RuntimeException> java) {
             super(m, null, false, false);
+            this.java = java;
         }
     }
 
@@ -76,7 +86,10 @@ final class Interp {
             }
             case NAME -> {
                 String n = e.text.substring(e.text.lastIndexOf('.') + 1);
-                if (e.type == Type.TENSOR || e.type == Type.DATA) {
+                if (e.type != null && e.type.array()) {
+                    v = env.get(n); // (the array itself: element writes go into it)
+                    if (v == null) throw new IllegalStateException("unbound " + e.text);
+                } else if (e.type == Type.TENSOR || e.type == Type.DATA) {
                     v = null; // (arrays are not evaluated)
                 } else {
                     v = env.containsKey(n) && e.text.indexOf('.') < 0 ? env.get(n) : fields.get(n);
@@ -84,6 +97,16 @@ final class Interp {
                 }
             }
             case INCDEC -> {
+                if (e.kids[0].form == Ast.Form.INDEX) {
+                    // y[i]++: the array, then the index, then the element read and written
+                    Object array = eval(e.kids[0].kids[0], env);
+                    int at = (Integer) eval(e.kids[0].kids[1], env);
+                    Object old = element(array, at);
+                    Object now = narrow(arith(e.text.substring(0, 1), Type.promote(typeOfValue(old), Type.INT), old, 1), typeOfValue(old));
+                    store(array, at, now);
+                    v = "post".equals(e.raw) ? old : now;
+                    break;
+                }
                 String n = e.kids[0].text;
                 Object old = env.get(n);
                 Object now = arith(e.text.substring(0, 1), typeOfValue(old), old, 1);
@@ -165,6 +188,18 @@ final class Interp {
                 return Signal.NORMAL;
             }
             case ASSIGN -> {
+                if (s.target != null) {
+                    // a[i] = e: a, i, e, then the store (JLS 15.26.1); a[i] op= e: a, i, the element, then e (15.26.2)
+                    Object array = eval(s.target.kids[0], env);
+                    int at = (Integer) eval(s.target.kids[1], env);
+                    Object old = s.operator.equals("=") ? null : element(array, at);
+                    Object rhs = eval(s.expr, env);
+                    if (old == null) old = element(array, at);
+                    Object v = assign(old, s.operator, rhs);
+                    if (guard != null) guard.assign(s, old, rhs, v);
+                    store(array, at, v);
+                    return Signal.NORMAL;
+                }
                 Object rhs = eval(s.expr, env);
                 Object old = env.get(s.name);
                 if (old == null && !env.containsKey(s.name)) old = fields.get(s.name);
@@ -226,6 +261,25 @@ final class Interp {
                 }
                 return Signal.NORMAL;
             }
+            case FOREACH -> {
+                // T[] #a = expr; for (int #i = 0; #i < #a.length; #i++) { T v = #a[#i]; body } (JLS 14.14.2)
+                Object array = eval(s.expr, env);
+                int length = java.lang.reflect.Array.getLength(array);
+                try {
+                    for (int k = 0; k < length; k++) {
+                        trip(s, k + 1);
+                        Object v = java.lang.reflect.Array.get(array, k);
+                        if (!s.declaredType.equals("var")) v = convert(v, typeOf(s.declaredType));
+                        env.put(s.name, v);
+                        Signal sig = block(s.body, env);
+                        if (sig == Signal.BREAK) break;
+                        if (sig == Signal.RETURN) return sig;
+                    }
+                    return Signal.NORMAL;
+                } finally {
+                    env.remove(s.name);
+                }
+            }
             case DO -> {
                 if (s.init != null) exec(s.init, env, declared);
                 int trips = 0;
@@ -252,6 +306,39 @@ final class Interp {
         };
     }
 
+    /** {@code array[at]}, or a fault where Java throws ArrayIndexOutOfBoundsException. */
+    static Object element(Object array, int at) {
+        int length = java.lang.reflect.Array.getLength(array);
+        if (at < 0 || at >= length) {
+            throw new Fault("index " + at + " out of bounds for length " + length, ArrayIndexOutOfBoundsException.class);
+        }
+        return java.lang.reflect.Array.get(array, at);
+    }
+
+    /** {@code array[at] = v} ({@code v} already of the element type). */
+    static void store(Object array, int at, Object v) {
+        element(array, at);
+        if (array instanceof double[] a) a[at] = ((Number) v).doubleValue();
+        else if (array instanceof int[] a) a[at] = ((Number) v).intValue();
+        else if (array instanceof long[] a) a[at] = ((Number) v).longValue();
+        else if (array instanceof boolean[] a) a[at] = (Boolean) v;
+        else throw new IllegalArgumentException("store into " + array);
+    }
+
+    /** A new array of {@code type} (one-dimensional) holding {@code values}, converted to its element type. */
+    static Object newArray(Type type, Object[] values) {
+        Type el = type.element();
+        Object a = java.lang.reflect.Array.newInstance(switch (el) {
+            case DOUBLE -> double.class;
+            case INT -> int.class;
+            case LONG -> long.class;
+            case BOOL -> boolean.class;
+            default -> throw new IllegalArgumentException(type.toString());
+        }, values.length);
+        for (int i = 0; i < values.length; i++) store(a, i, convert(values[i], el));
+        return a;
+    }
+
     private static void trip(Stmt loop, int trips) {
         if (trips > MAX_TRIPS) throw new IllegalStateException("a generated loop ran more than " + MAX_TRIPS + " times: " + loop.render());
     }
@@ -262,6 +349,11 @@ final class Interp {
             case "int" -> Type.INT;
             case "long" -> Type.LONG;
             case "boolean" -> Type.BOOL;
+            case "double[]" -> Type.DARR;
+            case "int[]" -> Type.IARR;
+            case "long[]" -> Type.LARR;
+            case "boolean[]" -> Type.BARR;
+            case "double[][]" -> Type.DMAT;
             default -> throw new IllegalArgumentException(declared);
         };
     }
@@ -270,6 +362,11 @@ final class Interp {
         if (v instanceof Double) return Type.DOUBLE;
         if (v instanceof Integer) return Type.INT;
         if (v instanceof Long) return Type.LONG;
+        if (v instanceof double[]) return Type.DARR;
+        if (v instanceof int[]) return Type.IARR;
+        if (v instanceof long[]) return Type.LARR;
+        if (v instanceof boolean[]) return Type.BARR;
+        if (v instanceof double[][]) return Type.DMAT;
         return Type.BOOL;
     }
 
@@ -295,7 +392,7 @@ final class Interp {
 
     /** Widening conversion of a value to {@code t}. */
     static Object convert(Object v, Type t) {
-        if (t == Type.BOOL) return v;
+        if (t == Type.BOOL || t.array()) return v;
         Number n = (Number) v;
         return switch (t) {
             case DOUBLE -> n.doubleValue();
@@ -343,6 +440,25 @@ final class Interp {
             }
             case CALL:
                 return math(e.text, kv);
+            case INDEX:
+                return element(kv[0], (Integer) kv[1]);
+            case LENGTH:
+                return java.lang.reflect.Array.getLength(kv[0]);
+            case NEWARRAY: {
+                int n = (Integer) kv[0];
+                if (n < 0) throw new Fault("negative array size " + n, NegativeArraySizeException.class);
+                Object[] zeros = new Object[n];
+                Object zero = switch (e.type.element()) {
+                    case DOUBLE -> 0.0;
+                    case INT -> 0;
+                    case LONG -> 0L;
+                    default -> false;
+                };
+                java.util.Arrays.fill(zeros, zero);
+                return newArray(e.type, zeros);
+            }
+            case ARRAYINIT:
+                return newArray(e.type, kv);
             default:
                 throw new IllegalArgumentException(e.form.toString());
         }
@@ -373,7 +489,7 @@ final class Interp {
             }
             case LONG: {
                 long x = ((Number) a).longValue(), y = ((Number) b).longValue();
-                if ((op.equals("/") || op.equals("%")) && y == 0) throw new Fault("/ by zero");
+                if ((op.equals("/") || op.equals("%")) && y == 0) throw new Fault("/ by zero", ArithmeticException.class);
                 return switch (op) {
                     case "+" -> x + y;
                     case "-" -> x - y;
@@ -385,7 +501,7 @@ final class Interp {
             }
             default: {
                 int x = ((Number) a).intValue(), y = ((Number) b).intValue();
-                if ((op.equals("/") || op.equals("%")) && y == 0) throw new Fault("/ by zero");
+                if ((op.equals("/") || op.equals("%")) && y == 0) throw new Fault("/ by zero", ArithmeticException.class);
                 return switch (op) {
                     case "+" -> x + y;
                     case "-" -> x - y;

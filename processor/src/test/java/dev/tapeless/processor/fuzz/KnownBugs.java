@@ -219,6 +219,95 @@ final class KnownBugs {
      */
     static boolean COPY_ONLY_BRANCH = false;
 
+    /**
+     * A face of {@link #CONSTANT_IF_CONDITION} that is still open: a loop that overwrites a double
+     * with a value computed from something else, then an if whose condition folds to false (a
+     * literal, a static final, or {@code (w) < w}) and whose branch reads that double: "Tapeless
+     * failed on 'f' ...: IllegalStateException: node used before it is defined: %8(a)" (at
+     * BodyWriter.ref, from writeLoop): {@code for (int i = 0; i < 3; i++) a = x * 2; if (false) x -=
+     * a; return x;} with {@code double x, double a}. (Not with {@code a = a * 2} or {@code a = 2.0}
+     * in the loop.) While this is on, the generator writes no if on a condition that reads only
+     * constants or compares a value with itself, and counts this internal error as a known bug (in
+     * the run's summary), not a finding.
+     */
+    static boolean CONSTANT_IF_AFTER_LOOP = true;
+
+    // Arrays (found by the fuzzer's arrays, on 87f76c8).
+
+    /**
+     * A differentiated {@code double[]} parameter that the result does not depend on gets the
+     * gradient component {@code 0.0} instead of {@code new double[w.length]}, so the companion does
+     * not compile ("incompatible types: double cannot be converted to double[]", in fGradient and in
+     * the Vjp's pullback): {@code @Differentiable static double f(double[] w, double x) { return x *
+     * x; }}. The generator reads every differentiated, non-empty double[] parameter in a method's
+     * last return, and leaves out of {@code wrt} one whose elements the method never reads (when
+     * another parameter is left to differentiate); such a companion error (a parameter read only
+     * where it does not reach the result) is counted as a known bug (in the run's summary), not a
+     * finding.
+     */
+    static boolean UNREACHED_ARRAY_PARAMETER = true;
+
+    /**
+     * An array local declared at the top level of the body after an if or a loop that may return
+     * is rejected as "created inside a branch or loop" (the frontend reads the rest of the body
+     * into the branch that does not return): {@code if (x > 1) return x; double[] v = {x, 2 * x};
+     * return v[1];} ("array local 'v' is created inside a branch or loop; create it before, at the
+     * top level of the method"), and likewise after {@code for (...) { if (x > i) return x; }}. The
+     * generator declares no array after a statement that returns.
+     */
+    static boolean ARRAY_AFTER_RETURN = true;
+
+    /**
+     * A call to a method that creates a local array, made anywhere but at the top level of the
+     * caller's body (in a branch or loop, in a branch of {@code ?:}, on the right of && or ||, or
+     * after an if or loop that may return), is rejected: the callee's array, inlined there, counts
+     * as "created inside a branch or loop", and the message blames the callee, which has no error
+     * ({@code static double f(double x) { double[] h = {x, x * x}; return h[1]; }} and {@code if (x
+     * > 0) return f(x);}: "cannot inline 'f': its body has an error, reported there (array local
+     * 'h' is created inside a branch or loop ...)"). The generator calls such a method only at the
+     * top level, before any return.
+     */
+    static boolean CALLEE_ARRAY_IN_REGION = true;
+
+    /**
+     * A local double array whose elements depend on no differentiated parameter yet, written in a
+     * branch of an if outside any loop with a value that does, loses that dependence: the gradient
+     * through the element is 0. {@code double[] k = {1.0}; if (t < 1) k[0] = x * 2; return k[0];}
+     * at x = 1.5, t = 0.5: fGradient (and the Vjp's pullback) give d/dx = 0.0 instead of 2.0 (the
+     * value, 3.0, is right); likewise {@code k[0] += x}, {@code k[0] *= x}, {@code k[0] = x * y[0]}
+     * with y data, or a write in the else branch. Right when the array already depends on x
+     * ({@code double[] k = {x};}), when the branch reads a differentiated array ({@code k[0] = x[0] *
+     * 2} with double[] x), or when a loop encloses the write (inside or around the if). The
+     * generator writes a double array in a branch outside loops only after it was made or written
+     * at the top level with a value that reads a differentiated parameter.
+     */
+    static boolean INACTIVE_ARRAY_IN_BRANCH = true;
+
+    /**
+     * A mutant (javac rejects it: "variable v is already defined") that declares an enhanced for's
+     * variable again in an enhanced for nested in an if inside the first: {@code for (double v : x)
+     * { if (h > 0) { for (double v : x) h = h * v; } }} makes the processor fail ("Tapeless failed on
+     * 'f' ...: NullPointerException: Cannot assign field "value" ... at BodyReader.lambda$restore")
+     * where it should leave the error to javac (without the if, it does). Generated programs never
+     * redeclare a name; while this is on, that internal error is counted as a known bug.
+     */
+    static boolean REDECLARED_FOREACH_VARIABLE = true;
+
+    // Found with other seeds of the fuzzer (not arrays).
+
+    /**
+     * In a loop whose reverse pass runs (another carried value is differentiated), the adjoint of a
+     * carried value that does not reach the result is still propagated backwards, so 0 times a
+     * local derivative that overflowed gives NaN where the contract says zeros: {@code for (int i =
+     * 0; i < 3; i++) { r = 1e300 / (r * r * (r * r) + 0.25); g = Math.sin(g); } return g;} with
+     * {@code double g, double r}: hGradient(1.0, 0.2).r() is NaN instead of 0.0; the same in a tensor
+     * method ({@code r = r.mul(r).mul(r.mul(r)).add(0.25).rdiv(1e300); g = g.sin();}). Finite
+     * differences give no verdict on a NaN; against the tape, while this is on, a tensor gradient
+     * element that is NaN or infinite where the tape gives exactly 0 and finite differences are
+     * flat is counted as a known bug (the method's check stops there).
+     */
+    static boolean DEAD_ADJOINT_IN_LOOP = true;
+
     /** Parses {@code NAME=true|false,...} and sets the switches. */
     static void configure(String spec) {
         if (spec == null || spec.isBlank()) return;

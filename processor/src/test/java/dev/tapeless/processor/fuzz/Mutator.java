@@ -6,6 +6,7 @@ import dev.tapeless.processor.fuzz.Ast.Method;
 import dev.tapeless.processor.fuzz.Ast.Program;
 import dev.tapeless.processor.fuzz.Ast.Stmt;
 import dev.tapeless.processor.fuzz.Ast.StmtForm;
+import dev.tapeless.processor.diagnostics.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,6 +21,11 @@ import java.util.SplittableRandom;
  * <p>Mutants must still terminate: the mutator leaves alone whatever is {@code fixed} (a loop's
  * header, counter, step and guard) and never writes {@code ++} or {@code --} on a loop counter
  * (see {@link Generator#COUNTER_NAMES}).
+ *
+ * <p>Two in five mutants of a program with arrays get one array construct outside the language
+ * and nothing else ({@link #arrayMutant}): a write into a parameter's array, an array created in a
+ * branch or loop, a second name for an array, a whole array assigned. The processor must reject
+ * each with its error at that statement (see {@link Program#expectedError}).
  */
 final class Mutator {
     private Mutator() {}
@@ -43,12 +49,13 @@ final class Mutator {
     static Program mutate(Program original, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Program p = original.copy();
+        if (p.methods.stream().anyMatch(Fuzzer::hasArrays) && r.nextInt(5) < 2 && arrayMutant(p, r)) return p;
         int n = 1 + r.nextInt(3);
         for (int i = 0; i < n; i++) once(p, r);
         return p;
     }
 
-    private static <T> T pick(SplittableRandom r, List<T> list) {
+    static <T> T pick(SplittableRandom r, List<T> list) {
         return list.get(r.nextInt(list.size()));
     }
 
@@ -193,6 +200,125 @@ final class Mutator {
                 }
             }
         }
+    }
+
+    /** The name of what an array mutant declares (no generated program uses it). */
+    static final String MUTANT_ARRAY = "mutantArray";
+
+    /**
+     * Writes one array construct outside the language into a method with arrays, marks its
+     * statement and sets the error expected there; returns false if the method offers no place
+     * for the one chosen.
+     */
+    static boolean arrayMutant(Program p, SplittableRandom r) {
+        List<Method> withArrays = p.methods.stream().filter(Fuzzer::hasArrays).toList();
+        Method m = pick(r, withArrays);
+        List<Stmt> all = statements(m);
+        // arrays at the top level of the body: parameters, and locals with the index of their declaration
+        List<String> params = new ArrayList<>();
+        for (var param : m.params) if (param.type.array()) params.add(param.name);
+        List<Stmt> localDecls = new ArrayList<>();
+        for (Stmt s : m.body) if (s.form == StmtForm.DECLARE && s.declaredType != null && (s.declaredType.endsWith("[]") || s.expr != null
+                && s.expr.type != null && s.expr.type.array())) localDecls.add(s);
+        Stmt inserted;
+        List<Stmt> block;
+        int from;
+        Message expected;
+        switch (r.nextInt(4)) {
+            case 0 -> {
+                // write into a parameter's array
+                if (params.isEmpty()) return false;
+                String chosen = pick(r, params);
+                var param = m.params.stream().filter(q -> q.name.equals(chosen)).findFirst().orElseThrow();
+                Expr target = new Expr(Form.INDEX, null, param.type.element(), new Expr(Form.NAME, param.name, param.type), literal("0", Ast.Type.INT));
+                if (param.type == Ast.Type.DMAT) target = new Expr(Form.INDEX, null, Ast.Type.DOUBLE, target, literal("0", Ast.Type.INT));
+                Ast.Type el = target.type;
+                if (el != Ast.Type.BOOL && r.nextInt(3) == 0) {
+                    Expr inc = new Expr(Form.INCDEC, "++", el, target);
+                    inc.raw = "post";
+                    inserted = new Stmt(StmtForm.EXPR, null, null, null, inc);
+                } else {
+                    String value = switch (el) {
+                        case DOUBLE -> "1.5";
+                        case INT -> "1";
+                        case LONG -> "1L";
+                        default -> "true";
+                    };
+                    inserted = new Stmt(StmtForm.ASSIGN, null, null, el == Ast.Type.BOOL || r.nextBoolean() ? "=" : "+=", literal(value, el));
+                    inserted.target = target;
+                }
+                List<List<Stmt>> blocks = blocks(m);
+                block = pick(r, blocks);
+                from = 0;
+                expected = Message.ARRAY_PARAMETER_WRITE;
+            }
+            case 1 -> {
+                // an array created inside a branch or a loop
+                // (the body of a branch or loop: a block alone at the top level is no branch)
+                List<List<Stmt>> nested = new ArrayList<>();
+                for (Stmt s : all) if (s.form != StmtForm.BLOCK) nested.addAll(s.blocks());
+                if (nested.isEmpty()) return false;
+                block = pick(r, nested);
+                from = 0;
+                Expr init = r.nextBoolean() ? new Expr(Form.NEWARRAY, "double", Ast.Type.DARR, literal("2", Ast.Type.INT))
+                        : new Expr(Form.ARRAYINIT, null, Ast.Type.IARR, literal("1", Ast.Type.INT), literal("2", Ast.Type.INT));
+                inserted = new Stmt(StmtForm.DECLARE, init.type.java, MUTANT_ARRAY, null, init);
+                expected = Message.ARRAY_IN_REGION;
+            }
+            case 2 -> {
+                // a second name for an array: double[] mutantArray = x;
+                List<String> names = new ArrayList<>(params);
+                for (Stmt d : localDecls) names.add(d.name);
+                if (names.isEmpty()) return false;
+                String a = pick(r, names);
+                Ast.Type t = typeOf(m, a, localDecls);
+                inserted = new Stmt(StmtForm.DECLARE, t.java, MUTANT_ARRAY, null, new Expr(Form.NAME, a, t));
+                block = m.body;
+                from = afterDeclaration(m.body, a);
+                // (a double[][] local is no local array at all)
+                expected = t == Ast.Type.DMAT ? Message.LOCAL_TYPE : Message.ARRAY_INITIALIZER;
+            }
+            default -> {
+                // a whole array assigned to a local array: y = new double[3], or y = z
+                if (localDecls.isEmpty()) return false;
+                Stmt d = pick(r, localDecls);
+                Ast.Type t = typeOf(m, d.name, localDecls);
+                List<String> same = new ArrayList<>();
+                for (var param : m.params) if (param.type == t) same.add(param.name);
+                for (Stmt o : localDecls) if (o != d && typeOf(m, o.name, localDecls) == t) same.add(o.name);
+                Expr value = !same.isEmpty() && r.nextBoolean() ? new Expr(Form.NAME, pick(r, same), t)
+                        : new Expr(Form.NEWARRAY, t.element().java, t, literal("3", Ast.Type.INT));
+                inserted = new Stmt(StmtForm.ASSIGN, null, d.name, "=", value);
+                block = m.body;
+                from = Math.max(m.body.indexOf(d) + 1, value.form == Form.NAME ? afterDeclaration(m.body, value.text) : 0);
+                expected = Message.ARRAY_REASSIGNED;
+            }
+        }
+        // a place that is reached (before any statement that cannot complete normally)
+        int to = from;
+        while (to < block.size() && block.get(to).completesNormally()) to++;
+        if (to < from) return false;
+        if (inserted.comment == null) inserted.comment = Program.EXPECT;
+        block.add(from + r.nextInt(to - from + 1), inserted);
+        p.expectedError = expected;
+        return true;
+    }
+
+    /** The type of array {@code a} of {@code m}: a parameter, or a local declared at the top level. */
+    private static Ast.Type typeOf(Method m, String a, List<Stmt> localDecls) {
+        for (var param : m.params) if (param.name.equals(a)) return param.type;
+        for (Stmt d : localDecls) if (d.name.equals(a)) return d.expr.type;
+        throw new IllegalArgumentException(a);
+    }
+
+    /** The index in {@code body} after the declaration of {@code name} (0 for a parameter). */
+    private static int afterDeclaration(List<Stmt> body, String name) {
+        for (int i = 0; i < body.size(); i++) if (body.get(i).form == StmtForm.DECLARE && name.equals(body.get(i).name)) return i + 1;
+        return 0;
+    }
+
+    private static Expr literal(String text, Ast.Type t) {
+        return new Expr(Form.LITERAL, text, t);
     }
 
     private static void replace(Expr target, Expr with) {
