@@ -1199,6 +1199,8 @@ final class Generator {
         List<Stmt> body = loopBody(loop, true);
         body.addAll(0, steps);
         s.body = body;
+        // (a do loop whose body always returns: a known bug)
+        if (KnownBugs.DO_ALWAYS_RETURNS && !s.completesNormally()) return null;
         return s;
     }
 
@@ -2480,6 +2482,8 @@ final class Generator {
         s.fixed = true;
         s.body = focused(elementOf(array, k), () -> loopBody(new Loop(k, () -> node(Form.BINARY, "==", Type.BOOL, name(k), intConstant(0)), null), true));
         ranges.remove(k);
+        // (a do loop whose body always returns: a known bug)
+        if (KnownBugs.DO_ALWAYS_RETURNS && !s.completesNormally()) return null;
         return s;
     }
 

@@ -308,6 +308,17 @@ final class KnownBugs {
      */
     static boolean DEAD_ADJOINT_IN_LOOP = false; // fixed on main (controlflow/Found.java)
 
+    /**
+     * A do loop whose body always returns (it cannot complete normally, so nothing follows it: javac
+     * accepts the method without a return after it) is rejected: {@code int i = 0; do { i++; return
+     * x * 2; } while (i < 3);} as the whole body of {@code double f(double x)} gives "@Differentiable
+     * method 'f' must return a value on every path; end it with a return statement" (also with {@code
+     * if (x > 1) return x * 2; else return x;} as the body's end; a while loop is fine). The fuzzer
+     * took this error for the documented MEMBER_CLASH (both start "@Differentiable method '"), so it
+     * went unseen. The generator writes no do loop that cannot complete normally.
+     */
+    static boolean DO_ALWAYS_RETURNS = true;
+
     /** Parses {@code NAME=true|false,...} and sets the switches. */
     static void configure(String spec) {
         if (spec == null || spec.isBlank()) return;
