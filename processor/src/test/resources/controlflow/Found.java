@@ -64,4 +64,37 @@ final class Found {
         }
         return 2.0 * z;
     }
+
+    /** A do loop whose body always returns: nothing follows it (it was rejected as "must return a value on every path"). */
+    @Differentiable
+    static double doAlwaysReturns(double x) {
+        int i = 0;
+        do {
+            i++;
+            return x * 2;
+        } while (i < 3);
+    }
+
+    /** The same, returning from both sides of an if. */
+    @Differentiable
+    static double doReturnsFromBothSides(double x) {
+        int i = 0;
+        do {
+            i++;
+            if (x > 1) return x * 2;
+            else return x * x;
+        } while (i < 3);
+    }
+
+    /** A do loop that may continue before it returns: it can complete, and the return after it counts. */
+    @Differentiable
+    static double doMayContinue(double x, int n) {
+        int i = 0;
+        do {
+            i++;
+            if (i < n) continue;
+            return x * i;
+        } while (i < 3);
+        return -x;
+    }
 }

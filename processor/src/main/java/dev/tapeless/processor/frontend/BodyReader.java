@@ -572,6 +572,8 @@ final class BodyReader {
         scope.remove(go);
         scope.remove("#brk" + (loopDepth + 1));
         if (!returns) return Flow.NORMAL;
+        // A do loop whose body always returns (no break, no continue) runs it once and never completes.
+        if (!testFirst && f == Flow.JUMPS && !breaks && !Assigned.jumps(body, true)) return Flow.JUMPS;
         return forever && !breaks ? Flow.JUMPS : Flow.MAYBE;
     }
 
