@@ -192,10 +192,13 @@ class FusedLoopsTest {
         INDArray columnMajor = uniform(DataType.DOUBLE, 0.2, 1, 3, 4).dup('f');
         INDArray row = uniform(DataType.DOUBLE, 0.2, 1, 3, 4);
         INDArray vector = uniform(DataType.DOUBLE, 0.2, 1, 4); // broadcasts along the rows of row
+        INDArray secondRow = m.getRow(1); // contiguous, but starts inside its buffer
         List<List<INDArray>> cases = List.of(
                 List.of(column, uniform(DataType.DOUBLE, 0.2, 1, 4)),
                 List.of(columnMajor, row),
-                List.of(row, vector));
+                List.of(row, vector),
+                List.of(secondRow, uniform(DataType.DOUBLE, 0.2, 1, 3)),
+                List.of(uniform(DataType.DOUBLE, 0.2, 1, 3), m.slice(3)));
         for (List<INDArray> in : cases) {
             assertFalse(Dense.fits(in.get(0), in.get(1)), in.toString());
             OpCounter.Counted<Object> c = OpCounter.count(() -> call("seedGradient", in));
@@ -280,5 +283,18 @@ class FusedLoopsTest {
         assertClose(fresh.x(), reused.x(), 0, "d_x");
         assertClose(fresh.w(), reused.w(), 0, "d_w");
         assertClose(fresh.value(), reused.value(), 0, "value");
+    }
+
+    @Test
+    void viewsThatStartTheirBufferFitAndReadTheRightElements() {
+        INDArray m = uniform(DataType.DOUBLE, 0.2, 1, 4, 3);
+        INDArray firstRows = m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2), org.nd4j.linalg.indexing.NDArrayIndex.all());
+        INDArray other = uniform(DataType.DOUBLE, 0.2, 1, 2, 3);
+        assertTrue(Dense.fits(firstRows, other));
+        var fused = withoutOps(() -> ElementwiseDerivatives.seedGradient(firstRows, other), "a view");
+        var copies = ElementwiseDerivatives.seedGradient(firstRows.dup(), other);
+        assertClose(copies.value(), fused.value(), 1e-15, "value");
+        assertClose(copies.a(), fused.a(), 0, "d_a");
+        assertClose(copies.b(), fused.b(), 0, "d_b");
     }
 }

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * ND4J path. Not part of the API users call.
  *
  * <p>Arrays fit when they have one shape and the data type DOUBLE, are row-major and
- * contiguous (a view counts if its elements are one run of memory), and live in host memory (ND4J's
+ * contiguous and start their buffer (a view at an offset does not fit), and live in host memory (ND4J's
  * CPU backend: on CUDA they live on the device, so CUDA keeps the ND4J path). Setting the system
  * property {@code tapeless.fused=false} sends every call down the ND4J path (to compare the two, or
  * to count ND4J ops).
@@ -69,6 +69,10 @@ public final class Dense {
         if (x == null || x.isEmpty()) return false;
         // FLOAT keeps ND4J's path for now: ND4J rounds every op to float, which loops in double do not.
         if (x.dataType() != DataType.DOUBLE) return false;
+        // A view that starts inside its buffer takes the ND4J path: its buffer may be its own (indexed
+        // from the view's first element) or the whole one (indexed from the buffer's), so its offset
+        // cannot be trusted to mean one thing.
+        if (x.offset() != 0 || x.data().length() < x.length()) return false;
         if (x.length() == 1) return true;
         return x.ordering() == 'c' && x.elementWiseStride() == 1;
     }
@@ -142,25 +146,23 @@ public final class Dense {
 
     /** The elements of {@code x}, in row-major order: {@code x} must {@link #fits fit}. */
     public static Elements of(INDArray x) {
-        return new Elements((DoubleIndexer) x.data().indexer(), x.offset());
+        return new Elements((DoubleIndexer) x.data().indexer());
     }
 
     /** The elements of a DOUBLE array: element {@code i} in row-major order. */
     public static final class Elements {
         private final DoubleIndexer data;
-        private final long offset;
 
-        private Elements(DoubleIndexer data, long offset) {
+        private Elements(DoubleIndexer data) {
             this.data = data;
-            this.offset = offset;
         }
 
         public double get(long i) {
-            return data.get(offset + i);
+            return data.get(i);
         }
 
         public void set(long i, double value) {
-            data.put(offset + i, value);
+            data.put(i, value);
         }
     }
 }
