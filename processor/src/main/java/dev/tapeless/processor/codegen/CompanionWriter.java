@@ -252,10 +252,7 @@ public final class CompanionWriter {
         Optimizer.Optimized g = m.gradient();
         BodyWriter body = newBody(m, g, m.name() + "Gradient", cap + "GradientFrame", bodies);
         Node value = g.roots().get(0);
-        List<Boolean> shapes = new ArrayList<>();
-        shapes.add(false); // the value: a scalar
-        for (Param p : m.differentiated()) shapes.add(p.kind() == Kind.TENSOR);
-        int loops = fused(m, body, g, shapes, out -> CodeBlock.of("return new $T($L)", gradientType, CodeBlock.join(out, ", ")));
+        int loops = fused(m, body, g, gradientShapes(m), out -> CodeBlock.of("return new $T($L)", gradientType, CodeBlock.join(out, ", ")));
         body.saving(savingOf(g.nodes()));
         body.plan(g.nodes(), g.roots(), Gates.of(g.nodes()));
         checkScalarAfter(body, value, g.nodes(), m);
@@ -281,14 +278,8 @@ public final class CompanionWriter {
             java.util.function.Function<List<CodeBlock>, CodeBlock> exit) {
         if (!usesArrays(m) || hasLoops(m)) return 0;
         Map<String, String> parameters = parameterNames(m);
-        Map<Node, CodeBlock> refs = new HashMap<>();
-        for (Node n : graph.nodes()) {
-            if (n.op() == Op.PARAM) refs.put(n, CodeBlock.of("$N", parameters.get(n.attrs().text())));
-        }
-        List<String> taken = new ArrayList<>(parameters.values());
-        taken.add(UPSTREAM);
-        taken.addAll(reserved);
-        FusedLoops.Fused f = FusedLoops.write(graph.nodes(), graph.roots(), shapes, refs, new Names(taken));
+        FusedLoops.Fused f = FusedLoops.write(graph.nodes(), graph.roots(), shapes, parameterRefs(graph, parameters),
+                localNames(parameters));
         if (f == null) return 0;
         body.block(CodeBlock.builder()
                 .add("// One shape, row-major: every value is a number per element, or a sum of them.\n")
@@ -306,10 +297,7 @@ public final class CompanionWriter {
      */
     private MethodSpec reusingGradientMethod(MethodPlan m, ClassName gradientType) {
         Map<String, String> parameters = parameterNames(m);
-        List<String> taken = new ArrayList<>(parameters.values());
-        taken.add(UPSTREAM);
-        taken.addAll(reserved);
-        Names names = new Names(taken);
+        Names names = localNames(parameters);
         String previous = names.fresh("previous");
         String method = m.name() + "Gradient";
         List<CodeBlock> args = m.params().stream().map(p -> CodeBlock.of("$N", parameters.get(p.name()))).toList();
@@ -341,14 +329,8 @@ public final class CompanionWriter {
 
         // Where the earlier arrays fit the fused loops: written there, element by element.
         Optimizer.Optimized g = m.gradient();
-        List<Boolean> shapes = new ArrayList<>();
-        shapes.add(false);
-        for (Param p : m.differentiated()) shapes.add(p.kind() == Kind.TENSOR);
-        Map<Node, CodeBlock> refs = new HashMap<>();
-        for (Node n : g.nodes()) {
-            if (n.op() == Op.PARAM) refs.put(n, CodeBlock.of("$N", parameters.get(n.attrs().text())));
-        }
-        FusedLoops.Fused f = FusedLoops.write(g.nodes(), g.roots(), shapes, refs, names.copy(), components);
+        FusedLoops.Fused f = FusedLoops.write(g.nodes(), g.roots(), gradientShapes(m), parameterRefs(g, parameters),
+                names.copy(), components);
         if (f != null) {
             List<CodeBlock> checks = new ArrayList<>();
             checks.add(f.guard());
@@ -400,6 +382,31 @@ public final class CompanionWriter {
                         source, m.javadocLink(), method, previous, previous, previous)
                 .addCode(code.build())
                 .build();
+    }
+
+    /** Names for an entry point's locals: none may be a parameter's, the upstream's or a reserved one. */
+    private Names localNames(Map<String, String> parameters) {
+        List<String> taken = new ArrayList<>(parameters.values());
+        taken.add(UPSTREAM);
+        taken.addAll(reserved);
+        return new Names(taken);
+    }
+
+    /** Each parameter of {@code graph}, by the name the entry point gives it. */
+    private static Map<Node, CodeBlock> parameterRefs(Optimizer.Optimized graph, Map<String, String> parameters) {
+        Map<Node, CodeBlock> refs = new HashMap<>();
+        for (Node n : graph.nodes()) {
+            if (n.op() == Op.PARAM) refs.put(n, CodeBlock.of("$N", parameters.get(n.attrs().text())));
+        }
+        return refs;
+    }
+
+    /** For the gradient's roots: the value is one number, a tensor parameter's component has its shape. */
+    private static List<Boolean> gradientShapes(MethodPlan m) {
+        List<Boolean> shapes = new ArrayList<>();
+        shapes.add(false);
+        for (Param p : m.differentiated()) shapes.add(p.kind() == Kind.TENSOR);
+        return shapes;
     }
 
     private void checkScalarAfter(BodyWriter body, Node value, List<Node> nodes, MethodPlan m) {
@@ -709,10 +716,7 @@ public final class CompanionWriter {
     private BodyWriter newBody(MethodPlan m, Optimizer.Optimized graph, String name, String frameType,
             List<BodyWriter> bodies) {
         Map<String, String> parameters = parameterNames(m);
-        List<String> taken = new ArrayList<>(parameters.values());
-        taken.add(UPSTREAM);
-        taken.addAll(reserved);
-        BodyWriter body = new BodyWriter(new Names(taken), classNamed);
+        BodyWriter body = new BodyWriter(localNames(parameters), classNamed);
         body.splitInto(new Parts.Target(name, companion.nestedClass(frameType), true));
         bodies.add(body);
         for (Node n : graph.nodes()) {

@@ -222,24 +222,10 @@ public final class Optimizer {
         Region cond = n.regions().get(0);
         Region body = n.regions().get(1);
         List<Node> args = cond.args();
-        List<Integer> carried = new ArrayList<>();
         Map<Integer, Node> known = new HashMap<>();
-        for (int j = 0; j < args.size(); j++) {
-            if (!live.contains(args.get(j))) continue;
-            if (body.yields().get(j) == args.get(j)) {
-                mapped.put(args.get(j), mapped.get(n.in(j))); // never changes: it is its initial value
-                known.put(j, mapped.get(n.in(j)));
-            } else {
-                carried.add(j);
-            }
-        }
+        List<Integer> carried = changing(n, live, -1, known);
         List<Node> newArgs = new ArrayList<>();
-        for (int j : carried) {
-            Node a = out.arg(args.get(j).kind(), args.get(j).name());
-            mapped.put(args.get(j), a);
-            newArgs.add(a);
-            levels.put(a, loopLevels.size()); // the level of the loop's regions
-        }
+        for (int j : carried) newArgs.add(newArg(args.get(j)));
         out.beginRegion();
         enter(true);
         copy(cond.nodes(), live);
@@ -288,28 +274,10 @@ public final class Optimizer {
         Region rBody = r.regions().get(1);
         List<Node> args = body.args();
         List<Node> rArgs = rBody.args();
-        List<Integer> carried = new ArrayList<>();
         Map<Integer, Node> known = new HashMap<>();
-        for (int j = 0; j < args.size(); j++) {
-            if (!live.contains(args.get(j))) continue;
-            if (body.yields().get(j) == args.get(j)) {
-                mapped.put(args.get(j), mapped.get(f.in(j)));
-                known.put(j, mapped.get(f.in(j)));
-            } else {
-                carried.add(j);
-            }
-        }
-        List<Integer> sums = new ArrayList<>();
+        List<Integer> carried = changing(f, live, -1, known);
         Map<Integer, Node> rKnown = new HashMap<>();
-        for (int j = 0; j < rArgs.size(); j++) {
-            if (j == plan.counter() || !live.contains(rArgs.get(j))) continue;
-            if (rBody.yields().get(j) == rArgs.get(j)) {
-                mapped.put(rArgs.get(j), mapped.get(r.in(j)));
-                rKnown.put(j, mapped.get(r.in(j)));
-            } else {
-                sums.add(j);
-            }
-        }
+        List<Integer> sums = changing(r, live, plan.counter(), rKnown);
         List<Node> newArgs = new ArrayList<>();
         for (int j : carried) newArgs.add(newArg(args.get(j)));
         for (int j : sums) newArgs.add(newArg(rArgs.get(j)));
@@ -344,6 +312,26 @@ public final class Optimizer {
         resultIndex.put(r, rIndex);
         if (!known.isEmpty()) folded.put(f, known);
         if (!rKnown.isEmpty()) folded.put(r, rKnown);
+    }
+
+    /**
+     * The indices of {@code loop}'s live carried values that change (all but {@code skip}); one its
+     * body yields unchanged is its initial value: mapped to it, and put in {@code known}.
+     */
+    private List<Integer> changing(Node loop, Set<Node> live, int skip, Map<Integer, Node> known) {
+        Region body = loop.regions().get(1);
+        List<Node> args = body.args();
+        List<Integer> out = new ArrayList<>();
+        for (int j = 0; j < args.size(); j++) {
+            if (j == skip || !live.contains(args.get(j))) continue;
+            if (body.yields().get(j) == args.get(j)) {
+                mapped.put(args.get(j), mapped.get(loop.in(j))); // never changes: it is its initial value
+                known.put(j, mapped.get(loop.in(j)));
+            } else {
+                out.add(j);
+            }
+        }
+        return out;
     }
 
     private Node newArg(Node old) {

@@ -54,9 +54,14 @@ public final class Dense {
         }
     }
 
+    /** Whether fused loops run for this call: in this JVM, and not turned off on this thread. */
+    private static boolean on() {
+        return ENABLED && !OFF.get();
+    }
+
     /** Whether fused loops can read and write these arrays: see the class comment. */
     public static boolean fits(INDArray first, INDArray... others) {
-        if (!ENABLED || OFF.get() || !flat(first)) return false;
+        if (!on() || !flat(first)) return false;
         DataType type = first.dataType();
         long[] shape = first.shape();
         for (INDArray x : others) {
@@ -79,12 +84,12 @@ public final class Dense {
 
     /** Whether {@code target} (from an earlier result) can take new elements shaped like {@code like}. */
     public static boolean fitsLike(INDArray target, INDArray like) {
-        return ENABLED && !OFF.get() && flat(target) && Arrays.equals(target.shape(), like.shape());
+        return on() && flat(target) && Arrays.equals(target.shape(), like.shape());
     }
 
     /** Whether {@code target} (an earlier result's value) can take a new rank-0 value. */
     public static boolean fitsScalar(INDArray target) {
-        return ENABLED && !OFF.get() && flat(target) && target.rank() == 0;
+        return on() && flat(target) && target.rank() == 0;
     }
 
     /** Whether {@code target} has the shape and data type of {@code like} (an ND4J copy can fill it). */
