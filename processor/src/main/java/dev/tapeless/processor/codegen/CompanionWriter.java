@@ -7,6 +7,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.tapeless.processor.codegen.MethodPlan.Param;
@@ -53,6 +54,8 @@ public final class CompanionWriter {
     private final Function<String, ClassName> classNamed;
     /** Simple names that no generated parameter, local or field may take ({@link #reservedNames}). */
     private final Set<String> reserved;
+    /** The per-thread buffer fields ({@link #buffersField}) that generated matrix loops read. */
+    private final Set<String> framesUsed = new HashSet<>();
 
     private CompanionWriter(ClassName source, ClassName companion, Function<String, ClassName> classNamed,
             Set<String> reserved) {
@@ -164,7 +167,11 @@ public final class CompanionWriter {
                 new Member("method", method + "Gradient"), new Member("method", method + "Vjp"),
                 new Member("nested class", nestedName(method, "Gradient")),
                 new Member("nested class", nestedName(method, "Vjp"))));
-        if (usesArrays) out.add(new Member("constant", opsName(method)));
+        if (usesArrays) {
+            out.add(new Member("constant", opsName(method)));
+            out.add(new Member("constant", buffersField(method)));
+            out.add(new Member("constant", buffersField(method + "Gradient")));
+        }
         return out;
     }
 
@@ -196,6 +203,13 @@ public final class CompanionWriter {
 
         // Plain Java runs no ND4J op; in a loop, how many run depends on how many times it runs.
         if (usesArrays(m) && !hasLoops(m)) type.addField(opCounts(m, forward, gradient, vjp));
+        for (String buffers : List.of(buffersField(m.name()), buffersField(m.name() + "Gradient"))) {
+            if (!framesUsed.contains(buffers)) continue;
+            TypeName t = ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), MatrixLoops.FRAME);
+            type.addField(FieldSpec.builder(t, buffers, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("$T.withInitial($T::new)", ThreadLocal.class, MatrixLoops.FRAME)
+                    .build());
+        }
         type.addMethod(forward.method);
         type.addType(gradientRecord(m, gradientType));
         type.addMethod(gradient.method);
@@ -232,7 +246,8 @@ public final class CompanionWriter {
     private Counted forwardMethod(MethodPlan m, List<BodyWriter> bodies, String cap) {
         BodyWriter body = newBody(m, m.forward(), m.name(), cap + "Frame", bodies);
         Node result = m.forward().roots().get(0);
-        int loops = fused(m, body, m.forward(), Collections.singletonList(null), out -> CodeBlock.of("return $L", out.get(0)));
+        Fast loops = fused(m, body, m.forward(), Collections.singletonList(null), out -> CodeBlock.of("return $L", out.get(0)),
+                buffersField(m.name()));
         body.saving(savingOf(m.forward().nodes()));
         body.plan(m.forward().nodes(), List.of(result));
         for (Node n : m.forward().nodes()) body.emit(n);
@@ -252,7 +267,8 @@ public final class CompanionWriter {
         Optimizer.Optimized g = m.gradient();
         BodyWriter body = newBody(m, g, m.name() + "Gradient", cap + "GradientFrame", bodies);
         Node value = g.roots().get(0);
-        int loops = fused(m, body, g, gradientShapes(m), out -> CodeBlock.of("return new $T($L)", gradientType, CodeBlock.join(out, ", ")));
+        Fast loops = fused(m, body, g, gradientShapes(m), out -> CodeBlock.of("return new $T($L)", gradientType, CodeBlock.join(out, ", ")),
+                buffersField(m.name() + "Gradient"));
         body.saving(savingOf(g.nodes()));
         body.plan(g.nodes(), g.roots(), Gates.of(g.nodes()));
         checkScalarAfter(body, value, g.nodes(), m);
@@ -270,25 +286,53 @@ public final class CompanionWriter {
     }
 
     /**
-     * For a straight-line tensor method whose pass {@code graph} is all elementwise arithmetic and
-     * full reductions: its fused loops ({@link FusedLoops}), guarded, first in {@code body}, ending
-     * with the statement {@code exit} makes of the outputs. Returns the number of loops (0: none).
+     * For a straight-line tensor method: first in {@code body}, guarded, its fused loops
+     * ({@link FusedLoops}: every value elementwise on one shape, or a full sum) and its matrix
+     * loops ({@link MatrixLoops}: rank 2 at most, broadcasting, products by BLAS), each ending with
+     * the statement {@code exit} makes of the outputs. The ND4J path follows.
      */
-    private int fused(MethodPlan m, BodyWriter body, Optimizer.Optimized graph, List<Boolean> shapes,
-            java.util.function.Function<List<CodeBlock>, CodeBlock> exit) {
-        if (!usesArrays(m) || hasLoops(m)) return 0;
+    private Fast fused(MethodPlan m, BodyWriter body, Optimizer.Optimized graph, List<Boolean> shapes,
+            java.util.function.Function<List<CodeBlock>, CodeBlock> exit, String buffers) {
+        if (!usesArrays(m) || hasLoops(m)) return Fast.NONE;
         Map<String, String> parameters = parameterNames(m);
         FusedLoops.Fused f = FusedLoops.write(graph.nodes(), graph.roots(), shapes, parameterRefs(graph, parameters),
                 localNames(parameters));
-        if (f == null) return 0;
-        body.block(CodeBlock.builder()
-                .add("// One shape, row-major: every value is a number per element, or a sum of them.\n")
-                .beginControlFlow("if ($L)", f.guard())
-                .add(f.body())
-                .addStatement(exit.apply(f.outputs()))
+        if (f != null) {
+            body.block(CodeBlock.builder()
+                    .add("// One shape, row-major: every value is a number per element, or a sum of them.\n")
+                    .beginControlFlow("if ($L)", f.guard())
+                    .add(f.body())
+                    .addStatement(exit.apply(f.outputs()))
+                    .endControlFlow()
+                    .build());
+        }
+        MatrixLoops.Planned p = f != null && graph.nodes().size() > FusedLoops.MAX_NODES / 2 ? null
+                : MatrixLoops.write(graph.nodes(), graph.roots(), shapes, parameterRefs(graph, parameters),
+                        localNames(parameters), CodeBlock.of("$N", buffers), null);
+        if (p != null) {
+            if (p.usesFrame()) framesUsed.add(buffers);
+            body.block(matrixBlock(p, p.guard(), exit.apply(p.outputs())));
+        }
+        return new Fast(f == null ? 0 : f.loops(), p == null ? 0 : p.loops(), p == null ? 0 : p.products());
+    }
+
+    /** Matrix loops in a block of their own: shapes, then the guarded loops that return. */
+    private static CodeBlock matrixBlock(MatrixLoops.Planned p, CodeBlock guard, CodeBlock exit) {
+        return CodeBlock.builder()
+                .add("// Rank 2 at most, row-major: loops over rows and columns, matrix products by BLAS.\n")
+                .add("{\n").indent()
+                .add(p.prelude())
+                .beginControlFlow("if ($L)", guard)
+                .add(p.body())
+                .addStatement(exit)
                 .endControlFlow()
-                .build());
-        return f.loops();
+                .unindent().add("}\n")
+                .build();
+    }
+
+    /** The companion's per-thread buffers of an entry point's matrix loops: {@code LOSS_GRADIENT_BUFFERS}. */
+    private static String buffersField(String entryPoint) {
+        return upperSnake(entryPoint) + "_BUFFERS";
     }
 
     /**
@@ -327,26 +371,40 @@ public final class CompanionWriter {
                 CodeBlock.join(tensorParams.stream().map(p -> CodeBlock.of("$N", parameters.get(p.name()))).toList(), ", "),
                 String.join(", ", tensorParams.stream().map(p -> "\"" + p.name() + "\"").toList()));
 
-        // Where the earlier arrays fit the fused loops: written there, element by element.
+        // Where the earlier arrays fit the fused or matrix loops: written there, element by element.
+        List<CodeBlock> fit = new ArrayList<>();
+        fit.add(CodeBlock.of("$T.fitsScalar($L)", FusedLoops.DENSE, components.get(0)));
+        int k = 1;
+        for (Param p : m.differentiated()) {
+            if (p.kind() == Kind.TENSOR) {
+                fit.add(CodeBlock.of("$T.fitsLike($L, $N)", FusedLoops.DENSE, components.get(k), parameters.get(p.name())));
+            }
+            k++;
+        }
+        fit.add(CodeBlock.of("$T.distinct($L)", FusedLoops.DENSE, CodeBlock.join(arrays, ", ")));
         Optimizer.Optimized g = m.gradient();
         FusedLoops.Fused f = FusedLoops.write(g.nodes(), g.roots(), gradientShapes(m), parameterRefs(g, parameters),
                 names.copy(), components);
         if (f != null) {
             List<CodeBlock> checks = new ArrayList<>();
             checks.add(f.guard());
-            checks.add(CodeBlock.of("$T.fitsScalar($L)", FusedLoops.DENSE, components.get(0)));
-            int k = 1;
-            for (Param p : m.differentiated()) {
-                if (p.kind() == Kind.TENSOR) {
-                    checks.add(CodeBlock.of("$T.fitsLike($L, $N)", FusedLoops.DENSE, components.get(k), parameters.get(p.name())));
-                }
-                k++;
-            }
-            checks.add(CodeBlock.of("$T.distinct($L)", FusedLoops.DENSE, CodeBlock.join(arrays, ", ")));
+            checks.addAll(fit);
             code.beginControlFlow("if ($L)", CodeBlock.join(checks, "\n        && "))
                     .add(f.body())
                     .addStatement("return new $T($L)", gradientType, CodeBlock.join(f.outputs(), ", "))
                     .endControlFlow();
+        }
+        String buffers = buffersField(method);
+        MatrixLoops.Planned planned = f != null && g.nodes().size() > FusedLoops.MAX_NODES / 2 ? null
+                : MatrixLoops.write(g.nodes(), g.roots(), gradientShapes(m), parameterRefs(g, parameters), names.copy(),
+                        CodeBlock.of("$N", buffers), components);
+        if (planned != null) {
+            if (planned.usesFrame()) framesUsed.add(buffers);
+            List<CodeBlock> checks = new ArrayList<>();
+            checks.add(planned.guard());
+            checks.addAll(fit);
+            code.add(matrixBlock(planned, CodeBlock.join(checks, "\n        && "),
+                    CodeBlock.of("return new $T($L)", gradientType, CodeBlock.join(planned.outputs(), ", "))));
         }
         // Otherwise: a new result, copied into the earlier arrays where they have its shapes.
         String fresh = names.fresh("fresh");
@@ -589,7 +647,7 @@ public final class CompanionWriter {
                         source, m.javadocLink())
                 .addCode(fwd.code())
                 .build();
-        return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most(), 0), type.build(), pull.fewest(), pull.most());
+        return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most(), Fast.NONE), type.build(), pull.fewest(), pull.most());
     }
 
     /**
@@ -664,7 +722,12 @@ public final class CompanionWriter {
     // ---- shared pieces ------------------------------------------------------------------------
 
     /** An entry point and what a call runs: ND4J ops on its ND4J path, or its fused loops. */
-    private record Counted(MethodSpec method, int fewest, int most, int loops) {}
+    private record Counted(MethodSpec method, int fewest, int most, Fast loops) {}
+
+    /** What an entry point runs where its arguments fit: fused loops; or matrix loops and matrix products. */
+    private record Fast(int fused, int matrixLoops, int products) {
+        static final Fast NONE = new Fast(0, 0, 0);
+    }
 
     /**
      * The simple names through which generated code reaches classes and packages: the top-level
@@ -806,14 +869,17 @@ public final class CompanionWriter {
                         + "loops it runs instead, with no ND4J op, where its arguments fit fused loops.\n",
                         source, m.javadocLink())
                 .initializer("new $T($L, $L, $L, $L)", OP_COUNTS, opCount(f.fewest, f.most, f.loops),
-                        opCount(g.fewest, g.most, g.loops), opCount(v.factory.fewest, v.factory.most, 0),
-                        opCount(v.pullbackFewest, v.pullbackMost, 0))
+                        opCount(g.fewest, g.most, g.loops), opCount(v.factory.fewest, v.factory.most, Fast.NONE),
+                        opCount(v.pullbackFewest, v.pullbackMost, Fast.NONE))
                 .build();
     }
 
-    private static CodeBlock opCount(int fewest, int most, int loops) {
-        return loops == 0 ? CodeBlock.of("new $T($L, $L)", OP_COUNT, fewest, most)
-                : CodeBlock.of("new $T($L, $L, $L)", OP_COUNT, fewest, most, loops);
+    private static CodeBlock opCount(int fewest, int most, Fast fast) {
+        if (fast.matrixLoops() + fast.products() > 0) {
+            return CodeBlock.of("new $T($L, $L, $L, $L, $L)", OP_COUNT, fewest, most, fast.fused(), fast.matrixLoops(), fast.products());
+        }
+        return fast.fused() == 0 ? CodeBlock.of("new $T($L, $L)", OP_COUNT, fewest, most)
+                : CodeBlock.of("new $T($L, $L, $L)", OP_COUNT, fewest, most, fast.fused());
     }
 
     private static String wrtList(MethodPlan m) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapeless.runtime.Variable;
+import dev.tapeless.runtime.support.Dense;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,16 @@ class GradientCheckHarnessTest {
         assertTrue(r.rows().get(0).vsTape() < 1e-12, r.toString());
         AssertionError e = assertThrows(AssertionError.class, () -> r.assertWithin(1e-6));
         assertTrue(e.getMessage().contains("vs fin. diff."), e.getMessage());
+    }
+
+    @Test
+    void aGradientWrongOnlyOnTheNd4jPathFails() {
+        // Dense.fits is false while the check forces the ND4J path: this gradient is wrong only there
+        Function<List<INDArray>, List<INDArray>> wrongOnNd4jPath = x -> byHand(x, Dense.fits(x.get(1)) ? 0 : 1e-3);
+        GradientCheck.Report r = GradientCheck.of(GradientCheckHarnessTest::f, wrongOnNd4jPath, List.of("a", "b"),
+                List.of(A, B));
+        assertTrue(r.rows().get(1).vsTape() > 1e-4, r.toString());
+        assertThrows(AssertionError.class, () -> r.assertWithin(1e-6));
     }
 
     @Test

@@ -1,0 +1,243 @@
+package dev.tapeless.runtime.support;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Support for the generated matrix loops: a tensor method's pass as Java loops over rows and
+ * columns, with matrix products left to ND4J's BLAS ({@code gemm}, transposes as flags) and every
+ * temporary in a buffer the companion keeps per thread. Generated code first works out the shape of
+ * every value (rank 0, 1 or 2; {@code null} for anything else: a shape function given a null
+ * returns null), and takes this path only when they all exist and its arguments {@link #fit}.
+ *
+ * <p>A value of rank 2 {@code [r, c]} is read at row {@code i}, column {@code j} of a loop over
+ * its consumer's shape; rank 1 {@code [c]} lines up with the last axis, as NumPy broadcasts; an
+ * axis of size 1 is read at 0 whatever the loop's index ({@link #rowStride}, {@link #columnStride}).
+ */
+public final class Matrices {
+    private Matrices() {}
+
+    /** Whether the loops can read these arguments: each DOUBLE, row-major, contiguous, rank 2 at most (see {@link Dense#fits}). */
+    public static boolean fit(INDArray... arrays) {
+        for (INDArray x : arrays) {
+            if (x == null || x.rank() > 2 || !Dense.fits(x)) return false;
+        }
+        return true;
+    }
+
+    // ---- shapes -------------------------------------------------------------------------------
+
+    /** NumPy's broadcast of two shapes of rank 2 at most; null when they do not broadcast or one is null. */
+    public static long[] broadcast(long[] a, long[] b) {
+        if (a == null || b == null) return null;
+        if (Arrays.equals(a, b)) return a;
+        int rank = Math.max(a.length, b.length);
+        if (rank > 2) return null;
+        long[] out = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            long da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            long db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) return null;
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /** The shape of {@code a · b} for two matrices, or null. */
+    public static long[] product(long[] a, long[] b) {
+        if (a == null || b == null || a.length != 2 || b.length != 2 || a[1] != b[0]) return null;
+        return new long[] {a[0], b[1]};
+    }
+
+    /** The shape of {@code g · bᵀ} (the adjoint of {@code a} in {@code a · b}), or null. */
+    public static long[] productLeft(long[] g, long[] b) {
+        if (g == null || b == null || g.length != 2 || b.length != 2 || g[1] != b[1]) return null;
+        return new long[] {g[0], b[0]};
+    }
+
+    /** The shape of {@code aᵀ · g} (the adjoint of {@code b} in {@code a · b}), or null. */
+    public static long[] productRight(long[] a, long[] g) {
+        if (a == null || g == null || a.length != 2 || g.length != 2 || a[0] != g[0]) return null;
+        return new long[] {a[1], g[1]};
+    }
+
+    /**
+     * The shape of {@code x} with axes {@code dims} (negative count from the end; none: all) of
+     * size 1, kept or dropped; null for an axis out of range or named twice.
+     */
+    public static long[] reduced(long[] x, boolean keepDims, int... dims) {
+        boolean[] axes = axes(x, dims);
+        if (axes == null) return null;
+        long[] out = new long[x.length];
+        int n = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (!axes[i]) out[n++] = x[i];
+            else if (keepDims) out[n++] = 1;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** {@code x} with axes {@code dims} of size 1 (a reduction's result as it lines up with {@code x}); null as for {@link #reduced}. */
+    public static long[] kept(long[] x, int... dims) {
+        return reduced(x, true, dims);
+    }
+
+    /** How many elements a reduction of {@code x} over {@code dims} (none: all) adds up. */
+    public static long count(long[] x, int... dims) {
+        boolean[] axes = axes(x, dims);
+        long n = 1;
+        for (int i = 0; i < x.length; i++) if (axes[i]) n *= x[i];
+        return n;
+    }
+
+    private static boolean[] axes(long[] x, int[] dims) {
+        if (x == null) return null;
+        boolean[] axes = new boolean[x.length];
+        if (dims.length == 0) Arrays.fill(axes, true);
+        for (int d : dims) {
+            int a = d < 0 ? d + x.length : d;
+            if (a < 0 || a >= x.length || axes[a]) return null;
+            axes[a] = true;
+        }
+        return axes;
+    }
+
+    /** {@code x} when its last axis is {@code dim} (negative counts from the end), else null: the row kernels work along rows. */
+    public static long[] alongRows(long[] x, int dim) {
+        if (x == null || x.length == 0) return null;
+        return dim == x.length - 1 || dim == -1 ? x : null;
+    }
+
+    /** Whether every shape was found. */
+    public static boolean all(long[]... shapes) {
+        for (long[] s : shapes) if (s == null) return false;
+        return true;
+    }
+
+    /** Whether {@code a} and {@code b} are the same shape. */
+    public static boolean same(long[] a, long[] b) {
+        return a != null && Arrays.equals(a, b);
+    }
+
+    /** Whether {@code a} holds as many elements as {@code b} (so that one reads as the other, row-major). */
+    public static boolean sameLength(long[] a, long[] b) {
+        return a != null && b != null && length(a) == length(b);
+    }
+
+    /** Rows of a loop over {@code s}: 1 below rank 2. */
+    public static long rows(long[] s) {
+        return s.length == 2 ? s[0] : 1;
+    }
+
+    /** Columns of a loop over {@code s}: its last axis, 1 for rank 0. */
+    public static long columns(long[] s) {
+        return s.length == 0 ? 1 : s[s.length - 1];
+    }
+
+    public static long length(long[] s) {
+        long n = 1;
+        for (long d : s) n *= d;
+        return n;
+    }
+
+    /** How far apart in memory two rows of {@code s} are, as a loop over a larger shape reads it: 0 when {@code s} has one row. */
+    public static long rowStride(long[] s) {
+        return s.length == 2 && s[0] != 1 ? s[1] : 0;
+    }
+
+    /** 1, or 0 when {@code s} has one column (each row reads the same element). */
+    public static long columnStride(long[] s) {
+        return s.length >= 1 && s[s.length - 1] != 1 ? 1 : 0;
+    }
+
+    // ---- arrays -------------------------------------------------------------------------------
+
+    /** A new DOUBLE array, row-major, of shape {@code s}, its elements not yet written. */
+    public static INDArray create(long[] s) {
+        return Nd4j.createUninitialized(DataType.DOUBLE, s, 'c');
+    }
+
+    /** {@code x}, when it is there with shape {@code s} and nothing else holds it (see {@link Dense#distinct}); else a new array. */
+    public static INDArray into(INDArray x, long[] s) {
+        return x != null && Arrays.equals(x.shape(), s) ? x : create(s);
+    }
+
+    /** Sets the first {@code n} elements to 0. */
+    public static void zero(Dense.Elements x, long n) {
+        for (long k = 0; k < n; k++) x.set(k, 0.0);
+    }
+
+    /** {@code c = op(a) · op(b)}, by BLAS, where op transposes when asked: no transpose is made. */
+    public static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c) {
+        Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
+    }
+
+    /**
+     * {@code out} = log-softmax of each row of {@code x} ({@code rows} by {@code columns}): {@code s
+     * - log Σ exp(s)} with {@code s = x - max}, as {@link Kernels#logSoftmax}: finite wherever
+     * {@code x} is.
+     */
+    public static void logSoftmaxRows(Dense.Elements x, Dense.Elements out, long rows, long columns) {
+        for (long i = 0; i < rows; i++) {
+            long start = i * columns;
+            double max = Double.NEGATIVE_INFINITY;
+            for (long j = 0; j < columns; j++) max = Math.max(max, x.get(start + j));
+            double sum = 0;
+            for (long j = 0; j < columns; j++) sum += Math.exp(x.get(start + j) - max);
+            double logSum = Math.log(sum);
+            for (long j = 0; j < columns; j++) out.set(start + j, x.get(start + j) - max - logSum);
+        }
+    }
+
+    /** {@code out} = softmax of each row of {@code x}: {@code exp(x - max) / Σ exp(x - max)}. */
+    public static void softmaxRows(Dense.Elements x, Dense.Elements out, long rows, long columns) {
+        for (long i = 0; i < rows; i++) {
+            long start = i * columns;
+            double max = Double.NEGATIVE_INFINITY;
+            for (long j = 0; j < columns; j++) max = Math.max(max, x.get(start + j));
+            double sum = 0;
+            for (long j = 0; j < columns; j++) {
+                double e = Math.exp(x.get(start + j) - max);
+                out.set(start + j, e);
+                sum += e;
+            }
+            for (long j = 0; j < columns; j++) out.set(start + j, out.get(start + j) / sum);
+        }
+    }
+
+    // ---- per-thread buffers -------------------------------------------------------------------
+
+    /**
+     * The temporaries of one generated entry point on one thread: slot {@code k} holds an array of
+     * the shape last asked for, kept from call to call while the shape stays, so that a
+     * steady-state call allocates nothing. A companion keeps one per entry point in a
+     * {@link ThreadLocal}; its arrays never leave the call.
+     */
+    public static final class Frame {
+        private INDArray[] arrays = new INDArray[0];
+        private Dense.Elements[] elements = new Dense.Elements[0];
+
+        /** Slot {@code k}'s array, of shape {@code s} (new when the shape changed). */
+        public INDArray array(int k, long[] s) {
+            if (k >= arrays.length) {
+                arrays = Arrays.copyOf(arrays, k + 1);
+                elements = Arrays.copyOf(elements, k + 1);
+            }
+            INDArray a = arrays[k];
+            if (a == null || !Arrays.equals(a.shape(), s)) {
+                if (a != null) Kernels.release(a);
+                a = create(s);
+                arrays[k] = a;
+                elements[k] = Dense.of(a);
+            }
+            return a;
+        }
+
+        /** The elements of slot {@code k}'s array (after {@link #array}). */
+        public Dense.Elements elements(int k) {
+            return elements[k];
+        }
+    }
+}
