@@ -4,6 +4,7 @@ import dev.tapeless.examples.Mlp;
 import dev.tapeless.examples.MlpDerivatives;
 import dev.tapeless.runtime.Tape;
 import dev.tapeless.runtime.Variable;
+import dev.tapeless.runtime.support.Dense;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -54,12 +55,24 @@ public class MlpBenchmark {
         b1 = Nd4j.zeros(DataType.DOUBLE, h);
         w2 = Nd4j.randn(DataType.DOUBLE, h, k).muli(Math.sqrt(1.0 / h));
         b2 = Nd4j.zeros(DataType.DOUBLE, k);
+        productHidden = Nd4j.create(DataType.DOUBLE, n, h);
+        productLogits = Nd4j.create(DataType.DOUBLE, n, k);
+        productDHidden = Nd4j.create(DataType.DOUBLE, n, h);
+        productDw2 = Nd4j.create(DataType.DOUBLE, h, k);
+        productDw1 = Nd4j.create(DataType.DOUBLE, d, h);
+        logitsGradient = Nd4j.rand(DataType.DOUBLE, n, k);
         List<INDArray> generated = generatedGradient();
+        List<INDArray> nd4jPath = generatedGradientNd4jPath();
+        MlpDerivatives.LossGradient reused = generatedGradientReused();
+        reused = generatedGradientReused();
+        List<INDArray> reusedList = List.of(reused.value(), reused.w1(), reused.b1(), reused.w2(), reused.b2());
         List<INDArray> tape = tapeGradient();
         List<INDArray> hand = handWrittenGradient();
         for (int i = 0; i < generated.size(); i++) {
             Agreement.require("mlp component " + i + " (tape)", generated.get(i), tape.get(i));
             Agreement.require("mlp component " + i + " (hand-written)", generated.get(i), hand.get(i));
+            Agreement.require("mlp component " + i + " (ND4J path)", generated.get(i), nd4jPath.get(i));
+            Agreement.require("mlp component " + i + " (reused)", generated.get(i), reusedList.get(i));
         }
     }
 
@@ -67,6 +80,41 @@ public class MlpBenchmark {
     public List<INDArray> generatedGradient() {
         var g = MlpDerivatives.lossGradient(w1, b1, w2, b2, x, labels);
         return List.of(g.value(), g.w1(), g.b1(), g.w2(), g.b2());
+    }
+
+    MlpDerivatives.LossGradient previous;
+    INDArray productHidden;
+    INDArray productLogits;
+    INDArray productDHidden;
+    INDArray productDw2;
+    INDArray productDw1;
+    INDArray logitsGradient;
+
+    /** The generated gradient written into the arrays of the last call's result, as a training loop does. */
+    @Benchmark
+    public MlpDerivatives.LossGradient generatedGradientReused() {
+        previous = MlpDerivatives.lossGradient(w1, b1, w2, b2, x, labels, previous);
+        return previous;
+    }
+
+    /** The generated gradient on its ND4J path (as before matrix loops, and for arrays that do not fit them). */
+    @Benchmark
+    public List<INDArray> generatedGradientNd4jPath() {
+        return Dense.withoutFusedLoops(this::generatedGradient);
+    }
+
+    /**
+     * The gradient's five matrix products alone, by gemm into arrays made once: x·w1, h·w2,
+     * dLogits·w2ᵀ, hᵀ·dLogits and xᵀ·dHidden (on stand-in operands of the right shapes).
+     */
+    @Benchmark
+    public INDArray matrixProductsAlone() {
+        Nd4j.gemm(x, w1, productHidden, false, false, 1.0, 0.0);
+        Nd4j.gemm(productHidden, w2, productLogits, false, false, 1.0, 0.0);
+        Nd4j.gemm(logitsGradient, w2, productDHidden, false, true, 1.0, 0.0);
+        Nd4j.gemm(productHidden, logitsGradient, productDw2, true, false, 1.0, 0.0);
+        Nd4j.gemm(x, productDHidden, productDw1, true, false, 1.0, 0.0);
+        return productDw1;
     }
 
     @Benchmark

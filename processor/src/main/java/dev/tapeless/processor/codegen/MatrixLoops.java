@@ -68,11 +68,16 @@ final class MatrixLoops {
     record Planned(CodeBlock prelude, CodeBlock guard, CodeBlock body, List<CodeBlock> outputs, int loops, int products,
             boolean usesFrame) {}
 
-    /** One loop: over the shape of {@code shape}, computing {@code members}, adding up {@code reductions}. */
+    /**
+     * One loop, computing {@code members} and adding up {@code reductions}, over the broadcast of
+     * the members' shapes (a loop that only adds up: over the shape of {@code source}). A member of
+     * a smaller shape is computed at each element it broadcasts to, and stored there from each.
+     */
     private static final class Loop {
         final List<Node> members = new ArrayList<>();
         final List<Node> reductions = new ArrayList<>();
-        Node shape;
+        Node source;
+        CodeBlock shape;
     }
 
     private final List<Node> nodes;
@@ -96,6 +101,8 @@ final class MatrixLoops {
      */
     private final Map<Node, CodeBlock[]> keptStrides = new HashMap<>();
     private final Set<Node> casts = new HashSet<>();
+    /** For each sum that undoes a broadcast: the local that says whether it sums (else like has g's shape). */
+    private final Map<Node, String> summing = new HashMap<>();
     /** The body: arrays first ({@code setup}), then the stride locals the loops read, then the steps ({@code out}). */
     private final CodeBlock.Builder setup = CodeBlock.builder();
     private final CodeBlock.Builder stridesCode = CodeBlock.builder();
@@ -182,12 +189,11 @@ final class MatrixLoops {
             }
             if (c == Cls.ELEMENT) {
                 open = new Loop();
-                open.shape = n;
                 open.members.add(n);
                 loopOf.put(n, open);
             } else if (c == Cls.REDUCE || c == Cls.TOTAL) {
                 Loop alone = new Loop(); // a sum of an argument or a stored value
-                alone.shape = n.in(0);
+                alone.source = n.in(0);
                 alone.reductions.add(n);
                 loopOf.put(n, alone);
                 steps.add(alone);
@@ -233,13 +239,26 @@ final class MatrixLoops {
             shapes.put(n, s);
             if (cls.get(n) != Cls.ARGUMENT) all.add(s);
         }
-        if (!all.isEmpty()) checks.add(1, CodeBlock.of("$T.all($L)", MATRICES, CodeBlock.join(all, ", ")));
         for (Object step : steps) {
             if (!(step instanceof Loop loop)) continue;
-            for (Node m : loop.members) {
-                if (m != loop.shape) checks.add(CodeBlock.of("$T.same($L, $L)", MATRICES, shapes.get(m), shapes.get(loop.shape)));
+            if (loop.source != null) {
+                loop.shape = shapes.get(loop.source);
+            } else if (loop.members.size() == 1) {
+                loop.shape = shapes.get(loop.members.get(0));
+            } else {
+                loop.shape = CodeBlock.of("$N", names.fresh("loopShape"));
+                prelude.addStatement("long[] $L = $T.broadcastAll($L)", loop.shape, MATRICES,
+                        CodeBlock.join(loop.members.stream().map(shapes::get).distinct().toList(), ", "));
+                all.add(loop.shape);
+            }
+            // What is added up must have the loop's shape: each element counts once.
+            for (Node r : loop.reductions) {
+                if (loop.source == null && shapes.get(r.in(0)) != loop.shape) {
+                    checks.add(CodeBlock.of("$T.same($L, $L)", MATRICES, shapes.get(r.in(0)), loop.shape));
+                }
             }
         }
+        if (!all.isEmpty()) checks.add(1, CodeBlock.of("$T.all($L)", MATRICES, CodeBlock.join(all, ", ")));
 
         // Arrays: arguments; results (new, or the caller's); the rest from the frame.
         String frame = names.fresh("buffers");
@@ -453,7 +472,7 @@ final class MatrixLoops {
 
     /** One loop over the rows and columns of {@code loop.shape}. */
     private void loop(Loop loop, Set<Node> stored) {
-        CodeBlock shape = shapes.get(loop.shape);
+        CodeBlock shape = loop.shape;
         String rows = names.fresh("rows");
         String columns = names.fresh("columns");
         out.addStatement("long $N = $T.rows($L)", rows, MATRICES, shape);
@@ -464,6 +483,14 @@ final class MatrixLoops {
                 CodeBlock name = CodeBlock.of("$N", names.fresh(baseName(r)));
                 out.addStatement("double $L = 0.0", name);
                 refs.put(r, name);
+            } else if (r.op() == Op.SUM_TO) {
+                // Where like has g's shape, nothing is summed: each element is written once.
+                String sums = names.fresh(valueNames.get(r) + "Sums");
+                stridesCode.addStatement("boolean $N = !$T.same($L, $L)", sums, MATRICES, shapes.get(r), shapes.get(r.in(0)));
+                summing.put(r, sums);
+                out.beginControlFlow("if ($N)", sums)
+                        .addStatement("$T.zero($L, $T.length($L))", MATRICES, data.get(r), MATRICES, shapes.get(r))
+                        .endControlFlow();
             } else {
                 out.addStatement("$T.zero($L, $T.length($L))", MATRICES, data.get(r), MATRICES, shapes.get(r));
             }
@@ -476,7 +503,7 @@ final class MatrixLoops {
         Map<Node, CodeBlock> before = new HashMap<>(refs);
         Set<Node> loaded = new HashSet<>();
         List<Node> inLoop = new ArrayList<>(loop.members);
-        if (loop.members.isEmpty()) inLoop.add(loop.shape); // a sum of a stored value or an argument: read it
+        if (loop.members.isEmpty()) inLoop.add(loop.source); // a sum of a stored value or an argument: read it
         for (Node n : inLoop) {
             if (!loop.members.contains(n)) {
                 load(n, n, i, j, loaded);
@@ -494,7 +521,8 @@ final class MatrixLoops {
             boolean unreduced = n.op() == Op.UNREDUCE && tensor(n.in(0)) && !loop.members.contains(n.in(0));
             if (!unreduced) elementStatement(n);
             if (stored.contains(n)) {
-                out.addStatement("$L.set($N * $N + $N, $L)", data.get(n), i, columns, j, ref(n));
+                CodeBlock[] at = strides(n);
+                out.addStatement("$L.set($N * $L + $N * $L, $L)", data.get(n), i, at[0], j, at[1], ref(n));
             }
         }
         for (Node r : loop.reductions) {
@@ -503,8 +531,16 @@ final class MatrixLoops {
                 out.addStatement("$L += $L", refs.get(r), v);
             } else {
                 CodeBlock[] s = r.op() == Op.SUM_TO ? strides(r.in(1)) : targetStrides(r);
+                if (r.op() == Op.SUM_TO) {
+                    out.beginControlFlow("if ($N)", summing.get(r));
+                }
                 out.addStatement("$L.set($N * $L + $N * $L, $L.get($N * $L + $N * $L) + $L)", data.get(r), i, s[0], j, s[1],
                         data.get(r), i, s[0], j, s[1], v);
+                if (r.op() == Op.SUM_TO) {
+                    out.nextControlFlow("else")
+                            .addStatement("$L.set($N * $L + $N * $L, $L)", data.get(r), i, s[0], j, s[1], v)
+                            .endControlFlow();
+                }
             }
         }
         out.endControlFlow();
@@ -515,7 +551,7 @@ final class MatrixLoops {
         for (Node r : loop.reductions) {
             if (r.op() != Op.MEAN) continue;
             if (cls.get(r) == Cls.TOTAL) {
-                out.addStatement("$L = $L / $T.length($L)", refs.get(r), refs.get(r), MATRICES, shapes.get(loop.shape));
+                out.addStatement("$L = $L / $T.length($L)", refs.get(r), refs.get(r), MATRICES, loop.shape);
             } else {
                 String k = names.fresh("k");
                 String count = names.fresh("count");

@@ -8,6 +8,7 @@ import dev.tapeless.processor.fuzz.Ast.Type;
 import dev.tapeless.processor.fuzz.Finding.Kind;
 import dev.tapeless.runtime.Tape;
 import dev.tapeless.runtime.Variable;
+import dev.tapeless.runtime.support.Dense;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -149,6 +150,21 @@ final class Checker {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /** Calls a generated entry point with its fused and matrix loops turned off; throws what it throws. */
+    static Object onNd4jPath(java.lang.reflect.Method m, Object... args) throws Throwable {
+        Throwable[] thrown = new Throwable[1];
+        Object result = Dense.withoutFusedLoops(() -> {
+            try {
+                return call(m, null, args);
+            } catch (Throwable e) {
+                thrown[0] = e;
+                return null;
+            }
+        });
+        if (thrown[0] != null) throw thrown[0];
+        return result;
     }
 
     static Object accessor(Object record, String name) throws Throwable {
@@ -711,6 +727,8 @@ final class Checker {
 
             INDArray out = (INDArray) call(fwd, null, args);
             compare("forward " + m.name + "(...)", ref, out, Kind.TENSOR_VALUE);
+            INDArray outNd4j = (INDArray) onNd4jPath(fwd, args);
+            compare("forward " + m.name + "(...) on the ND4J path", ref, outNd4j, Kind.TENSOR_VALUE);
 
             List<Variable> diffLeaves = new ArrayList<>();
             for (Param p : diff) if (p.type == Type.TENSOR) diffLeaves.add(leaves.get(tensorIndex(p)));
@@ -732,6 +750,17 @@ final class Checker {
                     }
                 }
                 results.add(gv);
+                // The ND4J path (where the call above took fused or matrix loops): the same answers.
+                Object g2 = onNd4jPath(grad, args);
+                compare(m.name + "Gradient(...).value() on the ND4J path", ref, (INDArray) accessor(g2, "value"), Kind.TENSOR_VALUE);
+                List<Object> comps2 = components(g2, diff.size());
+                t = 0;
+                for (int i = 0; i < diff.size(); i++) {
+                    if (diff.get(i).type == Type.TENSOR) {
+                        compareGradient(m.name + "Gradient(...)." + diff.get(i).name + "() on the ND4J path", tape.get(t++).value(),
+                                (INDArray) comps2.get(i), args, diff.get(i), Nd4j.scalar(1.0));
+                    }
+                }
             } else if (ref.length() > 1 && !valuesOnly) {
                 try {
                     call(grad, null, args);

@@ -45,6 +45,13 @@ public final class Matrices {
         return out;
     }
 
+    /** The broadcast of all the shapes, or null. */
+    public static long[] broadcastAll(long[]... shapes) {
+        long[] out = shapes[0];
+        for (int i = 1; i < shapes.length; i++) out = broadcast(out, shapes[i]);
+        return out;
+    }
+
     /** The shape of {@code a · b} for two matrices, or null. */
     public static long[] product(long[] a, long[] b) {
         if (a == null || b == null || a.length != 2 || b.length != 2 || a[1] != b[0]) return null;
