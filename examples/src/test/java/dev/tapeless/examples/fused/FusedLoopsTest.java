@@ -179,7 +179,7 @@ class FusedLoopsTest {
 
     @Test
     void floatArraysTakeTheNd4jPath() {
-        // ND4J rounds every FLOAT op to float; loops in double would not give its values.
+        // ND4J rounds every FLOAT op to float (and computes exp and log in float): FLOAT results mean that.
         List<INDArray> in = inputs("seed", DataType.FLOAT, 4, 5);
         assertFalse(Dense.fits(in.get(0), in.get(1)));
         assertTrue(OpCounter.countOps(() -> ElementwiseDerivatives.seedGradient(in.get(0), in.get(1))) > 0);

@@ -35,7 +35,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * contiguous, rank 2 at most) and their shapes multiply and broadcast, the generated code runs Java
  * loops and one ND4J op per matrix product; its results agree with the ND4J path, the tape and
  * finite differences (GradientCheck runs both paths). Elsewhere (column-major, strided views, views
- * at an offset, FLOAT, rank 3) the ND4J path runs, and shapes that do not fit fail as there.
+ * at an offset, FLOAT, mixed data types) the ND4J path runs, and shapes that do not fit fail as
+ * there.
  */
 class MatrixLoopsTest {
     private final Random rng = new Random(11);
@@ -188,6 +189,8 @@ class MatrixLoopsTest {
                 List.of(p.data().get(0).castTo(DataType.FLOAT), p.data().get(1).castTo(DataType.FLOAT)));
         assertEquals(nd4jOps, OpCounter.countOps(() -> gradient(f, f.differentiated())));
         assertEquals(DataType.FLOAT, gradient(f, f.differentiated()).get(1).dataType());
+        // Mixed data types: the ND4J path, and its error.
+        assertThrows(IllegalArgumentException.class, () -> gradient(p, List.of(w.castTo(DataType.FLOAT), b)));
     }
 
     @Test

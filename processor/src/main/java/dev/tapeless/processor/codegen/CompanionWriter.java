@@ -373,7 +373,7 @@ public final class CompanionWriter {
 
         // Where the earlier arrays fit the fused or matrix loops: written there, element by element.
         List<CodeBlock> fit = new ArrayList<>();
-        fit.add(CodeBlock.of("$T.fitsScalar($L)", FusedLoops.DENSE, components.get(0)));
+        fit.add(CodeBlock.of("$T.fitsScalar($L, $N)", FusedLoops.DENSE, components.get(0), parameters.get(tensorParams.get(0).name())));
         int k = 1;
         for (Param p : m.differentiated()) {
             if (p.kind() == Kind.TENSOR) {

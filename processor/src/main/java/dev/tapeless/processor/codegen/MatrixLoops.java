@@ -275,8 +275,8 @@ final class MatrixLoops {
             if (root >= 0) {
                 CodeBlock target = into == null ? null : into.get(root);
                 setup.addStatement("$T $L = $L", Emitter.INDARRAY, array, target != null
-                        ? CodeBlock.of("$T.into($L, $L)", MATRICES, target, shapes.get(n))
-                        : CodeBlock.of("$T.create($L)", MATRICES, shapes.get(n)));
+                        ? CodeBlock.of("$T.into($L, $L, $L)", MATRICES, target, shapes.get(n), parameters.get(arguments.get(0)))
+                        : CodeBlock.of("$T.create($L, $L)", MATRICES, shapes.get(n), parameters.get(arguments.get(0))));
                 outputs.set(root, array);
                 arrays.put(n, array);
                 CodeBlock d = CodeBlock.of("$N", names.fresh(valueNames.get(n) + "Data"));
@@ -284,7 +284,8 @@ final class MatrixLoops {
                 data.put(n, d);
             } else {
                 int slot = slots++;
-                setup.addStatement("$T $L = $N.array($L, $L)", Emitter.INDARRAY, array, frame, slot, shapes.get(n));
+                setup.addStatement("$T $L = $N.array($L, $L, $L)", Emitter.INDARRAY, array, frame, slot, shapes.get(n),
+                        parameters.get(arguments.get(0)));
                 arrays.put(n, array);
                 CodeBlock d = CodeBlock.of("$N", names.fresh(valueNames.get(n) + "Data"));
                 setup.addStatement("$T $L = $N.elements($L)", FusedLoops.ELEMENTS, d, frame, slot);

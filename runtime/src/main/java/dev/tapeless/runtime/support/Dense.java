@@ -17,7 +17,8 @@ import java.util.Arrays;
  * contiguous and start their buffer (a view at an offset does not fit), and live in host memory (ND4J's
  * CPU backend: on CUDA they live on the device, so CUDA keeps the ND4J path). Setting the system
  * property {@code tapeless.fused=false} sends every call down the ND4J path (to compare the two, or
- * to count ND4J ops).
+ * to count ND4J ops). FLOAT arrays keep the ND4J path: ND4J rounds every FLOAT op to float (and
+ * computes exp, log and the like in float), which is what FLOAT results mean here.
  */
 public final class Dense {
     private Dense() {}
@@ -72,8 +73,7 @@ public final class Dense {
 
     private static boolean flat(INDArray x) {
         if (x == null || x.isEmpty()) return false;
-        // FLOAT keeps ND4J's path for now: ND4J rounds every op to float, which loops in double do not.
-        if (x.dataType() != DataType.DOUBLE) return false;
+        if (x.dataType() != DataType.DOUBLE) return false; // FLOAT: see the class comment
         // A view that starts inside its buffer takes the ND4J path: its buffer may be its own (indexed
         // from the view's first element) or the whole one (indexed from the buffer's), so its offset
         // cannot be trusted to mean one thing.
@@ -84,12 +84,12 @@ public final class Dense {
 
     /** Whether {@code target} (from an earlier result) can take new elements shaped like {@code like}. */
     public static boolean fitsLike(INDArray target, INDArray like) {
-        return on() && flat(target) && Arrays.equals(target.shape(), like.shape());
+        return on() && flat(target) && target.dataType() == like.dataType() && Arrays.equals(target.shape(), like.shape());
     }
 
-    /** Whether {@code target} (an earlier result's value) can take a new rank-0 value. */
-    public static boolean fitsScalar(INDArray target) {
-        return on() && flat(target) && target.rank() == 0;
+    /** Whether {@code target} (an earlier result's value) can take a new rank-0 value of {@code like}'s data type. */
+    public static boolean fitsScalar(INDArray target, INDArray like) {
+        return on() && flat(target) && target.rank() == 0 && target.dataType() == like.dataType();
     }
 
     /** Whether {@code target} has the shape and data type of {@code like} (an ND4J copy can fill it). */

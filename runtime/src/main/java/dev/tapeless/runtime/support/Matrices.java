@@ -1,7 +1,6 @@
 package dev.tapeless.runtime.support;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,10 +18,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Matrices {
     private Matrices() {}
 
-    /** Whether the loops can read these arguments: each DOUBLE, row-major, contiguous, rank 2 at most (see {@link Dense#fits}). */
+    /**
+     * Whether the loops can read these arguments: each DOUBLE, row-major, contiguous, of rank 2 at
+     * most (see {@link Dense#fits}; FLOAT keeps the ND4J path).
+     */
     public static boolean fit(INDArray... arrays) {
         for (INDArray x : arrays) {
-            if (x == null || x.rank() > 2 || !Dense.fits(x)) return false;
+            if (x == null || x.rank() > 2 || !Dense.fits(x) || x.dataType() != arrays[0].dataType()) return false;
         }
         return true;
     }
@@ -161,14 +163,14 @@ public final class Matrices {
 
     // ---- arrays -------------------------------------------------------------------------------
 
-    /** A new DOUBLE array, row-major, of shape {@code s}, its elements not yet written. */
-    public static INDArray create(long[] s) {
-        return Nd4j.createUninitialized(DataType.DOUBLE, s, 'c');
+    /** A new array of {@code like}'s data type, row-major, of shape {@code s}, its elements not yet written. */
+    public static INDArray create(long[] s, INDArray like) {
+        return Nd4j.createUninitialized(like.dataType(), s, 'c');
     }
 
-    /** {@code x}, when it is there with shape {@code s} and nothing else holds it (see {@link Dense#distinct}); else a new array. */
-    public static INDArray into(INDArray x, long[] s) {
-        return x != null && Arrays.equals(x.shape(), s) ? x : create(s);
+    /** {@code x}, when it has shape {@code s} and {@code like}'s data type; else a new array. */
+    public static INDArray into(INDArray x, long[] s, INDArray like) {
+        return x != null && Arrays.equals(x.shape(), s) && x.dataType() == like.dataType() ? x : create(s, like);
     }
 
     /** Sets the first {@code n} elements to 0. */
@@ -226,16 +228,16 @@ public final class Matrices {
         private INDArray[] arrays = new INDArray[0];
         private Dense.Elements[] elements = new Dense.Elements[0];
 
-        /** Slot {@code k}'s array, of shape {@code s} (new when the shape changed). */
-        public INDArray array(int k, long[] s) {
+        /** Slot {@code k}'s array, of shape {@code s} and {@code like}'s data type (new when either changed). */
+        public INDArray array(int k, long[] s, INDArray like) {
             if (k >= arrays.length) {
                 arrays = Arrays.copyOf(arrays, k + 1);
                 elements = Arrays.copyOf(elements, k + 1);
             }
             INDArray a = arrays[k];
-            if (a == null || !Arrays.equals(a.shape(), s)) {
+            if (a == null || !Arrays.equals(a.shape(), s) || a.dataType() != like.dataType()) {
                 if (a != null) Kernels.release(a);
-                a = create(s);
+                a = create(s, like);
                 arrays[k] = a;
                 elements[k] = Dense.of(a);
             }
