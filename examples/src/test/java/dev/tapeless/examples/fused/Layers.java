@@ -54,6 +54,18 @@ public final class Layers {
         return abc.mul(abc).sum().add(ab.sum(1).mul(ab.sum(1)).mean());
     }
 
+    /**
+     * Products with vectors: matrix·vector and vector·matrix (NumPy's matmul by rank). A product of
+     * two vectors is one number, whose adjoint is a Java number: that method keeps the ND4J path.
+     */
+    @Differentiable
+    public static Variable vectors(Variable w, Variable m, Variable u, INDArray x) {
+        Variable xw = Variable.constant(x).mmul(w);
+        Variable wm = w.mmul(m);
+        Variable wmu = wm.mmul(u);
+        return xw.mul(xw).sum().add(wmu.mul(wmu).sum()).add(wm.sum());
+    }
+
     /** A result that is not a scalar: logits of a layer (forward and Vjp only). */
     @Differentiable
     public static Variable logits(Variable w, Variable b, INDArray x) {

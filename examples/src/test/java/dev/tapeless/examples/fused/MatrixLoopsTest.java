@@ -84,7 +84,8 @@ class MatrixLoopsTest {
                         uniform(0.1, 1, 1, 1)), List.of()),
                 new Point("reductions", List.of(uniform(0.1, 1, n, 4), uniform(0.1, 1, n, 4)), List.of()),
                 new Point("reductions", List.of(uniform(0.1, 1, n, 4), uniform(0.1, 1, 4)), List.of()),
-                new Point("products", List.of(uniform(0.1, 1, n, 3), uniform(0.1, 1, 3, 4), uniform(0.1, 1, 4, 2)), List.of()));
+                new Point("products", List.of(uniform(0.1, 1, n, 3), uniform(0.1, 1, 3, 4), uniform(0.1, 1, 4, 2)), List.of()),
+                new Point("vectors", List.of(uniform(0.1, 1, 3), uniform(0.1, 1, 3, 4), uniform(0.1, 1, 4, 2)), List.of(uniform(0.1, 1, n, 3))));
     }
 
     private static Method method(Class<?> c, String name) {

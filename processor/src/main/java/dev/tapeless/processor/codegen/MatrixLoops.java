@@ -434,15 +434,10 @@ final class MatrixLoops {
             case MMUL -> {
                 return CodeBlock.of("$T.product($L, $L)", MATRICES, shapes.get(n.in(0)), shapes.get(n.in(1)));
             }
-            case MMUL_GRAD_LEFT -> { // g · bᵀ, shaped like a
+            case MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT -> { // g · bᵀ shaped like a; aᵀ · g shaped like b
                 checks.add(CodeBlock.of("$T.same($T.product($L, $L), $L)", MATRICES, MATRICES, shapes.get(n.in(1)),
                         shapes.get(n.in(2)), shapes.get(n.in(0))));
-                return CodeBlock.of("$T.productLeft($L, $L)", MATRICES, shapes.get(n.in(0)), shapes.get(n.in(2)));
-            }
-            case MMUL_GRAD_RIGHT -> { // aᵀ · g, shaped like b
-                checks.add(CodeBlock.of("$T.same($T.product($L, $L), $L)", MATRICES, MATRICES, shapes.get(n.in(1)),
-                        shapes.get(n.in(2)), shapes.get(n.in(0))));
-                return CodeBlock.of("$T.productRight($L, $L)", MATRICES, shapes.get(n.in(1)), shapes.get(n.in(0)));
+                return shapes.get(n.op() == Op.MMUL_GRAD_LEFT ? n.in(1) : n.in(2));
             }
             case SOFTMAX, LOG_SOFTMAX -> {
                 return CodeBlock.of("$T.alongRows($L, $L)", MATRICES, shapes.get(n.in(0)), n.attrs().ints().get(0));
@@ -601,18 +596,20 @@ final class MatrixLoops {
         return new CodeBlock[] {CodeBlock.of("$N", rs), CodeBlock.of("$N", cs)};
     }
 
+    /** A matrix product or one of its adjoints, by rank, by BLAS into its array. */
     private void product(Node n) {
         comment(n);
-        Node a = n.in(0);
-        Node b = n.in(1);
-        switch (n.op()) {
-            case MMUL -> out.addStatement("$T.gemm($L, false, $L, false, $L)", MATRICES, arrays.get(a), arrays.get(b), arrays.get(n));
-            case MMUL_GRAD_LEFT -> out.addStatement("$T.gemm($L, false, $L, true, $L)", MATRICES, arrays.get(a),
-                    arrays.get(n.in(2)), arrays.get(n));
-            case MMUL_GRAD_RIGHT -> out.addStatement("$T.gemm($L, true, $L, false, $L)", MATRICES, arrays.get(b), arrays.get(a),
-                    arrays.get(n));
+        String method = switch (n.op()) {
+            case MMUL -> "product";
+            case MMUL_GRAD_LEFT -> "productLeft";
+            case MMUL_GRAD_RIGHT -> "productRight";
             default -> throw new IllegalStateException("matrix loops: product " + n.op());
+        };
+        List<CodeBlock> operands = new ArrayList<>();
+        for (int k = 0; k < n.inputs().size(); k++) { // an operand whose shape alone is read: its shape
+            operands.add(readsElements(n, k) ? arrays.get(n.in(k)) : shapes.get(n.in(k)));
         }
+        out.addStatement("$T.$L($L, $L)", MATRICES, method, CodeBlock.join(operands, ", "), arrays.get(n));
     }
 
     private void rows(Node n) {

@@ -54,22 +54,18 @@ public final class Matrices {
         return out;
     }
 
-    /** The shape of {@code a · b} for two matrices, or null. */
+    /**
+     * The shape of {@code a · b} by NumPy's matmul for ranks 1 and 2 (a vector on the left is a row,
+     * on the right a column, and its axis is dropped from the result), or null.
+     */
     public static long[] product(long[] a, long[] b) {
-        if (a == null || b == null || a.length != 2 || b.length != 2 || a[1] != b[0]) return null;
-        return new long[] {a[0], b[1]};
-    }
-
-    /** The shape of {@code g · bᵀ} (the adjoint of {@code a} in {@code a · b}), or null. */
-    public static long[] productLeft(long[] g, long[] b) {
-        if (g == null || b == null || g.length != 2 || b.length != 2 || g[1] != b[1]) return null;
-        return new long[] {g[0], b[0]};
-    }
-
-    /** The shape of {@code aᵀ · g} (the adjoint of {@code b} in {@code a · b}), or null. */
-    public static long[] productRight(long[] a, long[] g) {
-        if (a == null || g == null || a.length != 2 || g.length != 2 || a[0] != g[0]) return null;
-        return new long[] {a[1], g[1]};
+        if (a == null || b == null || a.length < 1 || a.length > 2 || b.length < 1 || b.length > 2) return null;
+        if (a[a.length - 1] != b[0]) return null;
+        long[] out = new long[(a.length - 1) + (b.length - 1)];
+        int n = 0;
+        if (a.length == 2) out[n++] = a[0];
+        if (b.length == 2) out[n] = b[1];
+        return out;
     }
 
     /**
@@ -178,9 +174,41 @@ public final class Matrices {
         for (long k = 0; k < n; k++) x.set(k, 0.0);
     }
 
-    /** {@code c = op(a) · op(b)}, by BLAS, where op transposes when asked: no transpose is made. */
-    public static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c) {
-        Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
+    /** {@code c = a · b} by rank (see {@link #product(long[], long[])}), by BLAS into {@code c}. */
+    public static void product(INDArray a, INDArray b, INDArray c) {
+        INDArray am = asRow(a);
+        INDArray bm = asColumn(b);
+        Nd4j.gemm(am, bm, c.reshape(am.size(0), bm.size(1)), false, false, 1.0, 0.0);
+    }
+
+    /**
+     * {@code c = g · bᵀ}, the adjoint of {@code a} (of shape {@code aShape}) in {@code a · b}, shaped
+     * like {@code a}: by BLAS, no transpose made.
+     */
+    public static void productLeft(INDArray g, long[] aShape, INDArray b, INDArray c) {
+        long rows = aShape.length == 2 ? aShape[0] : 1;
+        INDArray bm = asColumn(b);
+        Nd4j.gemm(g.reshape(rows, bm.size(1)), bm, c.reshape(rows, bm.size(0)), false, true, 1.0, 0.0);
+    }
+
+    /**
+     * {@code c = aᵀ · g}, the adjoint of {@code b} (of shape {@code bShape}) in {@code a · b}, shaped
+     * like {@code b}: by BLAS, no transpose made.
+     */
+    public static void productRight(INDArray g, INDArray a, long[] bShape, INDArray c) {
+        long columns = bShape.length == 2 ? bShape[1] : 1;
+        INDArray am = asRow(a);
+        Nd4j.gemm(am, g.reshape(am.size(0), columns), c.reshape(am.size(1), columns), true, false, 1.0, 0.0);
+    }
+
+    /** A matrix as it is, a vector as one row (a view). */
+    private static INDArray asRow(INDArray x) {
+        return x.rank() == 2 ? x : x.reshape(1, x.length());
+    }
+
+    /** A matrix as it is, a vector as one column (a view). */
+    private static INDArray asColumn(INDArray x) {
+        return x.rank() == 2 ? x : x.reshape(x.length(), 1);
     }
 
     /**
