@@ -213,4 +213,41 @@ public final class MatrixAdversarial {
         Variable s = h.sum(1);
         return s.mul(s).mean().add(h.mean(true, 0).sum());
     }
+
+    /** Sums and means over all axes, kept ({@code [1, 1]}), broadcast back onto the matrix. */
+    @Differentiable
+    public static Variable keptEverything(Variable x, Variable y) {
+        return x.mean(true).mul(x).add(y.sum(true)).sub(x.sum(true, 0, 1).mul(y)).sigmoid().sum();
+    }
+
+    /** Reversed operations and divisions with broadcast operands. */
+    @Differentiable
+    public static Variable reversed(Variable x, Variable c, Variable r) {
+        return x.rdiv(c).add(r.rsub(x)).add(c.div(r.mul(r).add(1.0))).add(x.rsub(2.0)).add(c.rdiv(3.0)).sum();
+    }
+
+    /** A power with a double exponent parameter. */
+    @Differentiable
+    public static Variable power(Variable x, double p, Variable c) {
+        return x.mul(x).add(c).pow(p).sum();
+    }
+
+    /** Ops outside the matrix path (expand, reshape, slice) next to ones inside it. */
+    @Differentiable
+    public static Variable shapeOps(Variable x, Variable c) {
+        Variable e = c.expand(3, 4).mul(x);
+        return e.reshape(4, 3).slice(1).sum().add(e.mul(c).sum());
+    }
+
+    /** A layer without bias whose gradient of w is one product (written by gemm into the caller's array when reused). */
+    @Differentiable
+    public static Variable linearLayer(Variable w, Variable c, INDArray x) {
+        return Variable.constant(x).mmul(w).mul(c).sum();
+    }
+
+    /** A value that the reverse pass reads: exp of a sum over both axes (rank 0). */
+    @Differentiable
+    public static Variable expOfTotal(Variable x, Variable c) {
+        return x.mul(c).sum(0, 1).mul(0.1).exp();
+    }
 }

@@ -276,6 +276,17 @@ class MatrixAdversarialTest {
         p.add(withData(matrix("logSoftmaxColumns", u(4)), true, u(4)));
         // A layer whose output is summed along rows: non-square (the ND4J path, see the bug below).
         p.add(withData(nd4j("layerRowSums", u(3, 4)), false, u(n, 3)));
+        p.add(withData(matrix("linearLayer", u(3, 4), u(4)), true, u(n, 3)));
+        p.add(withData(matrix("linearLayer", u(3, 1), u(1)), true, u(n, 3)));
+        // Sums kept over everything, reversed operations, a value the reverse pass reads (a rank-0 tensor value:
+        // the ND4J path), shape ops (ND4J path).
+        p.add(matrix("keptEverything", u(n, 4), u(4)));
+        p.add(matrix("keptEverything", u(n, 4), u(n, 1)));
+        p.add(matrix("keptEverything", u(n, 4), Nd4j.scalar(0.6)));
+        p.add(matrix("reversed", u(n, 4), u(n, 1), u(4)));
+        p.add(nd4j("expOfTotal", u(n, 4), u(4)));
+        p.add(nd4j("expOfTotal", u(n, 4), u(n, 1)));
+        p.add(nd4j("shapeOps", u(3, 4), u(4)));
         return p;
     }
 
@@ -502,6 +513,54 @@ class MatrixAdversarialTest {
         for (int k = 0; k < a.size(); k++) {
             assertTrue(Arrays.equals(a.get(k).shape(), b.get(k).shape()), "component " + k + " shape " + Arrays.toString(b.get(k).shape()));
             assertTrue(FiniteDifferences.maxRelDiff(b.get(k), a.get(k)) <= 1e-15, "component " + k + "\n" + b.get(k) + "\n" + a.get(k));
+        }
+    }
+
+    /** Earlier arrays full of NaN: every element is written (products by gemm too), none is read. */
+    @Test
+    void previousArraysFullOfNaNAreOverwritten() {
+        INDArray w = u(3, 4);
+        INDArray c = u(4);
+        INDArray x = u(5, 3);
+        var fresh = MatrixAdversarialDerivatives.linearLayerGradient(w, c, x);
+        var previous = MatrixAdversarialDerivatives.linearLayerGradient(w, c, x);
+        for (INDArray a : components(previous)) a.assign(NAN);
+        var got = MatrixAdversarialDerivatives.linearLayerGradient(w, c, x, previous);
+        assertSame(previous.w(), got.w());
+        assertSameValues(fresh, got);
+        INDArray a = u(3, 3);
+        INDArray b = u(3, 4);
+        INDArray cc = u(4, 2);
+        INDArray d = u(2, 1);
+        var chain = MatrixAdversarialDerivatives.chainGradient(a, b, cc, d);
+        var earlier = MatrixAdversarialDerivatives.chainGradient(a, b, cc, d);
+        for (INDArray e : components(earlier)) e.assign(NAN);
+        var again = MatrixAdversarialDerivatives.chainGradient(a, b, cc, d, earlier);
+        assertSame(earlier.d(), again.d());
+        assertSameValues(chain, again);
+        INDArray y = u(3, 4);
+        INDArray z = u(3, 1);
+        var exp = MatrixAdversarialDerivatives.expOfTotalGradient(y, z);
+        var stale = MatrixAdversarialDerivatives.expOfTotalGradient(y, z);
+        for (INDArray e : components(stale)) e.assign(NAN);
+        var expAgain = MatrixAdversarialDerivatives.expOfTotalGradient(y, z, stale);
+        assertSame(stale.value(), expAgain.value());
+        assertSameValues(exp, expAgain);
+    }
+
+    /** One entry point called with operands of changing rank ([4], [1, 4], [], [n, 1], [1, 1], [1], [n, 4]): its buffers follow. */
+    @Test
+    void operandsOfChangingRank() {
+        INDArray m = u(3, 4);
+        List<INDArray> ys = List.of(u(4), u(1, 4), Nd4j.scalar(2.0), u(3, 1), u(1, 1), u(1), u(4), Nd4j.scalar(-1.0), u(1, 4));
+        for (int round = 0; round < 2; round++) {
+            for (INDArray y : ys) {
+                for (String method : List.of("keptEverything", "twin", "plain")) {
+                    Point p = matrix(method, m, y);
+                    assertPathsAgree(p);
+                    assertTrue(tookMatrixPath(p), p.toString());
+                }
+            }
         }
     }
 
