@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -642,18 +641,16 @@ class MatrixAdversarialTest {
         assertTrue(FiniteDifferences.maxRelDiff(twice.m(), g.m().mul(-2)) <= 1e-15);
     }
 
-    // ---- bugs -----------------------------------------------------------------------------------
+    // ---- regressions --------------------------------------------------------------------------
 
     /**
-     * BUG (matrix loops): a sum or mean over the last axis, dropped ({@code [n]} of {@code [n, n]}),
-     * whose adjoint is computed elementwise joins the loop of its {@code unreduce} onto the
-     * square matrix; that loop runs over {@code broadcast([n], [n, n])}, where {@code [n]} lines up
-     * with the columns, so {@code d_x[i, j]} gets the adjoint of row {@code j}, not row {@code i}
-     * The same for {@code [n, 1]} (one output unit): the loop runs over {@code [n, n]} and each
-     * row of the gradient is written n times, the last with the adjoint of row n - 1. Other
-     * shapes do not broadcast and take the ND4J path; {@code [1, 1]} is right by accident.
+     * Found by this review (fixed): a sum or mean over the last axis, dropped ({@code [n]} of
+     * {@code [n, n]}), whose adjoint is computed elementwise, joined the loop of its {@code unreduce}
+     * onto the square matrix; that loop ran over {@code broadcast([n], [n, n])}, where {@code [n]}
+     * lines up with the columns, so {@code d_x[i, j]} got the adjoint of row {@code j}, not row
+     * {@code i}. The same for {@code [n, 1]} (one output unit). An unreduce now never shares a loop
+     * with its {@code g}.
      */
-    @Disabled("matrix loops: unreduce of a dropped last-axis sum onto a square matrix reads the adjoint by column")
     @Test
     void droppedRowSumsOfSquareMatrices() {
         for (Point p : List.of(matrix("rowSumsSquared", u(3, 3)), matrix("rowSumsSquared", u(3, 1)), matrix("rowMeansExp", u(3, 3)),

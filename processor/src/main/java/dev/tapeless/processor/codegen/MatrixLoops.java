@@ -171,7 +171,10 @@ final class MatrixLoops {
                 if (open != null && open.members.contains(in)) readsOpen = true;
                 if (afterOpen.contains(in)) readsAfter = true;
             }
-            if (c == Cls.ELEMENT && readsOpen && !readsAfter) {
+            // unreduce(g, like) reads g lined up with like's shape, its reduced axes of size 1: not as
+            // g's own local in a loop over their broadcast ([n] is a row there, a column here).
+            boolean unreducesOpen = n.op() == Op.UNREDUCE && open != null && open.members.contains(n.in(0));
+            if (c == Cls.ELEMENT && readsOpen && !readsAfter && !unreducesOpen) {
                 open.members.add(n);
                 loopOf.put(n, open);
                 continue;
@@ -182,7 +185,7 @@ final class MatrixLoops {
                 afterOpen.add(n);
                 continue;
             }
-            if (open != null && (readsOpen || readsAfter || c == Cls.ELEMENT)) {
+            if (open != null && (readsOpen || readsAfter || c == Cls.ELEMENT)) { // n reads the open loop's values, or starts its own
                 steps.add(open);
                 open = null;
                 afterOpen.clear();
@@ -514,7 +517,7 @@ final class MatrixLoops {
                     load(in, in, i, j, loaded);
                 }
             }
-            boolean unreduced = n.op() == Op.UNREDUCE && tensor(n.in(0)) && !loop.members.contains(n.in(0));
+            boolean unreduced = n.op() == Op.UNREDUCE && tensor(n.in(0)); // g is never in its loop: see the steps
             if (!unreduced) elementStatement(n);
             if (stored.contains(n)) {
                 CodeBlock[] at = strides(n);
