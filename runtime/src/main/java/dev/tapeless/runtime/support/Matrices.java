@@ -178,7 +178,7 @@ public final class Matrices {
     public static void product(INDArray a, INDArray b, INDArray c) {
         INDArray am = asRow(a);
         INDArray bm = asColumn(b);
-        Nd4j.gemm(am, bm, c.reshape(am.size(0), bm.size(1)), false, false, 1.0, 0.0);
+        Nd4j.gemm(am, bm, as(c, am.size(0), bm.size(1)), false, false, 1.0, 0.0);
     }
 
     /**
@@ -188,7 +188,7 @@ public final class Matrices {
     public static void productLeft(INDArray g, long[] aShape, INDArray b, INDArray c) {
         long rows = aShape.length == 2 ? aShape[0] : 1;
         INDArray bm = asColumn(b);
-        Nd4j.gemm(g.reshape(rows, bm.size(1)), bm, c.reshape(rows, bm.size(0)), false, true, 1.0, 0.0);
+        Nd4j.gemm(as(g, rows, bm.size(1)), bm, as(c, rows, bm.size(0)), false, true, 1.0, 0.0);
     }
 
     /**
@@ -198,7 +198,12 @@ public final class Matrices {
     public static void productRight(INDArray g, INDArray a, long[] bShape, INDArray c) {
         long columns = bShape.length == 2 ? bShape[1] : 1;
         INDArray am = asRow(a);
-        Nd4j.gemm(am, g.reshape(am.size(0), columns), c.reshape(am.size(1), columns), true, false, 1.0, 0.0);
+        Nd4j.gemm(am, as(g, am.size(0), columns), as(c, am.size(1), columns), true, false, 1.0, 0.0);
+    }
+
+    /** {@code x} as a {@code rows × columns} matrix: itself when it is one (a new view costs ND4J more than the product of small matrices). */
+    private static INDArray as(INDArray x, long rows, long columns) {
+        return x.rank() == 2 && x.size(0) == rows && x.size(1) == columns ? x : x.reshape(rows, columns);
     }
 
     /** A matrix as it is, a vector as one row (a view). */
