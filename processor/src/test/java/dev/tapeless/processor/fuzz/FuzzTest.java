@@ -37,6 +37,11 @@ class FuzzTest {
         if (r.programs >= 100 && Generator.ARRAY_PERCENT > 0 && r.withArrays < r.programs / 6) {
             fail("only " + r.withArrays + " of " + r.programs + " programs have arrays\n" + r.summary());
         }
+        // and the Java-loop paths of tensor methods, each checked beside its ND4J path
+        if (r.programs >= 100 && (r.withFusedLoops < r.programs / 20 || r.withMatrixLoops < r.programs / 20)) {
+            fail("only " + r.withFusedLoops + " entry points with fused loops and " + r.withMatrixLoops + " with matrix loops in "
+                    + r.programs + " programs\n" + r.summary());
+        }
         if (r.mutants >= 100 && Generator.ARRAY_PERCENT > 0 && r.arrayMutants == 0) {
             fail("no mutant breaks the array language\n" + r.summary());
         }

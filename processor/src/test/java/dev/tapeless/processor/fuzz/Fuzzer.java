@@ -34,6 +34,8 @@ final class Fuzzer {
         int withControlFlow, methodsCheckedWithControlFlow;
         /** Programs with arrays, and methods checked with them. */
         int withArrays, methodsCheckedWithArrays;
+        /** Entry points (f, fGradient) of checked programs with fused loops, and with matrix loops. */
+        int withFusedLoops, withMatrixLoops;
         /** Mutants that write one array construct outside the language, and those rejected with the error expected at its line. */
         int arrayMutants, arrayMutantsRejectedThere;
         int mutants, mutantsCompiled, mutantsWithDiagnostics, mutantsReachedProcessor;
@@ -46,12 +48,14 @@ final class Fuzzer {
 
         String summary() {
             return String.format("fuzz seed %d, programs %d..%d: %d programs (%d with branches or loops, %d with arrays; %d methods, %d checked, "
-                            + "%d of them with branches or loops, %d with arrays; %d rejected as documented, %d hit a known bug), "
+                            + "%d of them with branches or loops, %d with arrays; %d rejected as documented, %d hit a known bug; "
+                            + "entry points with fused loops %d, with matrix loops %d), "
                             + "%d mutants (%d compiled, %d with diagnostics; %d array mutants, %d of them rejected at the construct); "
                             + "%d finding(s); %.1f s (%.1f ms per program; compile %.1f s of which processor %.1f s, checks %.1f s)%n"
                             + "known-bug switches: %s",
                     options.seed, options.from, options.from + options.count - 1, programs, withControlFlow, withArrays, methods, methodsChecked,
-                    methodsCheckedWithControlFlow, methodsCheckedWithArrays, rejectedAsDocumented, knownBugHits, mutants, mutantsCompiled,
+                    methodsCheckedWithControlFlow, methodsCheckedWithArrays, rejectedAsDocumented, knownBugHits, withFusedLoops,
+                    withMatrixLoops, mutants, mutantsCompiled,
                     mutantsWithDiagnostics, arrayMutants, arrayMutantsRejectedThere, findings.size(), millis / 1000.0,
                     programs + mutants == 0 ? 0.0 : (double) millis / (programs + mutants), compileMillis / 1000.0,
                     processorMillis / 1000.0, checkMillis / 1000.0, KnownBugs.describe());
@@ -228,12 +232,28 @@ final class Fuzzer {
             if (!mutant) {
                 report.methodsChecked += checked;
                 // (an estimate: methods of a program are checked unless one fails)
+                countLoops(o.loader, p, report);
                 if (checked == p.methods.size()) {
                     report.methodsCheckedWithControlFlow += (int) p.methods.stream().filter(Fuzzer::hasControlFlow).count();
                     report.methodsCheckedWithArrays += (int) p.methods.stream().filter(Fuzzer::hasArrays).count();
                 }
             }
             report.checkMillis += (System.nanoTime() - t1) / 1_000_000;
+        }
+    }
+
+    /** Counts the entry points of the program's companion that have fused or matrix loops (their ND4J path is checked too). */
+    private static void countLoops(ClassLoader loader, Program p, Report report) {
+        try {
+            for (java.lang.reflect.Field field : loader.loadClass(p.companionName()).getFields()) {
+                if (!(field.get(null) instanceof dev.tapeless.runtime.support.OpCounts counts)) continue;
+                for (var c : List.of(counts.forward(), counts.gradient())) {
+                    if (c.fusedLoops() > 0) report.withFusedLoops++;
+                    if (c.hasMatrixLoops()) report.withMatrixLoops++;
+                }
+            }
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new AssertionError("companion " + p.companionName() + " of a checked program: " + e, e);
         }
     }
 
