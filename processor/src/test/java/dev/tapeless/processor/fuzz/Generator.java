@@ -2507,6 +2507,13 @@ final class Generator {
         begin(m);
         long[] world = new long[3];
         for (int i = 0; i < 3; i++) world[i] = 1 + r.nextInt(4);
+        // Square matrices and columns, often: where a [n] reduced from rows broadcasts again, along
+        // the other axis (the matrix loops' hardest case).
+        int trailing = r.nextInt(6);
+        if (trailing < 2) world[2] = world[1];
+        else if (trailing == 2) world[2] = 1;
+        // Half the methods live in two dimensions: every value can then take the matrix loops.
+        if (r.nextBoolean()) world = new long[] {world[1], world[2]};
         int variables = 1 + r.nextInt(3);
         List<Param> params = new ArrayList<>();
         for (int i = 0; i < variables; i++) {
@@ -2820,7 +2827,10 @@ final class Generator {
             if (shape.length >= 3) add = 1;
             for (int i = 0; i < add; i++) {
                 int at = r.nextInt(s.size() + 1);
-                s.add(at, 1L + r.nextInt(4));
+                // often the size of a neighbouring axis: square inputs, whose reduced [n] broadcasts
+                // back along the other axis (what the matrix loops' unreduce must line up)
+                boolean square = !s.isEmpty() && r.nextBoolean();
+                s.add(at, square ? s.get(Math.min(at, s.size() - 1)) : 1L + r.nextInt(4));
                 for (int j = 0; j < axes.size(); j++) if (axes.get(j) >= at) axes.set(j, axes.get(j) + 1);
                 axes.add(at);
             }
