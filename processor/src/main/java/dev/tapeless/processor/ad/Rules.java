@@ -73,7 +73,10 @@ public final class Rules {
         rule(SQRT, (y, g, b) -> b.div(g, b.mul(y, b.c(2))));
         rule(CBRT, (y, g, b) -> b.div(g, b.mul(b.square(y), b.c(3))));
         rule(ABS, (y, g, b) -> b.mul(g, b.op(SIGN, y.in(0))));                 // abs'(0) = 0
-        rule(RELU, (y, g, b) -> b.mul(g, b.op(STEP, y.in(0))));                // relu'(0) = 0
+        // relu'(0) = 0. From relu's output, positive exactly where its input is (NaN: neither): a
+        // layer's reverse pass reads the activations it keeps for the next product anyway, and the
+        // pre-activations need not be kept at all.
+        rule(RELU, (y, g, b) -> b.mul(g, b.op(STEP, y)));
         rule(SIN, (y, g, b) -> b.mul(g, b.op(COS, y.in(0))));
         rule(COS, (y, g, b) -> b.neg(b.mul(g, b.op(SIN, y.in(0)))));
         rule(TAN, (y, g, b) -> b.mul(g, b.add(b.c(1), b.square(y))));
