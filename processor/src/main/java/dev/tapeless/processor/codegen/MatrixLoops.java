@@ -103,6 +103,11 @@ final class MatrixLoops {
     private final Set<Node> casts = new HashSet<>();
     /** For each sum that undoes a broadcast: the local that says whether it sums (else like has g's shape). */
     private final Map<Node, String> summing = new HashMap<>();
+    /** For each tensor sum: the Java array it is added up in. */
+    private final Map<Node, String> accumulators = new HashMap<>();
+    /** The frame's local, and how many of its sum arrays the loops use. */
+    private String frameName;
+    private int sumSlots;
     /** The body: arrays first ({@code setup}), then the stride locals the loops read, then the steps ({@code out}). */
     private final CodeBlock.Builder setup = CodeBlock.builder();
     private final CodeBlock.Builder stridesCode = CodeBlock.builder();
@@ -265,7 +270,9 @@ final class MatrixLoops {
 
         // Arrays: arguments; results (new, or the caller's); the rest from the frame.
         String frame = names.fresh("buffers");
-        if (stored.stream().anyMatch(n -> !roots.contains(n))) setup.addStatement("$T $N = $L.get()", FRAME, frame, frameField);
+        frameName = frame;
+        boolean sums = cls.values().stream().anyMatch(c -> c == Cls.REDUCE);
+        if (sums || stored.stream().anyMatch(n -> !roots.contains(n))) setup.addStatement("$T $N = $L.get()", FRAME, frame, frameField);
         for (Node a : arguments) {
             arrays.put(a, parameters.get(a));
         }
@@ -333,7 +340,7 @@ final class MatrixLoops {
         }
         CodeBlock body = CodeBlock.builder().add(setup.build()).add(stridesCode.build()).add(out.build()).build();
         return new Planned(prelude.build(), CodeBlock.join(new ArrayList<>(new LinkedHashSet<>(checks)), "\n        && "), body,
-                outputs, loops, products, slots > 0);
+                outputs, loops, products, slots > 0 || sumSlots > 0);
     }
 
     /** Whether {@code n} reads the elements of its input {@code k} (not only its shape). */
@@ -482,16 +489,21 @@ final class MatrixLoops {
                 CodeBlock name = CodeBlock.of("$N", names.fresh(baseName(r)));
                 out.addStatement("double $L = 0.0", name);
                 refs.put(r, name);
-            } else if (r.op() == Op.SUM_TO) {
-                // Where like has g's shape, nothing is summed: each element is written once.
-                String sums = names.fresh(valueNames.get(r) + "Sums");
-                stridesCode.addStatement("boolean $N = !$T.same($L, $L)", sums, MATRICES, shapes.get(r), shapes.get(r.in(0)));
-                summing.put(r, sums);
-                out.beginControlFlow("if ($N)", sums)
-                        .addStatement("$T.zero($L, $T.length($L))", MATRICES, data.get(r), MATRICES, shapes.get(r))
-                        .endControlFlow();
             } else {
-                out.addStatement("$T.zero($L, $T.length($L))", MATRICES, data.get(r), MATRICES, shapes.get(r));
+                // Added up in a Java array (an indexer's read and write per element cost several
+                // times more), stored after the loop. A sum that undoes a broadcast where like has
+                // g's shape adds nothing up: each element is written once, straight into the array.
+                String acc = names.fresh(valueNames.get(r) + "Sums");
+                CodeBlock sums = CodeBlock.of("$N.sums($L, $T.length($L))", frameName, sumSlots++, MATRICES, shapes.get(r));
+                if (r.op() == Op.SUM_TO) {
+                    String adds = names.fresh(valueNames.get(r) + "Adds");
+                    stridesCode.addStatement("boolean $N = !$T.same($L, $L)", adds, MATRICES, shapes.get(r), shapes.get(r.in(0)));
+                    summing.put(r, adds);
+                    out.addStatement("double[] $N = $N ? $L : null", acc, adds, sums);
+                } else {
+                    out.addStatement("double[] $N = $L", acc, sums);
+                }
+                accumulators.put(r, acc);
             }
         }
         String i = names.fresh("i");
@@ -530,11 +542,11 @@ final class MatrixLoops {
                 out.addStatement("$L += $L", refs.get(r), v);
             } else {
                 CodeBlock[] s = r.op() == Op.SUM_TO ? strides(r.in(1)) : targetStrides(r);
+                String acc = accumulators.get(r);
                 if (r.op() == Op.SUM_TO) {
                     out.beginControlFlow("if ($N)", summing.get(r));
                 }
-                out.addStatement("$L.set($N * $L + $N * $L, $L.get($N * $L + $N * $L) + $L)", data.get(r), i, s[0], j, s[1],
-                        data.get(r), i, s[0], j, s[1], v);
+                out.addStatement("$N[(int) ($N * $L + $N * $L)] += $L", acc, i, s[0], j, s[1], v);
                 if (r.op() == Op.SUM_TO) {
                     out.nextControlFlow("else")
                             .addStatement("$L.set($N * $L + $N * $L, $L)", data.get(r), i, s[0], j, s[1], v)
@@ -547,6 +559,16 @@ final class MatrixLoops {
         lastOrigin = Origin.NONE;
         refs.keySet().retainAll(before.keySet()); // elements are the loop's own
         refs.putAll(before);
+        for (Node r : loop.reductions) {
+            String acc = accumulators.get(r);
+            if (acc == null) continue;
+            CodeBlock store = CodeBlock.of("$T.store($N, $L, $T.length($L))", MATRICES, acc, data.get(r), MATRICES, shapes.get(r));
+            if (r.op() == Op.SUM_TO) {
+                out.beginControlFlow("if ($N)", summing.get(r)).addStatement(store).endControlFlow();
+            } else {
+                out.addStatement(store);
+            }
+        }
         for (Node r : loop.reductions) {
             if (r.op() != Op.MEAN) continue;
             if (cls.get(r) == Cls.TOTAL) {

@@ -169,6 +169,11 @@ public final class Matrices {
         return x != null && Arrays.equals(x.shape(), s) && x.dataType() == like.dataType() ? x : create(s, like);
     }
 
+    /** Writes the first {@code n} sums into {@code x}. */
+    public static void store(double[] sums, Dense.Elements x, long n) {
+        for (int k = 0; k < n; k++) x.set(k, sums[k]);
+    }
+
     /** Sets the first {@code n} elements to 0. */
     public static void zero(Dense.Elements x, long n) {
         for (long k = 0; k < n; k++) x.set(k, 0.0);
@@ -260,6 +265,7 @@ public final class Matrices {
     public static final class Frame {
         private INDArray[] arrays = new INDArray[0];
         private Dense.Elements[] elements = new Dense.Elements[0];
+        private double[][] sums = new double[0][];
 
         /** Slot {@code k}'s array, of shape {@code s} and {@code like}'s data type (new when either changed). */
         public INDArray array(int k, long[] s, INDArray like) {
@@ -275,6 +281,22 @@ public final class Matrices {
                 elements[k] = Dense.of(a);
             }
             return a;
+        }
+
+        /** Sum array {@code k}: at least {@code n} doubles, the first {@code n} of them 0. */
+        public double[] sums(int k, long n) {
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("matrix loops: a sum of " + n + " elements is more than a Java array holds");
+            }
+            if (k >= sums.length) sums = Arrays.copyOf(sums, k + 1);
+            double[] s = sums[k];
+            if (s == null || s.length < n) {
+                s = new double[(int) n];
+                sums[k] = s;
+            } else {
+                Arrays.fill(s, 0, (int) n, 0.0);
+            }
+            return s;
         }
 
         /** The elements of slot {@code k}'s array (after {@link #array}). */
