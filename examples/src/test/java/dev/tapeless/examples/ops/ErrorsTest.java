@@ -155,4 +155,12 @@ class ErrorsTest {
     void aNullArgumentIsNamed() {
         assertMessage(() -> OpsDerivatives.addWGradient(x(DataType.DOUBLE, 3), null, x(DataType.DOUBLE, 3)), "'b'");
     }
+
+    @Test
+    void anEmptyArgumentIsNamedWithItsShape() {
+        INDArray empty = Nd4j.create(DataType.DOUBLE, 0);
+        assertMessage(() -> OpsDerivatives.addWGradient(x(DataType.DOUBLE, 3), empty, x(DataType.DOUBLE, 3)), "'b'", "empty", "[0]");
+        assertMessage(() -> OpsDerivatives.addW(empty, x(DataType.DOUBLE, 3), x(DataType.DOUBLE, 3)), "'a'", "empty");
+        assertMessage(() -> OpsDerivatives.addWVjp(x(DataType.DOUBLE, 3), x(DataType.DOUBLE, 3), empty), "empty");
+    }
 }

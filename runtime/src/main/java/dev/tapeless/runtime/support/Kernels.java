@@ -19,6 +19,11 @@ public final class Kernels {
     /** Rejects a null array argument with a message that names the parameter. */
     public static void requireArgument(INDArray x, String parameter) {
         if (x == null) throw new IllegalArgumentException("argument '" + parameter + "' is null");
+        if (x.isEmpty()) {
+            // ND4J's ops fail on empty arrays with a message that names neither the argument nor its shape
+            throw new IllegalArgumentException("argument '" + parameter + "' is empty (shape " + Arrays.toString(x.shape())
+                    + "): generated code needs at least one element");
+        }
     }
 
     /** A gradient needs a one-element value; anything else is pointed to the vjp. */
