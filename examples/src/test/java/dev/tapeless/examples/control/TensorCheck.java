@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapeless.runtime.Tape;
 import dev.tapeless.runtime.Variable;
+import dev.tapeless.runtime.support.Dense;
 import dev.tapeless.runtime.check.FiniteDifferences;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -88,9 +89,12 @@ final class TensorCheck {
         List<INDArray> tapeWeighted = values(Tape.grad(out.mul(Variable.constant(upstream)).sum(), vars.toArray(new Variable[0])));
         Tape.reset();
 
-        // Forward pass.
+        // Forward pass, on the path the arguments take and on the ND4J path (where the first is fused
+        // or matrix loops, the two agree to rounding).
         INDArray forward = (INDArray) invoke(find(companion, method), args);
         assertExact(tapeValue, forward, label + ": forward value vs tape");
+        INDArray forwardNd4j = Dense.withoutFusedLoops(() -> (INDArray) invoke(find(companion, method), args));
+        assertTrue(FiniteDifferences.maxRelDiff(forwardNd4j, forward) <= VS_TAPE, label + ": forward value, ND4J path");
 
         // Gradient.
         List<INDArray> gradient = null;
@@ -101,6 +105,8 @@ final class TensorCheck {
             gradient = g.subList(1, g.size());
             List<INDArray> fd = finiteDifferences(source, args, differentiated, null);
             compare(label + ": gradient", gradient, tapeGradient, fd, args, differentiated);
+            List<INDArray> nd4j = Dense.withoutFusedLoops(() -> components(invoke(gradientMethod, args)));
+            compare(label + ": gradient, ND4J path", nd4j.subList(1, nd4j.size()), tapeGradient, fd, args, differentiated);
         } else {
             Throwable e = assertThrows(IllegalArgumentException.class, () -> invokeOrThrow(gradientMethod, args));
             assertTrue(e.getMessage().contains(Arrays.toString(tapeValue.shape())) && e.getMessage().contains(method + "Vjp"),
