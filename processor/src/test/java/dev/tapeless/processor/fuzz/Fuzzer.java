@@ -119,6 +119,7 @@ final class Fuzzer {
             mutants.add(Mutator.mutate(p, Generator.mix(o.seed() ^ 0x5DEECE66DL, (long) p.index * 1000 + round)));
             rounds.add(round);
         }
+        if (Boolean.getBoolean("tapeless.fuzz.print")) mutants.forEach(m -> System.out.println(m.render()));
         for (int b = 0; b < mutants.size(); b += o.batch()) {
             // a batch holds mutants of distinct programs (distinct packages) of one round
             int end = Math.min(mutants.size(), b + o.batch());

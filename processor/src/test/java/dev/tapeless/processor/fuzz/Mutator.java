@@ -74,6 +74,21 @@ final class Mutator {
         return out;
     }
 
+    /**
+     * Puts {@code s} at a random place in {@code block}; one that holds a {@code continue}, only
+     * after the block's last fixed statement (a while loop's counter step): before it, the
+     * {@code continue} could skip the step forever.
+     */
+    private static void insert(List<Stmt> block, Stmt s, SplittableRandom r) {
+        int from = 0;
+        List<Stmt> inside = new ArrayList<>();
+        s.statements(inside);
+        if (inside.stream().anyMatch(t -> t.form == StmtForm.CONTINUE)) {
+            for (int i = 0; i < block.size(); i++) if (block.get(i).fixed) from = i + 1;
+        }
+        block.add(from + r.nextInt(block.size() - from + 1), s);
+    }
+
     /** The statements of {@code block} the mutator may delete, duplicate or copy. */
     private static List<Stmt> movable(List<Stmt> block) {
         return block.stream().filter(s -> !s.fixed).toList();
@@ -152,7 +167,7 @@ final class Mutator {
                 // duplicate a statement (a second declaration, or a return that is not last)
                 if (movable.isEmpty()) return;
                 Stmt s = pick(r, movable).copy();
-                block.add(r.nextInt(block.size() + 1), s);
+                insert(block, s, r);
             }
             case 10 -> replace(e, new Expr(Form.CAST, pick(r, List.of("int", "long", "float", "double", "Object", "short")),
                     e.type, e.copy()));
@@ -164,7 +179,7 @@ final class Mutator {
             case 12 -> {
                 // copy a statement from another method (its names may not exist here)
                 List<Stmt> from = statements(pick(r, p.methods)).stream().filter(s -> !s.fixed).toList();
-                if (!from.isEmpty()) block.add(r.nextInt(block.size() + 1), pick(r, from).copy());
+                if (!from.isEmpty()) insert(block, pick(r, from).copy(), r);
             }
             case 13 -> {
                 // swap the branches of an if, or drop its else
