@@ -5,9 +5,9 @@ import com.palantir.javapoet.CodeBlock;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.ir.Origin;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -26,20 +26,11 @@ import java.util.Set;
  * compute again the elementwise values they need rather than keep them). Everything else keeps the
  * ND4J path, which the companion writes after the fused one.
  */
-final class FusedLoops {
+final class FusedLoops extends LoopWriter {
     static final ClassName DENSE = ClassName.get("dev.tapeless.runtime.support", "Dense");
     static final ClassName ELEMENTS = DENSE.nestedClass("Elements");
     /** A larger pass keeps the ND4J path only: its fused copy could push the method past the JVM's 64 KB. */
     static final int MAX_NODES = 400;
-
-    private static final Set<Op> ELEMENTWISE = EnumSet.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.ATAN2,
-            Op.HYPOT, Op.MIN, Op.MAX, Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.ABS, Op.SIN, Op.COS, Op.TAN, Op.ASIN,
-            Op.ACOS, Op.ATAN, Op.SINH, Op.COSH, Op.TANH, Op.SIGMOID, Op.RELU, Op.EXPM1, Op.LOG10, Op.LOG1P, Op.CBRT,
-            Op.SIGN, Op.STEP);
-    private static final Set<Op> JAVA = EnumSet.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.ATAN2, Op.HYPOT,
-            Op.MIN, Op.MAX, Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.ABS, Op.SIN, Op.COS, Op.TAN, Op.ASIN, Op.ACOS,
-            Op.ATAN, Op.SINH, Op.COSH, Op.TANH, Op.SIGMOID, Op.RELU, Op.EXPM1, Op.LOG10, Op.LOG1P, Op.CBRT, Op.SIGN,
-            Op.STEP, Op.TO_DOUBLE, Op.TO_LONG, Op.TO_INT, Op.GE, Op.GT, Op.EQ, Op.NOT, Op.SELECT, Op.REM);
 
     /**
      * The fused pass: {@code guard} (a boolean expression), then {@code body}, after which
@@ -47,25 +38,15 @@ final class FusedLoops {
      */
     record Fused(CodeBlock guard, CodeBlock body, List<CodeBlock> outputs, int loops) {}
 
-    private final List<Node> nodes;
-    private final Map<Node, CodeBlock> parameters;
-    private final Names names;
     /** Whether a value has the parameters' shape (one per element), or is one number. */
     private final Map<Node, Boolean> elementwise = new HashMap<>();
     /** For a value with the parameters' shape: the loop that computes it; for a number: the first loop after which it is known. */
     private final Map<Node, Integer> at = new HashMap<>();
-    private final Map<Node, CodeBlock> refs = new HashMap<>();
-    /** Refs that are not a name or a literal: {@code (double) length}. */
-    private final Set<Node> casts = new HashSet<>();
     private final Set<Node> written = new HashSet<>();
-    private final CodeBlock.Builder out = CodeBlock.builder();
     private CodeBlock length;
-    private dev.tapeless.processor.ir.Origin lastOrigin = dev.tapeless.processor.ir.Origin.NONE;
 
     private FusedLoops(List<Node> nodes, Map<Node, CodeBlock> parameters, Names names) {
-        this.nodes = nodes;
-        this.parameters = parameters;
-        this.names = names;
+        super(nodes, parameters, names, "fused loops");
     }
 
     /**
@@ -172,7 +153,7 @@ final class FusedLoops {
             Set<Node> inLoop = elementsFor(sinks);
             String i = names.fresh("i");
             out.beginControlFlow("for (long $N = 0; $N < $L; $N++)", i, i, length, i);
-            lastOrigin = dev.tapeless.processor.ir.Origin.NONE;
+            lastOrigin = Origin.NONE;
             Map<Node, CodeBlock> kept = new HashMap<>(refs);
             for (Node n : inLoop) {
                 if (n.op() == Op.PARAM) {
@@ -191,7 +172,7 @@ final class FusedLoops {
                 }
             }
             out.endControlFlow();
-            lastOrigin = dev.tapeless.processor.ir.Origin.NONE;
+            lastOrigin = Origin.NONE;
             // Elementwise values are the loop's own: a later loop computes them again.
             refs.keySet().retainAll(kept.keySet());
             refs.putAll(kept);
@@ -309,70 +290,8 @@ final class FusedLoops {
         }
     }
 
-    private void numberStatement(Node n) {
-        switch (n.op()) {
-            case PARAM -> refs.put(n, parameters.get(n));
-            case CONST -> refs.put(n, Emitter.literal(n));
-            case COUNT -> {
-                refs.put(n, elementwise.get(n.in(0)) ? CodeBlock.of("(double) $L", length) : CodeBlock.of("1.0"));
-                if (elementwise.get(n.in(0))) casts.add(n);
-            }
-            case ELEMENT, SUM, MEAN, SUM_TO, EXPAND_LIKE, AS_ARRAY_LIKE, UNREDUCE, RESHAPE_LIKE -> sameAs(n, n.in(0));
-            case ZEROS_LIKE -> refs.put(n, CodeBlock.of("0.0"));
-            default -> {
-                comment(n);
-                CodeBlock name = CodeBlock.of("$N", names.fresh(n.name()));
-                Emission e = emitter().asNumbers(n);
-                out.addStatement("$T $L = $L", n.kind() == Kind.TENSOR ? com.palantir.javapoet.TypeName.DOUBLE
-                        : BodyWriter.javaType(n.kind()), name, e.expression());
-                refs.put(n, name);
-            }
-        }
-    }
-
-    /** One element of an elementwise value, in a loop. */
-    private void elementStatement(Node n) {
-        switch (n.op()) {
-            case EXPAND_LIKE, AS_ARRAY_LIKE, UNREDUCE, SUM_TO, RESHAPE_LIKE -> sameAs(n, n.in(0));
-            case ZEROS_LIKE -> refs.put(n, CodeBlock.of("0.0"));
-            case SIGN -> { // as ND4J's sign: 0 for either zero (and NaN), where Math.signum keeps -0.0
-                comment(n);
-                CodeBlock name = CodeBlock.of("$N", names.fresh(n.name()));
-                CodeBlock x = ref(n.in(0));
-                out.addStatement("double $L = $L > 0 ? 1.0 : $L < 0 ? -1.0 : 0.0", name, x, x);
-                refs.put(n, name);
-            }
-            default -> {
-                comment(n);
-                CodeBlock name = CodeBlock.of("$N", names.fresh(n.name()));
-                out.addStatement("double $L = $L", name, emitter().asNumbers(n).expression());
-                refs.put(n, name);
-            }
-        }
-    }
-
-    /** The source statement a value comes from, before its first statement. */
-    private void comment(Node n) {
-        dev.tapeless.processor.ir.Origin o = n.origin();
-        if (!o.equals(lastOrigin) && o.line() > 0) {
-            out.add("// $L$L: $L\n", o.adjoint() ? "adjoint of " : "", o.site(), BodyWriter.oneLine(o.statement()));
-        }
-        lastOrigin = o;
-    }
-
-    /** A value that is another as it is: a broadcast of a number, an identity. */
-    private void sameAs(Node n, Node value) {
-        refs.put(n, ref(value));
-        if (casts.contains(value)) casts.add(n);
-    }
-
-    private CodeBlock ref(Node n) {
-        CodeBlock r = refs.get(n);
-        if (r == null) throw new IllegalStateException("fused loops: no value for " + n + " (" + n.op() + ")");
-        return r;
-    }
-
-    private Emitter emitter() {
-        return new Emitter(this::ref, n -> casts.contains(n) ? Emission.UNARY : Emission.PRIMARY);
+    @Override
+    CodeBlock count(Node n) {
+        return elementwise.get(n.in(0)) ? CodeBlock.of("(double) $L", length) : null;
     }
 }

@@ -8,7 +8,6 @@ import dev.tapeless.processor.ir.Op;
 import dev.tapeless.processor.ir.Origin;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,18 +32,9 @@ import java.util.Set;
  * drops come from a {@code Matrices.Frame} the companion keeps per thread, so a call whose shapes
  * repeat allocates none but its results.
  */
-final class MatrixLoops {
+final class MatrixLoops extends LoopWriter {
     static final ClassName MATRICES = ClassName.get("dev.tapeless.runtime.support", "Matrices");
     static final ClassName FRAME = MATRICES.nestedClass("Frame");
-
-    private static final Set<Op> ELEMENTWISE = EnumSet.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.ATAN2,
-            Op.HYPOT, Op.MIN, Op.MAX, Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.ABS, Op.SIN, Op.COS, Op.TAN, Op.ASIN,
-            Op.ACOS, Op.ATAN, Op.SINH, Op.COSH, Op.TANH, Op.SIGMOID, Op.RELU, Op.EXPM1, Op.LOG10, Op.LOG1P, Op.CBRT,
-            Op.SIGN, Op.STEP);
-    private static final Set<Op> JAVA = EnumSet.of(Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.ATAN2, Op.HYPOT,
-            Op.MIN, Op.MAX, Op.NEG, Op.EXP, Op.LOG, Op.SQRT, Op.ABS, Op.SIN, Op.COS, Op.TAN, Op.ASIN, Op.ACOS,
-            Op.ATAN, Op.SINH, Op.COSH, Op.TANH, Op.SIGMOID, Op.RELU, Op.EXPM1, Op.LOG10, Op.LOG1P, Op.CBRT, Op.SIGN,
-            Op.STEP, Op.TO_DOUBLE, Op.TO_LONG, Op.TO_INT, Op.GE, Op.GT, Op.EQ, Op.NOT, Op.SELECT, Op.REM);
 
     /** What a value is on this path. */
     private enum Cls {
@@ -80,15 +70,11 @@ final class MatrixLoops {
         CodeBlock shape;
     }
 
-    private final List<Node> nodes;
-    private final Map<Node, CodeBlock> parameters;
-    private final Names names;
     private final CodeBlock frameField;
     private final Map<Node, Cls> cls = new LinkedHashMap<>();
     private final Map<Node, CodeBlock> shapes = new HashMap<>();
     /** Each tensor value's name: its array's, and the stem of its shape's, elements' and strides'. */
     private final Map<Node, String> valueNames = new HashMap<>();
-    private final Map<Node, CodeBlock> refs = new HashMap<>();
     /** Arrays: the argument, a frame slot's array, or a result's. */
     private final Map<Node, CodeBlock> arrays = new HashMap<>();
     private final Map<Node, CodeBlock> data = new HashMap<>();
@@ -100,7 +86,6 @@ final class MatrixLoops {
      * the columns of {@code [n, k]}, {@code [n]}, is a column here, a row where it is read as itself).
      */
     private final Map<Node, CodeBlock[]> keptStrides = new HashMap<>();
-    private final Set<Node> casts = new HashSet<>();
     /** For each sum that undoes a broadcast: the local that says whether it sums (else like has g's shape). */
     private final Map<Node, String> summing = new HashMap<>();
     /** For each tensor sum: the Java array it is added up in. */
@@ -111,14 +96,10 @@ final class MatrixLoops {
     /** The body: arrays first ({@code setup}), then the stride locals the loops read, then the steps ({@code out}). */
     private final CodeBlock.Builder setup = CodeBlock.builder();
     private final CodeBlock.Builder stridesCode = CodeBlock.builder();
-    private final CodeBlock.Builder out = CodeBlock.builder();
-    private Origin lastOrigin = Origin.NONE;
     private int slots;
 
     private MatrixLoops(List<Node> nodes, Map<Node, CodeBlock> parameters, Names names, CodeBlock frameField) {
-        this.nodes = nodes;
-        this.parameters = parameters;
-        this.names = names;
+        super(nodes, parameters, names, "matrix loops");
         this.frameField = frameField;
     }
 
@@ -645,73 +626,9 @@ final class MatrixLoops {
                 MATRICES, shape, MATRICES, shape);
     }
 
-    private void numberStatement(Node n) {
-        switch (n.op()) {
-            case PARAM -> refs.put(n, parameters.get(n));
-            case CONST -> refs.put(n, Emitter.literal(n));
-            case COUNT -> {
-                Node like = n.in(0);
-                if (tensor(like)) {
-                    refs.put(n, CodeBlock.of("(double) $T.count($L$L)", MATRICES, shapes.get(like), ints(n)));
-                    casts.add(n);
-                } else {
-                    refs.put(n, CodeBlock.of("1.0"));
-                }
-            }
-            case ELEMENT, SUM, MEAN, SUM_TO, EXPAND_LIKE, AS_ARRAY_LIKE, UNREDUCE, RESHAPE_LIKE -> sameAs(n, n.in(0));
-            case ZEROS_LIKE -> refs.put(n, CodeBlock.of("0.0"));
-            default -> {
-                comment(n);
-                CodeBlock name = CodeBlock.of("$N", names.fresh(n.name()));
-                Emission e = emitter().asNumbers(n);
-                out.addStatement("$T $L = $L", n.kind() == Kind.TENSOR ? com.palantir.javapoet.TypeName.DOUBLE
-                        : BodyWriter.javaType(n.kind()), name, e.expression());
-                refs.put(n, name);
-            }
-        }
-    }
-
-    /** One element of an elementwise value, in a loop. */
-    private void elementStatement(Node n) {
-        switch (n.op()) {
-            case EXPAND_LIKE, AS_ARRAY_LIKE, UNREDUCE, SUM_TO, RESHAPE_LIKE -> sameAs(n, n.in(0));
-            case ZEROS_LIKE -> refs.put(n, CodeBlock.of("0.0"));
-            case SIGN -> { // as ND4J's sign: 0 for either zero (and NaN), where Math.signum keeps -0.0
-                comment(n);
-                CodeBlock name = CodeBlock.of("$N", names.fresh(n.name()));
-                CodeBlock x = ref(n.in(0));
-                out.addStatement("double $L = $L > 0 ? 1.0 : $L < 0 ? -1.0 : 0.0", name, x, x);
-                refs.put(n, name);
-            }
-            default -> {
-                comment(n);
-                CodeBlock name = CodeBlock.of("$N", names.fresh(n.name()));
-                out.addStatement("double $L = $L", name, emitter().asNumbers(n).expression());
-                refs.put(n, name);
-            }
-        }
-    }
-
-    private void comment(Node n) {
-        Origin o = n.origin();
-        if (!o.equals(lastOrigin) && o.line() > 0) {
-            out.add("// $L$L: $L\n", o.adjoint() ? "adjoint of " : "", o.site(), BodyWriter.oneLine(o.statement()));
-        }
-        lastOrigin = o;
-    }
-
-    private void sameAs(Node n, Node value) {
-        refs.put(n, ref(value));
-        if (casts.contains(value)) casts.add(n);
-    }
-
-    private CodeBlock ref(Node n) {
-        CodeBlock r = refs.get(n);
-        if (r == null) throw new IllegalStateException("matrix loops: no value for " + n + " (" + n.op() + ")");
-        return r;
-    }
-
-    private Emitter emitter() {
-        return new Emitter(this::ref, n -> casts.contains(n) ? Emission.UNARY : Emission.PRIMARY);
+    @Override
+    CodeBlock count(Node n) {
+        Node like = n.in(0);
+        return tensor(like) ? CodeBlock.of("(double) $T.count($L$L)", MATRICES, shapes.get(like), ints(n)) : null;
     }
 }
