@@ -1,5 +1,6 @@
 package dev.tapeless.examples.fused;
 
+import static dev.tapeless.examples.fused.Companions.components;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +15,6 @@ import dev.tapeless.runtime.check.OpCounter;
 import dev.tapeless.runtime.support.Dense;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,19 +80,6 @@ class FusedLoopsTest {
         } catch (IllegalAccessException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** The value, then each component of a gradient record. */
-    private static List<INDArray> components(Object record) {
-        List<INDArray> out = new ArrayList<>();
-        for (RecordComponent c : record.getClass().getRecordComponents()) {
-            try {
-                out.add((INDArray) c.getAccessor().invoke(record));
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {

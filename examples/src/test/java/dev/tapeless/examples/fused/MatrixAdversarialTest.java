@@ -1,5 +1,8 @@
 package dev.tapeless.examples.fused;
 
+import static dev.tapeless.examples.fused.Companions.call;
+import static dev.tapeless.examples.fused.Companions.components;
+import static dev.tapeless.examples.fused.Companions.method;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -14,9 +17,7 @@ import dev.tapeless.runtime.check.OpCounter;
 import dev.tapeless.runtime.support.Dense;
 import dev.tapeless.runtime.support.OpCount;
 import dev.tapeless.runtime.support.OpCounts;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -72,39 +73,6 @@ class MatrixAdversarialTest {
     }
 
     // ---- calling the companion ------------------------------------------------------------------
-
-    private static Method method(Class<?> c, String name, boolean reusing) {
-        for (Method m : c.getMethods()) {
-            if (!m.getName().equals(name)) continue;
-            boolean takesPrevious = m.getParameterCount() > 0
-                    && m.getParameterTypes()[m.getParameterCount() - 1].getSimpleName().endsWith("Gradient");
-            if (takesPrevious == reusing) return m;
-        }
-        throw new AssertionError("no method " + name);
-    }
-
-    private static Object call(Method m, Object... args) {
-        try {
-            return m.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new AssertionError(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static List<INDArray> components(Object record) {
-        List<INDArray> out = new ArrayList<>();
-        for (RecordComponent c : record.getClass().getRecordComponents()) {
-            try {
-                out.add((INDArray) c.getAccessor().invoke(record));
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
-    }
 
     private static OpCount gradientOps(String method) {
         try {

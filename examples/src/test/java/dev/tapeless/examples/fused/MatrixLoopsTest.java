@@ -1,5 +1,8 @@
 package dev.tapeless.examples.fused;
 
+import static dev.tapeless.examples.fused.Companions.call;
+import static dev.tapeless.examples.fused.Companions.components;
+import static dev.tapeless.examples.fused.Companions.method;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,9 +16,7 @@ import dev.tapeless.runtime.check.GradientCheck;
 import dev.tapeless.runtime.check.OpCounter;
 import dev.tapeless.runtime.support.Dense;
 import dev.tapeless.runtime.support.OpCount;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,41 +89,8 @@ class MatrixLoopsTest {
                 new Point("vectors", List.of(uniform(0.1, 1, 3), uniform(0.1, 1, 3, 4), uniform(0.1, 1, 4, 2)), List.of(uniform(0.1, 1, n, 3))));
     }
 
-    private static Method method(Class<?> c, String name) {
-        for (Method m : c.getMethods()) {
-            if (m.getName().equals(name) && !(m.getParameterCount() > 0
-                    && m.getParameterTypes()[m.getParameterCount() - 1].getSimpleName().endsWith("Gradient"))) {
-                return m;
-            }
-        }
-        throw new AssertionError("no method " + name);
-    }
-
-    private static Object call(Method m, Object[] args) {
-        try {
-            return m.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new AssertionError(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static List<INDArray> components(Object record) {
-        List<INDArray> out = new ArrayList<>();
-        for (RecordComponent c : record.getClass().getRecordComponents()) {
-            try {
-                out.add((INDArray) c.getAccessor().invoke(record));
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
-    }
-
     private static List<INDArray> gradient(Point p, List<INDArray> differentiated) {
-        return components(call(method(LayersDerivatives.class, p.method() + "Gradient"), p.args(differentiated)));
+        return components(call(method(LayersDerivatives.class, p.method() + "Gradient", false), p.args(differentiated)));
     }
 
     private static OpCount ops(String method) {
@@ -137,7 +105,7 @@ class MatrixLoopsTest {
     private GradientCheck.Report check(Point p) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < p.differentiated().size(); i++) names.add("arg" + i);
-        Method source = method(Layers.class, p.method());
+        Method source = method(Layers.class, p.method(), false);
         return GradientCheck.of(v -> (Variable) call(source, p.args(v)), x -> gradient(p, x), names, p.differentiated());
     }
 

@@ -1,5 +1,8 @@
 package dev.tapeless.examples.fused;
 
+import static dev.tapeless.examples.fused.Companions.call;
+import static dev.tapeless.examples.fused.Companions.components;
+import static dev.tapeless.examples.fused.Companions.method;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -15,9 +18,7 @@ import dev.tapeless.runtime.support.Dense;
 import dev.tapeless.runtime.support.OpCount;
 import dev.tapeless.runtime.support.OpCounts;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,42 +94,9 @@ class ReuseAdversarialTest {
 
     // ---- calling the companion ------------------------------------------------------------------
 
-    private static Method method(String name, boolean reusing) {
-        for (Method m : ReuseAdversarialDerivatives.class.getMethods()) {
-            if (!m.getName().equals(name)) continue;
-            boolean takesPrevious = m.getParameterCount() > 0
-                    && m.getParameterTypes()[m.getParameterCount() - 1].getSimpleName().endsWith("Gradient");
-            if (takesPrevious == reusing) return m;
-        }
-        throw new AssertionError("no method " + name);
-    }
-
-    private static Object call(Method m, Object... args) {
-        try {
-            return m.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new AssertionError(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static List<INDArray> components(Object record) {
-        List<INDArray> out = new ArrayList<>();
-        for (RecordComponent c : record.getClass().getRecordComponents()) {
-            try {
-                out.add((INDArray) c.getAccessor().invoke(record));
-            } catch (ReflectiveOperationException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return out;
-    }
-
     /** The method's gradient record holding {@code arrays} (value first). */
     private static Object record(String method, List<INDArray> arrays) {
-        Class<?> type = method(method + "Gradient", false).getReturnType();
+        Class<?> type = method(ReuseAdversarialDerivatives.class, method + "Gradient", false).getReturnType();
         try {
             Constructor<?> c = type.getDeclaredConstructors()[0];
             return c.newInstance(arrays.toArray());
@@ -186,15 +154,15 @@ class ReuseAdversarialTest {
     }
 
     private static List<INDArray> gradient(Point p) {
-        return components(call(method(p.method() + "Gradient", false), p.args()));
+        return components(call(method(ReuseAdversarialDerivatives.class, p.method() + "Gradient", false), p.args()));
     }
 
     private static Object reuse(Point p, Object previous) {
-        return call(method(p.method() + "Gradient", true), p.args(previous));
+        return call(method(ReuseAdversarialDerivatives.class, p.method() + "Gradient", true), p.args(previous));
     }
 
     private static INDArray forward(Point p) {
-        return (INDArray) call(method(p.method(), false), p.args());
+        return (INDArray) call(method(ReuseAdversarialDerivatives.class, p.method(), false), p.args());
     }
 
     private static List<INDArray> nd4j(Point p) {
@@ -319,7 +287,7 @@ class ReuseAdversarialTest {
                 throw new AssertionError(e);
             }
         };
-        return GradientCheck.of(onTape, x -> components(call(method(p.method() + "Gradient", false), p.args(x))), names,
+        return GradientCheck.of(onTape, x -> components(call(method(ReuseAdversarialDerivatives.class, p.method() + "Gradient", false), p.args(x))), names,
                 p.differentiated());
     }
 
