@@ -229,8 +229,7 @@ public final class Matrices {
     public static void logSoftmaxRows(Dense.Elements x, Dense.Elements out, long rows, long columns) {
         for (long i = 0; i < rows; i++) {
             long start = i * columns;
-            double max = Double.NEGATIVE_INFINITY;
-            for (long j = 0; j < columns; j++) max = Math.max(max, x.get(start + j));
+            double max = rowMax(x, start, columns);
             double sum = 0;
             for (long j = 0; j < columns; j++) sum += Math.exp(x.get(start + j) - max);
             double logSum = Math.log(sum);
@@ -238,12 +237,18 @@ public final class Matrices {
         }
     }
 
+    /** The largest of {@code columns} elements from {@code start} (NaN if one is NaN, as {@link Math#max}). */
+    private static double rowMax(Dense.Elements x, long start, long columns) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (long j = 0; j < columns; j++) max = Math.max(max, x.get(start + j));
+        return max;
+    }
+
     /** {@code out} = softmax of each row of {@code x}: {@code exp(x - max) / Σ exp(x - max)}. */
     public static void softmaxRows(Dense.Elements x, Dense.Elements out, long rows, long columns) {
         for (long i = 0; i < rows; i++) {
             long start = i * columns;
-            double max = Double.NEGATIVE_INFINITY;
-            for (long j = 0; j < columns; j++) max = Math.max(max, x.get(start + j));
+            double max = rowMax(x, start, columns);
             double sum = 0;
             for (long j = 0; j < columns; j++) {
                 double e = Math.exp(x.get(start + j) - max);
