@@ -96,35 +96,30 @@ public class SeedBenchmark {
     /** The same arithmetic over {@code double[]}, written into arrays allocated once. */
     @Benchmark
     public double doubleArrayLoopReused() {
-        int n = aData.length;
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double ai = aData[i];
-            double bi = bData[i];
-            double t = ai + bi;
-            sum += t * bi;
-            daData[i] = bi;
-            dbData[i] = t + bi;
-        }
-        return sum;
+        return seedLoop(aData, bData, daData, dbData);
     }
 
     /** The same arithmetic over {@code double[]} (the memory-bound limit), results allocated. */
     @Benchmark
     public double[][] doubleArrayLoop() {
-        int n = aData.length;
-        double[] da = new double[n];
-        double[] db = new double[n];
+        double[] da = new double[aData.length];
+        double[] db = new double[aData.length];
+        double sum = seedLoop(aData, bData, da, db);
+        return new double[][] {{sum}, da, db};
+    }
+
+    /** The seed's value and gradient over {@code double[]}: returns the sum, writes d/da and d/db. */
+    private static double seedLoop(double[] a, double[] b, double[] da, double[] db) {
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            double ai = aData[i];
-            double bi = bData[i];
+        for (int i = 0; i < a.length; i++) {
+            double ai = a[i];
+            double bi = b[i];
             double t = ai + bi;
             sum += t * bi;
             da[i] = bi;
             db[i] = t + bi;
         }
-        return new double[][] {{sum}, da, db};
+        return sum;
     }
 
     /** What a person writes with ND4J: d/da = b (a copy, the caller keeps b), d/db = a + 2b = t + b. */
