@@ -5,9 +5,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Reflection over the tests' companions, so that each method is named once in a test. */
+/** Reflection over the tests' companions, so that each method is named once in a test; and their inputs. */
 final class Companions {
     private Companions() {}
 
@@ -48,5 +50,17 @@ final class Companions {
             }
         }
         return out;
+    }
+
+    /** Uniform in ±[lo, hi] (away from the kinks of relu and abs at 0), row-major DOUBLE. */
+    static INDArray signedUniform(Random rng, double lo, double hi, long... shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        double[] data = new double[(int) n];
+        for (int i = 0; i < data.length; i++) {
+            double v = lo + (hi - lo) * rng.nextDouble();
+            data[i] = rng.nextBoolean() ? v : -v;
+        }
+        return Nd4j.createFromArray(data).reshape('c', shape);
     }
 }

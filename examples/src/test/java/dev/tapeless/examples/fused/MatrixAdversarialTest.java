@@ -54,14 +54,7 @@ class MatrixAdversarialTest {
 
     /** Uniform in ±[0.1, 1] (away from the kinks of relu and abs at 0), row-major DOUBLE. */
     private INDArray u(long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
-        double[] data = new double[(int) n];
-        for (int i = 0; i < data.length; i++) {
-            double v = 0.1 + 0.9 * rng.nextDouble();
-            data[i] = rng.nextBoolean() ? v : -v;
-        }
-        return Nd4j.createFromArray(data).reshape('c', shape);
+        return Companions.signedUniform(rng, 0.1, 1, shape);
     }
 
     private static INDArray of(long[] shape, double... data) {

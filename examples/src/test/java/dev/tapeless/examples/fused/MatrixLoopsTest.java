@@ -47,16 +47,9 @@ class MatrixLoopsTest {
         Tape.reset();
     }
 
-    /** Uniform in ±[lo, hi] (away from relu's kink at 0), row-major DOUBLE. */
+    /** Uniform in ±[lo, hi] (away from relu's kink at 0). */
     private INDArray uniform(double lo, double hi, long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
-        double[] data = new double[(int) n];
-        for (int i = 0; i < data.length; i++) {
-            double v = lo + (hi - lo) * rng.nextDouble();
-            data[i] = rng.nextBoolean() ? v : -v;
-        }
-        return Nd4j.createFromArray(data).reshape('c', shape);
+        return Companions.signedUniform(rng, lo, hi, shape);
     }
 
     private INDArray oneHot(long rows, long classes) {

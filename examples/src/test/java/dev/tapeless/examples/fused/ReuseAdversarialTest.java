@@ -57,14 +57,7 @@ class ReuseAdversarialTest {
 
     /** Uniform in ±[0.1, 1], row-major DOUBLE. */
     private INDArray u(long... shape) {
-        long n = 1;
-        for (long s : shape) n *= s;
-        double[] data = new double[(int) n];
-        for (int i = 0; i < data.length; i++) {
-            double v = 0.1 + 0.9 * rng.nextDouble();
-            data[i] = rng.nextBoolean() ? v : -v;
-        }
-        return Nd4j.createFromArray(data).reshape('c', shape);
+        return Companions.signedUniform(rng, 0.1, 1, shape);
     }
 
     /** A one-hot row per example. */
