@@ -1,6 +1,11 @@
 package dev.tapeless.processor;
 
 import dev.tapeless.processor.ad.ReverseMode;
+import dev.tapeless.processor.ad.Rules;
+import dev.tapeless.processor.diagnostics.CompileError;
+import dev.tapeless.processor.diagnostics.Message;
+import dev.tapeless.processor.ir.Callee;
+import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.codegen.MethodPlan;
 import dev.tapeless.processor.frontend.Frontend;
 import dev.tapeless.processor.ir.Function;
@@ -23,6 +28,29 @@ final class Pipeline {
 
     /** @param printIr whether to keep the IR as read, as text, for {@code -Atapeless.printIr} */
     static MethodPlan plan(Frontend.Reading reading, boolean printIr) {
+        try {
+            return planned(reading, printIr);
+        } catch (Rules.MissingDerivative e) {
+            throw missing(reading, e);
+        }
+    }
+
+    /**
+     * The error for an argument the reverse pass needs the adjoint of, passed to a function called
+     * through its companion that is not differentiated with respect to that parameter: at the argument.
+     */
+    private static CompileError missing(Frontend.Reading reading, Rules.MissingDerivative e) {
+        Callee callee = e.call().attrs().callee();
+        Callee.Param p = callee.params().get(e.parameter());
+        Frontend.CallSite site = reading.callSites().get(e.call());
+        if (site == null) throw new IllegalStateException(e.getMessage(), e);
+        Message m = p.kind() == Kind.DOUBLE_ARRAY ? Message.CALL_ARRAY_DERIVATIVE : Message.CALL_WRT;
+        List<String> wrt = callee.wrt().stream().map(n -> "'" + n + "'").toList();
+        return new CompileError(site.call().getArguments().get(e.parameter()), site.unit(), m, p.name(),
+                callee.shortName(), wrt.isEmpty() ? "nothing" : String.join(", ", wrt));
+    }
+
+    private static MethodPlan planned(Frontend.Reading reading, boolean printIr) {
         Function f = reading.function();
         Graph graph = f.graph();
         Node result = f.result();
@@ -47,7 +75,12 @@ final class Pipeline {
         List<MethodPlan.Param> params = reading.parameters().stream()
                 .map(p -> new MethodPlan.Param(p.name(), p.kind(), p.inWrt()))
                 .toList();
-        return new MethodPlan(f.name(), f.name(), params, reading.resultKind(), forward, gradientGraph, vjpGraph, ir);
+        List<String> derivatives = null;
+        if (reading.custom() != null && reading.resultKind() == Kind.TENSOR) { // for the tape: Variable.custom
+            derivatives = reading.custom().params().stream().map(Callee.Param::derivative).toList();
+        }
+        return new MethodPlan(f.name(), f.name(), params, reading.resultKind(), forward, gradientGraph, vjpGraph, ir,
+                derivatives);
     }
 
     private static List<Node> roots(Node result, ReverseMode.Result r) {

@@ -127,6 +127,7 @@ public final class TapelessProcessor extends AbstractProcessor {
             if (annotation == null) return false;
             Reporter reporter = new Reporter(processingEnv.getMessager(), trees);
             if (trees != null) reportHiddenMethods(round, reporter);
+            reportOrphanDerivatives(round, reporter);
             Set<? extends Element> marked = round.getElementsAnnotatedWith(annotation);
             if (marked.isEmpty()) return false;
             if (trees == null) {
@@ -141,6 +142,19 @@ public final class TapelessProcessor extends AbstractProcessor {
                     Message.INTERNAL.format("this round", stackTrace(t)));
         }
         return false;
+    }
+
+    /** Errors for the {@code @Derivative} methods whose {@code of} names no {@code @Differentiable} method of their class. */
+    private void reportOrphanDerivatives(RoundEnvironment round, Reporter reporter) {
+        TypeElement derivative = processingEnv.getElementUtils().getTypeElement("dev.tapeless.Derivative");
+        if (derivative == null) return;
+        for (Element e : round.getElementsAnnotatedWith(derivative)) {
+            String of = e.getAnnotation(dev.tapeless.Derivative.class).of();
+            boolean found = e.getEnclosingElement().getEnclosedElements().stream()
+                    .anyMatch(m -> m.getKind() == ElementKind.METHOD && m.getSimpleName().contentEquals(of)
+                            && m.getAnnotation(dev.tapeless.Differentiable.class) != null);
+            if (!found) reporter.error(e, Message.DERIVATIVE_OF_UNKNOWN, of, e.getEnclosingElement().getSimpleName());
+        }
     }
 
     /** Errors for the {@code @Differentiable} methods that the round does not list ({@link HiddenMethods}). */

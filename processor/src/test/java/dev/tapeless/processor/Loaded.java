@@ -15,7 +15,12 @@ final class Loaded extends ClassLoader {
     private final Map<String, byte[]> classes = new HashMap<>();
 
     Loaded(Compilation c) {
-        super(Loaded.class.getClassLoader());
+        this(c, Loaded.class.getClassLoader());
+    }
+
+    /** With {@code parent} first: classes compiled earlier (a library) that {@code c}'s classes use. */
+    Loaded(Compilation c, ClassLoader parent) {
+        super(parent);
         for (JavaFileObject f : c.generatedFiles()) {
             if (f.getKind() != JavaFileObject.Kind.CLASS) continue;
             String path = f.toUri().getPath();

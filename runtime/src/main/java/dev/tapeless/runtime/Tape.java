@@ -40,9 +40,33 @@ public final class Tape {
         return ENTRIES.get().size();
     }
 
+    /** How many {@link #withoutRecording} calls the current thread is inside. */
+    private static final ThreadLocal<int[]> PAUSED = ThreadLocal.withInitial(() -> new int[1]);
+
     /** Appends an entry to the current thread's tape; called by {@link Variable}'s ops. */
     static void record(TapeEntry entry) {
+        if (PAUSED.get()[0] > 0) return;
         ENTRIES.get().add(entry);
+    }
+
+    /** Whether ops on the current thread record onto its tape (false inside {@link #withoutRecording}). */
+    public static boolean isRecording() {
+        return PAUSED.get()[0] == 0;
+    }
+
+    /**
+     * Runs {@code computation} with the current thread's tape paused: {@code Variable} ops compute
+     * their values and record nothing (as PyTorch's {@code no_grad}). Generated code runs a function
+     * with a custom derivative this way for its value alone.
+     */
+    public static <T> T withoutRecording(java.util.function.Supplier<T> computation) {
+        int[] depth = PAUSED.get();
+        depth[0]++;
+        try {
+            return computation.get();
+        } finally {
+            depth[0]--;
+        }
     }
 
     /**

@@ -533,6 +533,67 @@ public final class Variable {
     }
 
     /** Records a one-input op whose rule maps the output's adjoint to the input's. */
+    // ------------------------------------------------------------------ custom derivatives
+
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    /**
+     * The result of a function with a custom derivative: {@code value}, recorded as one entry whose
+     * backward rule calls the {@code @Derivative} methods of the calling function. Call it as the
+     * function's {@code return}, with the function's parameters in order:
+     *
+     * <pre>{@code
+     * @Differentiable
+     * static Variable roundThrough(Variable x) {
+     *     return Variable.custom(Transforms.round(x.value(), true), x);
+     * }
+     *
+     * @Derivative(of = "roundThrough")
+     * static INDArray roundThroughDerivative(INDArray x, INDArray upstream) {
+     *     return upstream;   // straight through
+     * }
+     * }</pre>
+     *
+     * The derivatives are found through the function's companion (its class compiled with the
+     * Tapeless processor), which names them by parameter. Inside {@link Tape#withoutRecording} the
+     * value is returned as a leaf and nothing is looked up.
+     *
+     * @param value     the function's value, computed by any means (a copy is not made)
+     * @param arguments the calling function's parameters, in order ({@code Variable}s and data)
+     * @throws IllegalArgumentException if {@code value} is null, or {@code arguments} are not the
+     *                                  function's parameters
+     * @throws IllegalStateException    if the function has no companion or no such derivatives
+     */
+    public static Variable custom(INDArray value, Object... arguments) {
+        if (value == null) throw new IllegalArgumentException("Variable.custom: value is null");
+        StackWalker.StackFrame caller = WALKER.walk(s -> s.skip(1).findFirst()).orElseThrow();
+        String function = caller.getMethodName();
+        if (!Tape.isRecording()) return new Variable(value, null, function);
+        java.lang.reflect.Method[] derivatives = CustomDerivatives.of(caller.getDeclaringClass(), function, arguments);
+        List<Variable> inputs = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < arguments.length; i++) {
+            if (arguments[i] instanceof Variable v) {
+                inputs.add(v);
+                positions.add(i);
+            }
+        }
+        Variable out = new Variable(value, null, function);
+        Object[] frozen = arguments.clone();
+        Tape.record(new TapeEntry(function, inputs, List.of(out), adjoints -> {
+            Object[] call = new Object[frozen.length + 1];
+            for (int j = 0; j < frozen.length; j++) call[j] = frozen[j] instanceof Variable v ? v.value() : frozen[j];
+            call[frozen.length] = adjoints.get(0);
+            List<INDArray> contributions = new ArrayList<>();
+            for (int k = 0; k < inputs.size(); k++) {
+                java.lang.reflect.Method d = derivatives[positions.get(k)];
+                contributions.add(d == null ? null : CustomDerivatives.call(d, call, inputs.get(k).value(), adjoints.get(0)));
+            }
+            return contributions;
+        }));
+        return out;
+    }
+
     private static Variable record(String op, INDArray result, Variable x, UnaryOperator<INDArray> rule) {
         Variable out = new Variable(result, null, op);
         Tape.record(new TapeEntry(op, List.of(x), List.of(out),

@@ -125,7 +125,7 @@ public final class ReverseMode {
                 continue;
             }
             if (parts == null || y.op().isLeaf()) continue;
-            Rules.Partial[] partials = Rules.of(y.op());
+            Rules.Partial[] partials = y.op() == Op.CALL ? Rules.call(y) : Rules.of(y.op());
             if (partials == null) continue; // zero derivative almost everywhere; RESULTs: their IF or LOOP reads them
             graph.at(y.origin().asAdjoint());
             Node g = sum(parts, 0, parts.size(), b); // every use of y comes later: all are in

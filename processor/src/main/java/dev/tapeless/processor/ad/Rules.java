@@ -129,6 +129,54 @@ public final class Rules {
 
     private Rules() {}
 
+    /**
+     * The partials of a call of a function that is not inlined ({@link dev.tapeless.processor.ir.Callee}):
+     * the adjoint of parameter k is the callee's own ({@code CALL_ADJOINT}), from the call's arguments
+     * and the adjoint of its value, an array when the value is one. A parameter the callee is not
+     * differentiated with respect to has none: its partial throws {@link MissingDerivative}, which
+     * the reverse pass asks for only when the argument is active.
+     */
+    static Partial[] call(Node call) {
+        dev.tapeless.processor.ir.Callee callee = call.attrs().callee();
+        Partial[] out = new Partial[call.inputs().size()];
+        for (int k = 0; k < out.length; k++) {
+            int parameter = k;
+            out[k] = (y, g, b) -> {
+                if (!callee.differentiates(parameter)) throw new MissingDerivative(y, parameter);
+                Node[] in = new Node[y.inputs().size() + 1];
+                for (int i = 0; i < y.inputs().size(); i++) in[i] = y.in(i);
+                in[in.length - 1] = b.asArray(g, y);
+                Node d = b.op(CALL_ADJOINT, dev.tapeless.processor.ir.Attrs.call(callee, parameter), in);
+                Broken broke = broken;
+                return broke != null && broke.op == CALL && broke.operand == parameter ? b.mul(d, b.c(broke.factor)) : d;
+            };
+        }
+        return out;
+    }
+
+    /**
+     * A call's argument that depends on a differentiated parameter, passed for a parameter the
+     * callee is not differentiated with respect to: the caller's derivative cannot be had.
+     */
+    public static final class MissingDerivative extends RuntimeException {
+        private final transient Node call;
+        private final int parameter;
+
+        MissingDerivative(Node call, int parameter) {
+            super("no derivative of " + call.attrs().callee().shortName() + " with respect to parameter " + parameter);
+            this.call = call;
+            this.parameter = parameter;
+        }
+
+        public Node call() {
+            return call;
+        }
+
+        public int parameter() {
+            return parameter;
+        }
+    }
+
     /** The partials of {@code op}, or null when it has no derivative to propagate. */
     static Partial[] of(Op op) {
         Partial[] partials = TABLE.get(op);
@@ -154,10 +202,11 @@ public final class Rules {
     /**
      * For the tests that break each rule on purpose and check that a gradient check catches it:
      * until the returned handle is closed, the adjoint of {@code op}'s operand {@code operand} is
-     * multiplied by {@code factor} in every method the processor differentiates (in this JVM).
+     * multiplied by {@code factor} in every method the processor differentiates (in this JVM). For
+     * {@code CALL}, the adjoint of a called function's parameter {@code operand}.
      */
     public static AutoCloseable breakForTesting(Op op, int operand, double factor) {
-        if (!TABLE.containsKey(op) || operand < 0 || operand >= TABLE.get(op).length) {
+        if (op != CALL && (!TABLE.containsKey(op) || operand < 0 || operand >= TABLE.get(op).length)) {
             throw new IllegalArgumentException("no rule for operand " + operand + " of " + op);
         }
         broken = new Broken(op, operand, factor);

@@ -54,7 +54,7 @@ final class BodyWriter {
     private final Set<Node> readAfterBlock = new HashSet<>();
     private final Map<Node, CodeBlock> declared = new HashMap<>();
     private final Map<Node, List<Node>> releaseAfter = new HashMap<>();
-    private final Emitter emitter = new Emitter(this::ref, this::precedence);
+    private final Emitter emitter;
     /** The statements before the nodes' (all of them when the body is one method). */
     private final CodeBlock.Builder code = CodeBlock.builder();
     /** Where statements go now: {@link #code}, a part, or {@link #tail} after the last node. */
@@ -70,6 +70,8 @@ final class BodyWriter {
     private Origin lastOrigin = Origin.NONE;
     private int fewest;
     private int most;
+    /** The op counts of the companions this body calls, added to its own at run time. */
+    private final List<CodeBlock> called = new ArrayList<>();
     // Branches and loops (a body with regions is written "structured": no parts, no early release).
     private boolean structured;
     private Saving saving = Saving.none();
@@ -95,6 +97,7 @@ final class BodyWriter {
     BodyWriter(Names names, Function<String, ClassName> classNamed) {
         this.names = names;
         this.classNamed = classNamed;
+        this.emitter = new Emitter(this::ref, this::precedence, classNamed);
     }
 
     /** Makes {@code n} available under an existing name (a field, or a parameter of a body never split). */
@@ -846,6 +849,7 @@ final class BodyWriter {
         }
         fewest += e.fewest();
         most += e.most();
+        called.addAll(e.calledCounts());
     }
 
     /** A new variable for {@code n}: a local, or a field of the frame when a later part reads it. */
@@ -920,6 +924,10 @@ final class BodyWriter {
         PartsTooLarge() {
             super(null, null, false, false);
         }
+    }
+
+    List<CodeBlock> called() {
+        return called;
     }
 
     int fewest() {

@@ -179,7 +179,7 @@ public final class CompanionWriter {
         return Character.toUpperCase(method.charAt(0)) + method.substring(1) + suffix;
     }
 
-    private static String opsName(String method) {
+    static String opsName(String method) {
         return upperSnake(method) + "_OPS";
     }
 
@@ -202,7 +202,11 @@ public final class CompanionWriter {
         }
 
         // Plain Java runs no ND4J op; in a loop, how many run depends on how many times it runs.
-        if (usesArrays(m) && !hasLoops(m)) type.addField(opCounts(m, forward, gradient, vjp));
+        // Nor is a count known for code it calls that counts none (a custom derivative, a loop).
+        boolean counted = List.of(forward.called, gradient.called, vjp.factory.called, vjp.pullbackCalled).stream()
+                .noneMatch(c -> c.contains(Emission.UNCOUNTED));
+        if (usesArrays(m) && !hasLoops(m) && counted) type.addField(opCounts(m, forward, gradient, vjp));
+        if (m.customDerivatives() != null) type.addField(customDerivatives(m));
         for (String buffers : List.of(buffersField(m.name()), buffersField(m.name() + "Gradient"))) {
             if (!framesUsed.contains(buffers)) continue;
             TypeName t = ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), MatrixLoops.FRAME);
@@ -258,7 +262,7 @@ public final class CompanionWriter {
                         source, m.javadocLink())
                 .addCode(body.code())
                 .build();
-        return new Counted(method, body.fewest(), body.most(), loops);
+        return new Counted(method, body.fewest(), body.most(), loops, body.called());
     }
 
     // ---- fGradient ----------------------------------------------------------------------------
@@ -282,7 +286,7 @@ public final class CompanionWriter {
                             m.name())
                     .addJavadoc("$L", "    {@code pullback(upstream)} for a vector-Jacobian product\n");
         }
-        return new Counted(method.addCode(body.code()).build(), body.fewest(), body.most(), loops);
+        return new Counted(method.addCode(body.code()).build(), body.fewest(), body.most(), loops, body.called());
     }
 
     /**
@@ -501,7 +505,7 @@ public final class CompanionWriter {
 
     // ---- fVjp ---------------------------------------------------------------------------------
 
-    private record VjpParts(Counted factory, TypeSpec type, int pullbackFewest, int pullbackMost) {}
+    private record VjpParts(Counted factory, TypeSpec type, int pullbackFewest, int pullbackMost, List<CodeBlock> pullbackCalled) {}
 
     private VjpParts vjpMethods(MethodPlan m, ClassName gradientType, ClassName vjpType, List<BodyWriter> bodies,
             String cap) {
@@ -647,7 +651,8 @@ public final class CompanionWriter {
                         source, m.javadocLink())
                 .addCode(fwd.code())
                 .build();
-        return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most(), Fast.NONE), type.build(), pull.fewest(), pull.most());
+        return new VjpParts(new Counted(factory, fwd.fewest(), fwd.most(), Fast.NONE, fwd.called()), type.build(), pull.fewest(), pull.most(),
+                pull.called());
     }
 
     /**
@@ -722,7 +727,7 @@ public final class CompanionWriter {
     // ---- shared pieces ------------------------------------------------------------------------
 
     /** An entry point and what a call runs: ND4J ops on its ND4J path, or its fused loops. */
-    private record Counted(MethodSpec method, int fewest, int most, Fast loops) {}
+    private record Counted(MethodSpec method, int fewest, int most, Fast loops, List<CodeBlock> called) {}
 
     /** What an entry point runs where its arguments fit: fused loops; or matrix loops and matrix products. */
     private record Fast(int fused, int matrixLoops, int products) {
@@ -743,7 +748,12 @@ public final class CompanionWriter {
         used.addAll(JAVA_LANG);
         for (MethodPlan m : methods) {
             for (Optimizer.Optimized g : List.of(m.forward(), m.gradient(), m.vjp())) {
-                for (Node n : g.nodes()) {
+                for (Node n : dev.tapeless.processor.ir.Region.flatten(g.nodes())) {
+                    if (n.attrs().callee() != null) {
+                        used.add(classNamed.apply(n.attrs().callee().owner()));
+                        used.add(classNamed.apply(n.attrs().callee().companion()));
+                        used.add(Emitter.CUSTOM);
+                    }
                     if (n.op() != Op.FIELD) continue;
                     String q = n.attrs().text();
                     used.add(classNamed.apply(q.substring(0, q.lastIndexOf('.'))));
@@ -868,9 +878,29 @@ public final class CompanionWriter {
                         + "no broadcasting to undo) and the most (every shape guard takes its slow path); and the\n"
                         + "loops it runs instead, with no ND4J op, where its arguments fit fused loops.\n",
                         source, m.javadocLink())
-                .initializer("new $T($L, $L, $L, $L)", OP_COUNTS, opCount(f.fewest, f.most, f.loops),
-                        opCount(g.fewest, g.most, g.loops), opCount(v.factory.fewest, v.factory.most, Fast.NONE),
-                        opCount(v.pullbackFewest, v.pullbackMost, Fast.NONE))
+                .initializer("new $T($L, $L, $L, $L)", OP_COUNTS, opCount(f.fewest, f.most, f.loops, f.called),
+                        opCount(g.fewest, g.most, g.loops, g.called),
+                        opCount(v.factory.fewest, v.factory.most, Fast.NONE, v.factory.called),
+                        opCount(v.pullbackFewest, v.pullbackMost, Fast.NONE, v.pullbackCalled))
+                .build();
+    }
+
+    /** An entry point's op count, plus those of the companions it calls ({@code OpCount.plus}), in call order. */
+    private static CodeBlock opCount(int fewest, int most, Fast fast, List<CodeBlock> called) {
+        CodeBlock.Builder b = CodeBlock.builder().add(opCount(fewest, most, fast));
+        for (CodeBlock c : called) b.add("\n.plus($L)", c);
+        return b.build();
+    }
+
+    /** For {@code Variable.custom}: the derivative method of each parameter, which a class file cannot say by name. */
+    private FieldSpec customDerivatives(MethodPlan m) {
+        CodeBlock names = CodeBlock.join(m.customDerivatives().stream()
+                .map(d -> d == null ? CodeBlock.of("null") : CodeBlock.of("$S", d)).toList(), ", ");
+        return FieldSpec.builder(String[].class, upperSnake(m.name()) + "_DERIVATIVES", Modifier.PUBLIC, Modifier.STATIC,
+                        Modifier.FINAL)
+                .addJavadoc("The {@code @Derivative} method of each parameter of {@link $T#$L}, in order (null where\n"
+                        + "there is none), for the runtime tape ({@code Variable.custom}).\n", source, m.javadocLink())
+                .initializer("{$L}", names)
                 .build();
     }
 

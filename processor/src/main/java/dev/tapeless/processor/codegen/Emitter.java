@@ -5,6 +5,7 @@ import static dev.tapeless.processor.ir.Kind.TENSOR;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import dev.tapeless.processor.ir.Callee;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 
@@ -30,8 +31,11 @@ final class Emitter {
     static final ClassName STRICT_MATH = ClassName.get("java.lang", "StrictMath");
     static final ClassName DOUBLE = ClassName.get("java.lang", "Double");
 
+    static final ClassName CUSTOM = ClassName.get("dev.tapeless.runtime.support", "Custom");
+
     private final Function<Node, CodeBlock> ref;
     private final ToIntFunction<Node> precedence;
+    private final Function<String, ClassName> classNamed;
 
     /**
      * @param ref        how to refer to an earlier node: its local name, a literal, a field, or the
@@ -39,8 +43,14 @@ final class Emitter {
      * @param precedence the precedence of what {@code ref} gives ({@link Emission#PRIMARY} for a name)
      */
     Emitter(Function<Node, CodeBlock> ref, ToIntFunction<Node> precedence) {
+        this(ref, precedence, ClassName::bestGuess);
+    }
+
+    /** @param classNamed the class of a canonical name (the owner or companion of a function called) */
+    Emitter(Function<Node, CodeBlock> ref, ToIntFunction<Node> precedence, Function<String, ClassName> classNamed) {
         this.ref = ref;
         this.precedence = precedence;
+        this.classNamed = classNamed;
     }
 
     Emission emit(Node n) {
@@ -51,6 +61,8 @@ final class Emitter {
             case ZEROS_LIKE:
                 if (n.kind() == Kind.DOUBLE_ARRAY) return Emission.java("new double[$L.length]", o(n.in(0), Emission.PRIMARY));
                 break;
+            case CALL: return call(n);
+            case CALL_ADJOINT: return callAdjoint(n);
             default:
                 break;
         }
@@ -59,6 +71,63 @@ final class Emitter {
 
     private CodeBlock r(Node n) {
         return ref.apply(n);
+    }
+
+    /** The arguments of a call: its first {@code count} operands. */
+    private CodeBlock arguments(Node n, int count) {
+        return CodeBlock.join(n.inputs().subList(0, count).stream().map(this::r).toList(), ", ");
+    }
+
+    /** The op count of entry point {@code part} ("forward", "vjp", "pullback") of a companion's method. */
+    private List<CodeBlock> counted(Callee c, String... parts) {
+        if (!c.usesArrays()) return List.of(); // plain Java: no ND4J op
+        if (c.way() != Callee.Way.COMPANION || !c.counted()) return List.of(Emission.UNCOUNTED);
+        List<CodeBlock> out = new java.util.ArrayList<>();
+        for (String part : parts) {
+            out.add(CodeBlock.of("$T.$N.$N()", classNamed.apply(c.companion()), CompanionWriter.opsName(c.method()), part));
+        }
+        return out;
+    }
+
+    /**
+     * {@code f(args)} of a function not inlined: its companion's forward pass; a function with a
+     * custom derivative itself (one over Variables run off the tape, by {@code Custom.value}).
+     */
+    private Emission call(Node n) {
+        Callee c = n.attrs().callee();
+        CodeBlock args = arguments(n, n.inputs().size());
+        if (c.way() == Callee.Way.COMPANION) {
+            return Emission.call(counted(c, "forward"), "$T.$N($L)", classNamed.apply(c.companion()), c.method(), args);
+        }
+        if (c.result() == TENSOR) {
+            return Emission.call(counted(c), "$T.value($T.class, $S$L)", CUSTOM, classNamed.apply(c.owner()), c.method(),
+                    n.inputs().isEmpty() ? CodeBlock.of("") : CodeBlock.of(", $L", args));
+        }
+        return Emission.call(counted(c), "$T.$N($L)", classNamed.apply(c.owner()), c.method(), args);
+    }
+
+    /**
+     * The adjoint of a called function's parameter: its companion's pullback, or its custom
+     * derivative (an array result checked for shape and never an alias of what it was given).
+     */
+    private Emission callAdjoint(Node n) {
+        Callee c = n.attrs().callee();
+        int k = (int) n.attrs().integer();
+        int count = n.inputs().size() - 1;
+        CodeBlock args = arguments(n, count);
+        Node g = n.in(count);
+        Callee.Param p = c.params().get(k);
+        if (c.way() == Callee.Way.COMPANION) {
+            return Emission.call(counted(c, "vjp", "pullback"), "$T.$N($L).pullback($L).$N()",
+                    classNamed.apply(c.companion()), c.method() + "Vjp", args, r(g), p.derivative());
+        }
+        CodeBlock derivative = CodeBlock.of("$T.$N($L$L)", classNamed.apply(c.owner()), p.derivative(), args,
+                count == 0 ? CodeBlock.of("$L", r(g)) : CodeBlock.of(", $L", r(g)));
+        if (p.kind() == TENSOR) {
+            return Emission.call(counted(c), "$T.adjoint($L, $S, $L, $L)", CUSTOM, derivative,
+                    c.shortName().replace("." + c.method(), "." + p.derivative()), r(n.in(k)), r(g));
+        }
+        return Emission.call(counted(c), "$L", derivative);
     }
 
     /** Operand {@code n} where the grammar needs at least {@code needed}: parenthesized if it binds less. */

@@ -18,7 +18,16 @@ public record MethodPlan(
         Optimized forward,
         Optimized gradient,
         Optimized vjp,
-        String ir) {
+        String ir,
+        List<String> customDerivatives) {
+
+    /**
+     * @param customDerivatives for a function over Variables with custom derivatives, the derivative
+     *                          method of each parameter (null where none), which the companion lists
+     *                          for the runtime tape; null for any other method
+     */
+    public MethodPlan {
+    }
 
     /** A parameter of the source method, in declaration order. */
     public record Param(String name, Kind kind, boolean differentiated) {}

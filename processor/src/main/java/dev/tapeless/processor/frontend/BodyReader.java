@@ -1310,6 +1310,10 @@ final class BodyReader {
         return companionPackage;
     }
 
+    CompilationUnitTree unit() {
+        return unit;
+    }
+
     /** A kind as messages name it, with its article: "an int", "an array". */
     static String describe(Kind kind) {
         return kind == Kind.TENSOR ? "an array (a Variable or INDArray)" : Message.a(kind.javaName());

@@ -7,6 +7,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import dev.tapeless.processor.diagnostics.CompileError;
 import dev.tapeless.processor.diagnostics.Message;
 import dev.tapeless.processor.ir.Attrs;
+import dev.tapeless.processor.ir.Callee;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
@@ -20,7 +21,7 @@ import javax.lang.model.element.TypeElement;
 
 /**
  * Reads static calls: {@code Math} functions, {@code Variable.constant}, and calls to other
- * {@code @Differentiable} methods, which are inlined. ({@link TensorOps} reads calls on a Variable.)
+ * {@code @Differentiable} methods, which are inlined or called ({@link Callees} says which). ({@link TensorOps} reads calls on a Variable.)
  */
 final class Calls {
     private Calls() {}
@@ -137,7 +138,17 @@ final class Calls {
             throw r.errorAt(call, Message.CALL_NOT_DIFFERENTIABLE, name);
         }
         if (r.inlining().contains(callee)) throw r.errorAt(call, Message.CALL_RECURSIVE, name);
-        if (!r.frontend().hasSource(callee)) throw r.errorAt(call, Message.CALL_NO_SOURCE, name);
+        Callee called = r.frontend().calleeOf(r, call, callee);
+        if (called != null) {
+            Node[] in = new Node[args.size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = r.convert(args.get(i), called.params().get(i).kind(), call.getArguments().get(i));
+            }
+            Node result = r.graph().apply(Op.CALL, Attrs.call(called, 0), in);
+            r.graph().name(result, called.method());
+            r.frontend().callAt(result, call, r.unit());
+            return result;
+        }
         Origin here = r.graph().origin();
         Node result;
         try {

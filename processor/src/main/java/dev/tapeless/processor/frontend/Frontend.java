@@ -13,7 +13,12 @@ import com.sun.source.util.Trees;
 import dev.tapeless.Differentiable;
 import dev.tapeless.processor.diagnostics.CompileError;
 import dev.tapeless.processor.diagnostics.Message;
+import com.sun.source.tree.MethodInvocationTree;
+import dev.tapeless.processor.ir.Attrs;
+import dev.tapeless.processor.ir.Callee;
 import dev.tapeless.processor.ir.Function;
+import dev.tapeless.processor.ir.Op;
+import dev.tapeless.processor.ir.Origin;
 import dev.tapeless.processor.ir.Graph;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
@@ -55,16 +60,39 @@ public final class Frontend {
 
     private record InlinedCall(ExecutableElement callee, List<Node> args, List<Guard> guards, int list) {}
 
+    /** The sizes of callees, shared by this compilation's frontends, for the policy of {@link Callees}. */
+    private final Callees.Sizes sizes;
+    /** Where each call of a function not inlined is, for errors the reverse pass finds. */
+    private Map<Node, CallSite> callSites = new HashMap<>();
+
     public Frontend(Trees trees, Elements elements) {
+        this(trees, elements, new Callees.Sizes());
+    }
+
+    private Frontend(Trees trees, Elements elements, Callees.Sizes sizes) {
         this.trees = trees;
         this.elements = elements;
+        this.sizes = sizes;
     }
+
+    /** A frontend of the same compilation with a state of its own (to read a callee in the middle of a caller). */
+    Frontend fresh() {
+        return new Frontend(trees, elements, sizes);
+    }
+
+    /** A call of a function not inlined: the call's tree, for errors at its arguments. */
+    public record CallSite(MethodInvocationTree call, CompilationUnitTree unit) {}
 
     /** A parameter of the method as the rest of the pipeline sees it. */
     public record Parameter(String name, Kind kind, boolean differentiable, boolean inWrt) {}
 
     /** The method read: its IR and its parameters. */
-    public record Reading(Function function, List<Parameter> parameters, Kind resultKind) {}
+    /**
+     * The method read: its IR and its parameters; where its calls of functions not inlined are; and,
+     * for a method with custom derivatives, its call.
+     */
+    public record Reading(Function function, List<Parameter> parameters, Kind resultKind, Map<Node, CallSite> callSites,
+            Callee custom) {}
 
     /** An enclosing operand of {@code c ? a : b} being read: {@code a} when {@code taken}, else {@code b}. */
     record Guard(Node condition, boolean taken) {}
@@ -79,6 +107,7 @@ public final class Frontend {
     public Reading read(ExecutableElement method) {
         guards.clear(); // an error may have left the reading of the last method midway
         inlined = new HashMap<>();
+        callSites = new HashMap<>();
         TreePath path = pathOf(method);
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
@@ -111,6 +140,19 @@ public final class Frontend {
             params.add(n);
             if (in) wrtNodes.add(n);
         }
+        List<ExecutableElement> derivatives = Callees.derivativesOf(method);
+        if (!derivatives.isEmpty()) {
+            Callee custom = Callees.custom(this, method, derivatives);
+            long line = unit.getLineMap().getLineNumber(trees.getSourcePositions().getStartPosition(unit, tree));
+            String file = unit.getSourceFile().getName();
+            graph.at(new Origin(file.substring(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1), line,
+                    method.getSimpleName() + "(" + String.join(", ", types.stream().map(ParamType::name).toList())
+                            + "), by its @Derivative methods"));
+            Node result = graph.apply(Op.CALL, Attrs.call(custom, 0), params.toArray(Node[]::new));
+            graph.name(result, method.getSimpleName().toString());
+            Function f = new Function(method.getSimpleName().toString(), params, graph, result, wrtNodes);
+            return new Reading(f, parameters, resultKind, Map.of(), custom);
+        }
         Set<ExecutableElement> inlining = new HashSet<>();
         inlining.add(method);
         BodyReader body = new BodyReader(this, graph, method, tree, unit, bound, inlining, packageOf(method));
@@ -119,7 +161,7 @@ public final class Frontend {
             result = body.convert(result, resultKind, tree);
         }
         Function f = new Function(method.getSimpleName().toString(), params, graph, result, wrtNodes);
-        return new Reading(f, parameters, resultKind);
+        return new Reading(f, parameters, resultKind, Map.copyOf(callSites), null);
     }
 
     /**
@@ -180,6 +222,45 @@ public final class Frontend {
         return result.kind() == resultKind ? result : body.convert(result, resultKind, tree);
     }
 
+    /**
+     * A call of {@code callee} that is not inlined, or null when it is to be inlined: a function
+     * with custom derivatives; a method of a library; a method of this compilation whose IR is
+     * larger than {@link Callees#INLINE_LIMIT} and that is differentiated with respect to all its
+     * differentiable parameters (so that any caller's derivative can be had through it).
+     */
+    Callee calleeOf(BodyReader r, MethodInvocationTree call, ExecutableElement callee) {
+        if (!hasSource(callee)) return Callees.fromLibrary(r, call, callee, elements);
+        List<ExecutableElement> derivatives = Callees.derivativesOf(callee);
+        if (!derivatives.isEmpty()) {
+            Callee custom = fresh().customOf(callee, derivatives);
+            if (custom == null) return null; // its own reading reports why; inlining says the callee has an error
+            // Generated code calls the function and its derivatives directly from the caller's package;
+            // from another package, through the callee's companion, whose members are public.
+            boolean samePackage = elements.getPackageOf(callee).getQualifiedName().contentEquals(r.companionPackage());
+            return samePackage ? custom : custom.throughCompanion(false);
+        }
+        Callee companion = Callees.fromSource(callee);
+        if (companion == null) return null;
+        for (int i = 0; i < companion.params().size(); i++) {
+            if (companion.params().get(i).kind().isDifferentiable() && !companion.differentiates(i)) return null;
+        }
+        int size = sizes.of(callee, this);
+        return size > Callees.INLINE_LIMIT ? companion.throughCompanion(sizes.counted(callee)) : null;
+    }
+
+    private Callee customOf(ExecutableElement f, List<ExecutableElement> derivatives) {
+        try {
+            return Callees.custom(this, f, derivatives);
+        } catch (CompileError e) {
+            return null;
+        }
+    }
+
+    /** Remembers where a call not inlined is. */
+    void callAt(Node call, MethodInvocationTree tree, CompilationUnitTree unit) {
+        callSites.putIfAbsent(call, new CallSite(tree, unit));
+    }
+
     boolean hasSource(ExecutableElement m) {
         return pathOf(m) != null;
     }
@@ -202,37 +283,42 @@ public final class Frontend {
 
     // ---- signature ----------------------------------------------------------------------------
 
-    private record ParamType(String name, Kind kind, boolean differentiable) {}
+    record ParamType(String name, Kind kind, boolean differentiable) {}
 
     private static List<ParamType> parameterTypes(ExecutableElement method, MethodTree tree, CompilationUnitTree unit) {
         List<ParamType> out = new ArrayList<>();
         List<? extends VariableElement> ps = method.getParameters();
         for (int i = 0; i < ps.size(); i++) {
-            VariableElement p = ps.get(i);
-            TypeMirror t = p.asType();
-            String name = p.getSimpleName().toString();
-            ParamType pt = switch (t.getKind()) {
-                case DOUBLE -> new ParamType(name, Kind.SCALAR, true);
-                case INT -> new ParamType(name, Kind.INT, false);
-                case LONG -> new ParamType(name, Kind.LONG, false);
-                case BOOLEAN -> new ParamType(name, Kind.BOOL, false);
-                case DECLARED -> switch (qualifiedName(t)) {
-                    case Vocabulary.VARIABLE -> new ParamType(name, Kind.TENSOR, true);
-                    case Vocabulary.INDARRAY -> new ParamType(name, Kind.TENSOR, false);
-                    default -> null;
-                };
-                case ARRAY -> {
-                    Kind k = arrayKind(t);
-                    yield k == null ? null : new ParamType(name, k, k == Kind.DOUBLE_ARRAY);
-                }
-                default -> null;
-            };
+            ParamType pt = paramType(ps.get(i));
             if (pt == null) {
-                throw new CompileError(tree.getParameters().get(i), unit, Message.PARAMETER_TYPE, name, t);
+                throw new CompileError(tree.getParameters().get(i), unit, Message.PARAMETER_TYPE,
+                        ps.get(i).getSimpleName(), ps.get(i).asType());
             }
             out.add(pt);
         }
         return out;
+    }
+
+    /** How the pipeline sees a parameter, or null for a type Tapeless cannot read. */
+    static ParamType paramType(VariableElement p) {
+        TypeMirror t = p.asType();
+        String name = p.getSimpleName().toString();
+        return switch (t.getKind()) {
+            case DOUBLE -> new ParamType(name, Kind.SCALAR, true);
+            case INT -> new ParamType(name, Kind.INT, false);
+            case LONG -> new ParamType(name, Kind.LONG, false);
+            case BOOLEAN -> new ParamType(name, Kind.BOOL, false);
+            case DECLARED -> switch (qualifiedName(t)) {
+                case Vocabulary.VARIABLE -> new ParamType(name, Kind.TENSOR, true);
+                case Vocabulary.INDARRAY -> new ParamType(name, Kind.TENSOR, false);
+                default -> null;
+            };
+            case ARRAY -> {
+                Kind k = arrayKind(t);
+                yield k == null ? null : new ParamType(name, k, k == Kind.DOUBLE_ARRAY);
+            }
+            default -> null;
+        };
     }
 
     /** The kind of an array type: double[], int[], long[], boolean[] or double[][]; null for any other. */
@@ -250,7 +336,7 @@ public final class Frontend {
         };
     }
 
-    private static Kind resultKind(TypeMirror t) {
+    static Kind resultKind(TypeMirror t) {
         if (t.getKind() == TypeKind.DOUBLE) return Kind.SCALAR;
         if (t.getKind() == TypeKind.DECLARED && qualifiedName(t).equals(Vocabulary.VARIABLE)) return Kind.TENSOR;
         return null;
@@ -269,7 +355,7 @@ public final class Frontend {
         return t.toString();
     }
 
-    private static Set<String> wrt(ExecutableElement method, MethodTree tree, CompilationUnitTree unit,
+    static Set<String> wrt(ExecutableElement method, MethodTree tree, CompilationUnitTree unit,
             List<ParamType> params) {
         Differentiable a = method.getAnnotation(Differentiable.class);
         String[] names = a == null ? new String[0] : a.wrt();

@@ -6,9 +6,19 @@ import java.util.List;
  * The compile-time attributes of a node: a number for constants, dimensions for reductions and
  * shapes, a name for parameters and fields. Compared by value, which is what CSE needs.
  */
-public record Attrs(double number, long integer, List<Integer> ints, boolean keepDims, List<Long> longs, String text) {
+public record Attrs(double number, long integer, List<Integer> ints, boolean keepDims, List<Long> longs, String text,
+        Callee callee) {
 
     public static final Attrs NONE = new Attrs(0, 0, List.of(), false, List.of(), "");
+
+    public Attrs(double number, long integer, List<Integer> ints, boolean keepDims, List<Long> longs, String text) {
+        this(number, integer, ints, keepDims, longs, text, null);
+    }
+
+    /** A call of {@code callee}; for its CALL_ADJOINT, the adjoint of its parameter {@code parameter}. */
+    public static Attrs call(Callee callee, int parameter) {
+        return new Attrs(0, parameter, List.of(), false, List.of(), "", callee);
+    }
 
     /** The value of a {@code double} constant. */
     public static Attrs number(double value) {
@@ -36,7 +46,7 @@ public record Attrs(double number, long integer, List<Integer> ints, boolean kee
     }
 
     public Attrs withText(String newText) {
-        return new Attrs(number, integer, ints, keepDims, longs, newText);
+        return new Attrs(number, integer, ints, keepDims, longs, newText, callee);
     }
 
     @Override
@@ -48,12 +58,13 @@ public record Attrs(double number, long integer, List<Integer> ints, boolean kee
                 && ints.equals(a.ints)
                 && keepDims == a.keepDims
                 && longs.equals(a.longs)
-                && text.equals(a.text);
+                && text.equals(a.text)
+                && java.util.Objects.equals(callee, a.callee);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(Double.hashCode(number), integer, ints, keepDims, longs, text);
+        return java.util.Objects.hash(Double.hashCode(number), integer, ints, keepDims, longs, text, callee);
     }
 
     /** Attribute text for printing a node of {@code kind}, empty when there is none. */
@@ -70,6 +81,8 @@ public record Attrs(double number, long integer, List<Integer> ints, boolean kee
             case SUM, MEAN, UNREDUCE, COUNT -> "dims=" + ints + (keepDims ? " keep" : "");
             case SOFTMAX, LOG_SOFTMAX -> "dim=" + ints.get(0);
             case RESHAPE, EXPAND -> "shape=" + longs;
+            case CALL -> callee.shortName();
+            case CALL_ADJOINT -> callee.shortName() + " d_" + callee.params().get((int) integer).name();
             default -> "";
         };
     }

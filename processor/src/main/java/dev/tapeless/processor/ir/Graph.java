@@ -185,7 +185,7 @@ public final class Graph {
 
     /** Any op from its inputs; the kind is inferred. */
     public Node apply(Op op, Attrs attrs, Node... inputs) {
-        if (inputs.length != op.arity()) {
+        if (op.arity() >= 0 ? inputs.length != op.arity() : attrs.callee() == null) {
             throw new IllegalArgumentException(op + " takes " + op.arity() + " inputs, got " + inputs.length);
         }
         return add(op, List.of(inputs), attrs, kindOf(op, attrs, inputs), "$" + op.displayName());
@@ -243,6 +243,8 @@ public final class Graph {
             case SUM, MEAN, MMUL, TRANSPOSE, RESHAPE, EXPAND, SOFTMAX, LOG_SOFTMAX, EXPAND_LIKE, SLICE, UNSLICE,
                     UNREDUCE, RESHAPE_LIKE, MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT, AS_ARRAY_LIKE -> Kind.TENSOR;
             case ZEROS_LIKE -> in[0].kind() == Kind.DOUBLE_ARRAY ? Kind.DOUBLE_ARRAY : Kind.TENSOR;
+            case CALL -> attrs.callee().result();
+            case CALL_ADJOINT -> attrs.callee().params().get((int) attrs.integer()).kind();
             case IF, LOOP, RESULT -> throw new IllegalArgumentException(op + " is made by control() and result()");
             case PARAM, CONST, FIELD, SEED, ARG, UNDEF -> throw new IllegalArgumentException("leaf " + op + " has no inputs");
             default -> anyTensor(in) ? Kind.TENSOR : Kind.SCALAR; // elementwise unary

@@ -64,10 +64,12 @@ public final class Node {
     /**
      * Whether Java may throw where this node's value is computed, so that it must run only where
      * the source runs it: an int or long division or remainder by anything but a nonzero constant
-     * ({@code ArithmeticException}), an array access or creation (an index or a size out of range).
+     * ({@code ArithmeticException}), an array access or creation (an index or a size out of range),
+     * a call of a function whose body Tapeless does not read.
      */
     public boolean mayThrow() {
-        return throwsOnZeroDivisor() || op == Op.LOAD || op == Op.STORE || op == Op.NEW_ARRAY;
+        return throwsOnZeroDivisor() || op == Op.LOAD || op == Op.STORE || op == Op.NEW_ARRAY
+                || op == Op.CALL || op == Op.CALL_ADJOINT; // code Tapeless has not read
     }
 
     /** An int or long division or remainder by anything but a nonzero constant. */

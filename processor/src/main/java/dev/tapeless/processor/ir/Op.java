@@ -91,6 +91,15 @@ public enum Op {
     /** {@code x.slice(i)}: the i-th sub-array along the first axis (operand 1, an int). */
     SLICE(2),
 
+    // Calls of functions that are not inlined (attrs.callee() says which, and how generated code calls them).
+    /** {@code f(args...)}: the value of a function called through its companion or with a custom derivative. */
+    CALL(-1),
+    /**
+     * The adjoint of the callee's parameter {@code attrs.integer()}: inputs the call's arguments, then
+     * the adjoint of its value (introduced by the reverse pass).
+     */
+    CALL_ADJOINT(-1),
+
     // Introduced by the reverse pass; each names a shape computation done at run time.
     /** Sums {@code g} over the axes along which it was broadcast from the shape of {@code like}. */
     SUM_TO(2),

@@ -20,6 +20,17 @@ public record OpCount(int fewest, int most, int fusedLoops, int matrixLoops, int
         this(fewest, most, fusedLoops, 0, 0);
     }
 
+    /**
+     * This count plus that of generated code it calls (a library's companion), which takes its own
+     * paths: its fewest ops are those of its cheapest path. Ops that functions with custom
+     * derivatives run are not counted: Tapeless does not read them.
+     */
+    public OpCount plus(OpCount called) {
+        int least = called.fusedLoops > 0 ? 0
+                : called.hasMatrixLoops() ? Math.min(called.fewest, called.matrixProducts) : called.fewest;
+        return new OpCount(fewest + least, most + called.most, fusedLoops, matrixLoops, matrixProducts);
+    }
+
     /** Whether the entry point has matrix loops (a path for rank 2 at most, with broadcasting). */
     public boolean hasMatrixLoops() {
         return matrixLoops + matrixProducts > 0;
