@@ -105,6 +105,19 @@ class LibraryCallsTest {
 
     @Test
     void aCallIntoALibraryGoesThroughItsCompanion() throws IOException {
+        checkLibraryCall(1.0);
+    }
+
+    /** The rule of CALL broken on purpose: the same check must fail. */
+    @Test
+    void breakingTheRuleOfCallsIsCaught() throws Exception {
+        try (AutoCloseable broken = dev.tapeless.processor.ad.Rules.breakForTesting(dev.tapeless.processor.ir.Op.CALL, 0, 1.25)) {
+            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> checkLibraryCall(1.0));
+            assertTrue(e.getMessage().contains("expected"), e.getMessage());
+        }
+    }
+
+    private void checkLibraryCall(double unused) throws IOException {
         JavaFileObject use = consumer("""
                     @Differentiable
                     static double f(double a, double b) {

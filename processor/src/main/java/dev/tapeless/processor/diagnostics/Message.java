@@ -67,7 +67,6 @@ public enum Message {
     MATH_ON_TENSOR("{0} takes double values, not a Variable; use the Variable method instead"),
     CALL_NOT_DIFFERENTIABLE("call to ''{0}'', which is not @Differentiable; annotate it with @Differentiable (it is in this compilation), or write its computation in this method"),
     CALL_LIBRARY("call to {0}, whose source is not in this compilation, so Tapeless cannot differentiate through it; {1}"),
-    CALL_NO_SOURCE("call to @Differentiable method ''{0}'' whose source is not in this compilation; Tapeless inlines callees and needs their source: compile them together, or call it outside and pass its result in"),
     CALL_NO_COMPANION("call to {0}, which is @Differentiable but compiled without Tapeless: its companion {1} is not on the class path; build its library with the Tapeless processor (annotationProcessorPaths), or wrap the call in a @Differentiable method of your own and give that a @Derivative"),
     CALL_COMPANION_MISMATCH("call to {0}: its companion {1} has no {2} as this version of Tapeless writes it; rebuild the library with this version of the Tapeless processor"),
     CALL_PARAMETER_NAMES("call to {0}: its class file keeps no parameter names, so Tapeless cannot tell which parameters its companion differentiates; build its library with debug information (javac -g, Maven''s default) or -parameters"),
