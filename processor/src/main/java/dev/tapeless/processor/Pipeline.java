@@ -13,6 +13,7 @@ import dev.tapeless.processor.ir.Graph;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
 import dev.tapeless.processor.ir.Origin;
+import dev.tapeless.processor.opt.CallSharing;
 import dev.tapeless.processor.opt.Optimizer;
 
 import java.util.ArrayList;
@@ -69,8 +70,8 @@ final class Pipeline {
         Node seed = Graph.isRankZero(result) ? graph.apply(Op.ELEMENT, upstream) : upstream;
         ReverseMode.Result vjp = ReverseMode.differentiate(graph, forwardNodes, result, f.wrt(), seed);
 
-        Optimizer.Optimized gradientGraph = Optimizer.optimize(graph.nodes(), roots(result, gradient), true);
-        Optimizer.Optimized vjpGraph = Optimizer.optimize(graph.nodes(), roots(result, vjp));
+        Optimizer.Optimized gradientGraph = CallSharing.share(Optimizer.optimize(graph.nodes(), roots(result, gradient), true));
+        Optimizer.Optimized vjpGraph = CallSharing.share(Optimizer.optimize(graph.nodes(), roots(result, vjp)));
 
         List<MethodPlan.Param> params = reading.parameters().stream()
                 .map(p -> new MethodPlan.Param(p.name(), p.kind(), p.inWrt()))

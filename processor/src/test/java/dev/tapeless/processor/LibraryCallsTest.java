@@ -127,8 +127,14 @@ class LibraryCallsTest {
         Compilation c = compile(library(true), use);
         assertThat(c).succeeded();
         String companion = source(c, "use.UseDerivatives");
-        assertTrue(companion.contains("LibDerivatives.cubeVjp(a, b).pullback("), companion);
-        assertTrue(companion.contains("LibDerivatives.erfLike("), companion);
+        // One forward pass of each callee (its Vjp, whose value is the call's), one pullback for both of cube's adjoints.
+        assertTrue(companion.contains("LibDerivatives.CubeVjp cubeVjp = LibDerivatives.cubeVjp(a, b);"), companion);
+        assertTrue(companion.contains("LibDerivatives.CubeGradient cubeGradient = cubeVjp.pullback(1.0);"), companion);
+        assertTrue(companion.contains("cubeGradient.x()") && companion.contains("cubeGradient.y()"), companion);
+        assertTrue(companion.contains("LibDerivatives.erfLikeVjp("), companion);
+        assertEquals(1, companion.split("cubeVjp\\.pullback\\(1\\.0\\)", -1).length - 1, companion);
+        // The forward pass alone calls the forward passes.
+        assertTrue(companion.contains("double cube = LibDerivatives.cube(a, b);"), companion);
 
         ClassLoader loader = new Loaded(c, new java.net.URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()},
                 LibraryCallsTest.class.getClassLoader()));
@@ -275,7 +281,7 @@ class LibraryCallsTest {
         assertThat(c).succeeded();
         String companion = source(c, "test.TDerivatives");
         assertTrue(companion.length() < 1_000_000, "companion of " + companion.length() + " characters");
-        assertTrue(java.util.regex.Pattern.compile("TDerivatives\\.m\\d+Vjp\\(x\\)\\.pullback\\(").matcher(companion).find(),
+        assertTrue(java.util.regex.Pattern.compile("TDerivatives\\.m\\d+Vjp\\(x\\);").matcher(companion).find(),
                 "large callees are called through their companion");
         for (int k = 0; k <= 3; k++) assertFalse(companion.contains("TDerivatives.m" + k + "Vjp("), "m" + k + " is small: inlined");
         Class<?> t = Sources.load(c, "test.TDerivatives");

@@ -63,7 +63,8 @@ class LibraryConsumerTest {
     @Test
     void theGeneratedCodeCallsTheLibrarysCompanion() throws IOException {
         String generated = Files.readString(Path.of("target/generated-sources/annotations/dev/tapeless/consumer/OptionsDerivatives.java"));
-        assertTrue(generated.contains("NormalDerivatives.cdfVjp(d1).pullback("), generated);
+        assertTrue(generated.contains("NormalDerivatives.CdfVjp cdfVjp = NormalDerivatives.cdfVjp(d1);"), generated);
+        assertTrue(generated.contains("cdfVjp.pullback("), generated);
         String classifier = Files.readString(Path.of("target/generated-sources/annotations/dev/tapeless/consumer/ClassifierDerivatives.java"));
         assertTrue(classifier.contains("ActivationsDerivatives.swishVjp("), classifier);
         assertTrue(classifier.contains("LossesDerivatives.crossEntropyVjp("), classifier);

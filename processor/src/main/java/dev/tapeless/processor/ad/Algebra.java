@@ -17,6 +17,12 @@ public final class Algebra {
     }
 
     public Node c(double value) { return graph.scalar(value); }
+
+    /** {@code n}, named for generated code (unless it is named already). */
+    public Node named(Node n, String name) {
+        graph.name(n, name);
+        return n;
+    }
     public Node add(Node a, Node b) { return graph.apply(Op.ADD, a, b); }
     public Node sub(Node a, Node b) { return graph.apply(Op.SUB, a, b); }
     public Node mul(Node a, Node b) { return graph.apply(Op.MUL, a, b); }

@@ -146,7 +146,8 @@ public final class Rules {
                 Node[] in = new Node[y.inputs().size() + 1];
                 for (int i = 0; i < y.inputs().size(); i++) in[i] = y.in(i);
                 in[in.length - 1] = b.asArray(g, y);
-                Node d = b.op(CALL_ADJOINT, dev.tapeless.processor.ir.Attrs.call(callee, parameter), in);
+                Node d = b.named(b.op(CALL_ADJOINT, dev.tapeless.processor.ir.Attrs.call(callee, parameter), in),
+                        "d_" + callee.method() + "_" + callee.params().get(parameter).name());
                 Broken broke = broken;
                 return broke != null && broke.op == CALL && broke.operand == parameter ? b.mul(d, b.c(broke.factor)) : d;
             };

@@ -356,6 +356,11 @@ final class BodyWriter {
         }
         Set<Node> held = new HashSet<>();
         for (Node p : pinned) if (p.kind() == Kind.TENSOR) held.addAll(Aliasing.sourcesOf(p));
+        // A called companion's Vjp keeps its arguments for its pullback, which may run later.
+        for (Node n : nodes) {
+            if (n.op() != Op.CALL_VJP) continue;
+            for (Node in : n.inputs()) if (in.kind() == Kind.TENSOR) held.addAll(Aliasing.sourcesOf(in));
+        }
         // The fresh arrays each value may be (itself, or what it is a view or reshape of).
         Map<Node, List<Node>> freshSources = new HashMap<>();
         for (Node m : nodes) {
@@ -538,7 +543,7 @@ final class BodyWriter {
         for (Node v : saving.declareBefore.getOrDefault(top, List.of())) {
             if (saving.hoisted.contains(v)) {
                 CodeBlock name = CodeBlock.of("$N", names.fresh(v.name()));
-                out.addStatement("$T $L = $L", javaType(v.kind()), name, v.kind() == Kind.TENSOR ? "null" : Emitter.zero(v.kind()));
+                out.addStatement("$T $L = $L", typeOf(v), name, v.kind() == Kind.TENSOR ? "null" : Emitter.zero(v.kind()));
                 declared.put(v, name);
                 refs.put(v, name);
             } else if (!stacks.containsKey(v)) {
@@ -636,7 +641,7 @@ final class BodyWriter {
         CodeBlock target = declared.get(r);
         if (target != null) return target;
         target = CodeBlock.of("$N", names.fresh(r.name()));
-        if (declare) out.addStatement("$T $L", javaType(r.kind()), target);
+        if (declare) out.addStatement("$T $L", typeOf(r), target);
         return target;
     }
 
@@ -787,7 +792,7 @@ final class BodyWriter {
             CodeBlock v = ref(y);
             if (y.op() == Op.ARG && args.contains(y) && assign.contains(args.indexOf(y))) {
                 String t = names.fresh(bare(y.name()) + "Before");
-                out.addStatement("$T $N = $L", javaType(y.kind()), t, v);
+                out.addStatement("$T $N = $L", typeOf(y), t, v);
                 v = CodeBlock.of("$N", t);
             }
             value.put(j, v);
@@ -843,7 +848,7 @@ final class BodyWriter {
             if (shared.contains(n)) {
                 out.addStatement("$L = $L", target, e.expression());
             } else {
-                out.addStatement("$T $L = $L", javaType(n.kind()), target, e.expression());
+                out.addStatement("$T $L = $L", typeOf(n), target, e.expression());
             }
             refs.put(n, target);
         }
@@ -855,7 +860,7 @@ final class BodyWriter {
     /** A new variable for {@code n}: a local, or a field of the frame when a later part reads it. */
     private CodeBlock local(Node n) {
         String name = names.fresh(n.name());
-        return shared.contains(n) ? parts.field(javaType(n.kind()), name) : CodeBlock.of("$N", name);
+        return shared.contains(n) ? parts.field(typeOf(n), name) : CodeBlock.of("$N", name);
     }
 
     /** Declares the block's values read after it (zero while the gate is off), then opens it. */
@@ -867,7 +872,7 @@ final class BodyWriter {
             if (shared.contains(m)) {
                 out.addStatement("$L = $L", target, Emitter.zero(m.kind()));
             } else {
-                out.addStatement("$T $L = $L", javaType(m.kind()), target, Emitter.zero(m.kind()));
+                out.addStatement("$T $L = $L", typeOf(m), target, Emitter.zero(m.kind()));
             }
             declared.put(m, target);
             refs.put(m, target);
@@ -951,7 +956,20 @@ final class BodyWriter {
             case LONG_ARRAY -> com.palantir.javapoet.ArrayTypeName.of(TypeName.LONG);
             case BOOL_ARRAY -> com.palantir.javapoet.ArrayTypeName.of(TypeName.BOOLEAN);
             case DOUBLE_MATRIX -> com.palantir.javapoet.ArrayTypeName.of(com.palantir.javapoet.ArrayTypeName.of(TypeName.DOUBLE));
+            case OBJECT -> ClassName.OBJECT;
         };
+    }
+
+    /** The Java type of {@code n}'s value: of its kind, or, for an object of a called companion, that class. */
+    static TypeName javaType(Node n, Function<String, ClassName> classNamed) {
+        if (n.kind() != Kind.OBJECT) return javaType(n.kind());
+        dev.tapeless.processor.ir.Callee c = n.attrs().callee();
+        String cap = Character.toUpperCase(c.method().charAt(0)) + c.method().substring(1);
+        return classNamed.apply(c.companion()).nestedClass(cap + (n.op() == Op.CALL_VJP ? "Vjp" : "Gradient"));
+    }
+
+    private TypeName typeOf(Node n) {
+        return javaType(n, classNamed);
     }
 
     /**

@@ -549,7 +549,7 @@ public final class CompanionWriter {
         // The JVM allows 255 parameter slots (a double takes two): past that, the fields are
         // assigned one by one instead of through the constructor.
         int constructorSlots = 1 + stacked.size();
-        for (Node k : kept) constructorSlots += layoutOnly.contains(k) ? 1 : Parts.slots(BodyWriter.javaType(k.kind()));
+        for (Node k : kept) constructorSlots += layoutOnly.contains(k) ? 1 : Parts.slots(BodyWriter.javaType(k, classNamed));
         boolean assignFields = constructorSlots > Parts.MAX_PARAMETER_SLOTS;
         List<CodeBlock> fieldValues = new ArrayList<>();
         TypeSpec.Builder type = TypeSpec.classBuilder(vjpType)
@@ -566,7 +566,7 @@ public final class CompanionWriter {
             boolean layout = layoutOnly.contains(k);
             String hint = k == value ? "value" : layout ? k.name() + "Layout" : k.name();
             String field = fieldNames.fresh(hint);
-            TypeName t = layout ? LAYOUT : BodyWriter.javaType(k.kind());
+            TypeName t = layout ? LAYOUT : BodyWriter.javaType(k, classNamed);
             if (assignFields) {
                 type.addField(FieldSpec.builder(t, field, Modifier.PRIVATE).build());
             } else {

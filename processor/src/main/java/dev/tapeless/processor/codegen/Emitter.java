@@ -63,6 +63,17 @@ final class Emitter {
                 break;
             case CALL: return call(n);
             case CALL_ADJOINT: return callAdjoint(n);
+            case CALL_VJP: {
+                Callee c = n.attrs().callee();
+                return Emission.call(counted(c, "vjp"), "$T.$N($L)", classNamed.apply(c.companion()), c.method() + "Vjp",
+                        arguments(n, n.inputs().size()));
+            }
+            case CALL_VALUE: return Emission.java("$L.value()", o(n.in(0), Emission.PRIMARY));
+            case CALL_PULLBACK: return Emission.call(counted(n.attrs().callee(), "pullback"), "$L.pullback($L)",
+                    o(n.in(0), Emission.PRIMARY), r(n.in(1)));
+            case CALL_COMPONENT:
+                return Emission.java("$L.$N()", o(n.in(0), Emission.PRIMARY),
+                        n.attrs().callee().params().get((int) n.attrs().integer()).derivative());
             default:
                 break;
         }

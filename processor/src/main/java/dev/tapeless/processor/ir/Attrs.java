@@ -82,7 +82,8 @@ public record Attrs(double number, long integer, List<Integer> ints, boolean kee
             case SOFTMAX, LOG_SOFTMAX -> "dim=" + ints.get(0);
             case RESHAPE, EXPAND -> "shape=" + longs;
             case CALL -> callee.shortName();
-            case CALL_ADJOINT -> callee.shortName() + " d_" + callee.params().get((int) integer).name();
+            case CALL_ADJOINT, CALL_COMPONENT -> callee.shortName() + " d_" + callee.params().get((int) integer).name();
+            case CALL_VJP, CALL_VALUE, CALL_PULLBACK -> callee.shortName();
             default -> "";
         };
     }

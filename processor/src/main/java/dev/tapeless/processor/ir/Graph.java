@@ -244,7 +244,9 @@ public final class Graph {
                     UNREDUCE, RESHAPE_LIKE, MMUL_GRAD_LEFT, MMUL_GRAD_RIGHT, AS_ARRAY_LIKE -> Kind.TENSOR;
             case ZEROS_LIKE -> in[0].kind() == Kind.DOUBLE_ARRAY ? Kind.DOUBLE_ARRAY : Kind.TENSOR;
             case CALL -> attrs.callee().result();
-            case CALL_ADJOINT -> attrs.callee().params().get((int) attrs.integer()).kind();
+            case CALL_ADJOINT, CALL_COMPONENT -> attrs.callee().params().get((int) attrs.integer()).kind();
+            case CALL_VJP, CALL_PULLBACK -> Kind.OBJECT;
+            case CALL_VALUE -> attrs.callee().result();
             case IF, LOOP, RESULT -> throw new IllegalArgumentException(op + " is made by control() and result()");
             case PARAM, CONST, FIELD, SEED, ARG, UNDEF -> throw new IllegalArgumentException("leaf " + op + " has no inputs");
             default -> anyTensor(in) ? Kind.TENSOR : Kind.SCALAR; // elementwise unary

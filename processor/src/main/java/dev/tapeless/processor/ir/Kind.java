@@ -23,7 +23,12 @@ public enum Kind {
     /** A Java {@code boolean[]}: data. */
     BOOL_ARRAY("boolean[]"),
     /** A Java {@code double[][]}: data (a parameter; its rows are {@code double[]}s). */
-    DOUBLE_MATRIX("double[][]");
+    DOUBLE_MATRIX("double[][]"),
+    /**
+     * An object of a called function's companion: its Vjp, or the gradient record its pullback
+     * returns ({@link Op#CALL_VJP}, {@link Op#CALL_PULLBACK}); its Java type is the node's callee's.
+     */
+    OBJECT("Object");
 
     private final String javaName;
 

@@ -99,6 +99,18 @@ public enum Op {
      * the adjoint of its value (introduced by the reverse pass).
      */
     CALL_ADJOINT(-1),
+    /**
+     * A call's forward pass that keeps what its pullback needs: {@code companion.fVjp(args)}, of kind
+     * OBJECT. With the three below, a call and its adjoints share one forward pass of the callee and
+     * one pullback per upstream adjoint ({@code CallSharing}).
+     */
+    CALL_VJP(-1),
+    /** The value of a {@link #CALL_VJP}: {@code vjp.value()}. */
+    CALL_VALUE(1),
+    /** {@code vjp.pullback(g)}: the callee's gradient record, of kind OBJECT. */
+    CALL_PULLBACK(2),
+    /** The adjoint of the callee's parameter {@code attrs.integer()}, from a {@link #CALL_PULLBACK}. */
+    CALL_COMPONENT(1),
 
     // Introduced by the reverse pass; each names a shape computation done at run time.
     /** Sums {@code g} over the axes along which it was broadcast from the shape of {@code like}. */
