@@ -256,6 +256,26 @@ class LibraryCallsTest {
         assertThat(c).hadErrorCount(1);
     }
 
+    @Test
+    void aCallOfAFunctionWhoseCustomDerivativeIsWrongSaysSoAtTheCall() {
+        JavaFileObject file = JavaFileObjects.forSourceString("test.T", Sources.IMPORTS
+                + "import dev.tapeless.Derivative;\npublic class T {\n" + """
+                @Differentiable static double f(double x) { return Math.floor(x) * 0 + x; }
+                @Derivative(of = "f")
+                static double fPrime(double x) { return 1; }
+                @Differentiable static double g(double y) {
+                    return f(y * 2) + y;
+                }
+                """ + "}\n");
+        Compilation c = Sources.compile(file);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("derivative 'fPrime' must take (double, double)").inFile(file)
+                .onLine(Sources.lineOf(file, "static double fPrime"));
+        assertThat(c).hadErrorContaining("cannot call 'f': its custom derivative has an error, reported there").inFile(file)
+                .onLine(Sources.lineOf(file, "return f(y * 2)"));
+        assertThat(c).hadErrorCount(2);
+    }
+
     /** m_k calls m_(k-1) twice: inlined, its IR would double with each level. */
     private static JavaFileObject deep(int depth) {
         StringBuilder s = new StringBuilder("@Differentiable public static double m0(double x) { return Math.sin(x) * x; }\n");

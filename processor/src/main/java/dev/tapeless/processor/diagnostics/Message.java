@@ -73,6 +73,7 @@ public enum Message {
     CALL_WRT("the argument for parameter ''{0}'' of {1} depends on what this method is differentiated with respect to, but {1} is differentiated only with respect to {2}; add ''{0}'' to its @Differentiable(wrt = ...), or pass a value that does not depend on a differentiated parameter"),
     CALL_ARRAY_DERIVATIVE("the argument for parameter ''{0}'' of {1} is a double[] that depends on what this method is differentiated with respect to; Tapeless takes the derivative of a double[] through a call only when it inlines the callee (its source in this compilation); pass the elements as doubles, or compute the array outside"),
     CALL_RECURSIVE("recursive call to ''{0}''; @Differentiable methods cannot recurse: write the computation without recursion"),
+    CALL_CUSTOM_ERROR("cannot call ''{0}'': its custom derivative has an error, reported there ({1}); fix that error first"),
     DERIVATIVE_OF_UNKNOWN("@Derivative(of = \"{0}\"): {1} has no @Differentiable method named ''{0}''; name a @Differentiable static method of this class"),
     DERIVATIVE_SIGNATURE("derivative ''{0}'' must be a static method that is not private (the companion calls it)"),
     DERIVATIVE_WRT_NEEDED("@Derivative of ''{0}'' must name its parameter, because ''{0}'' is differentiated with respect to {1}: write @Derivative(of = \"{0}\", wrt = \"...\")"),

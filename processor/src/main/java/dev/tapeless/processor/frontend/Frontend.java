@@ -232,8 +232,12 @@ public final class Frontend {
         if (!hasSource(callee)) return Callees.fromLibrary(r, call, callee, elements);
         List<ExecutableElement> derivatives = Callees.derivativesOf(callee);
         if (!derivatives.isEmpty()) {
-            Callee custom = fresh().customOf(callee, derivatives);
-            if (custom == null) return null; // its own reading reports why; inlining says the callee has an error
+            Callee custom;
+            try {
+                custom = Callees.custom(fresh(), callee, derivatives);
+            } catch (CompileError e) { // reported where it is, when the callee's own class is processed
+                throw r.errorAt(call, Message.CALL_CUSTOM_ERROR, callee.getSimpleName(), e.getMessage());
+            }
             // Generated code calls the function and its derivatives directly from the caller's package;
             // from another package, through the callee's companion, whose members are public.
             boolean samePackage = elements.getPackageOf(callee).getQualifiedName().contentEquals(r.companionPackage());
@@ -246,14 +250,6 @@ public final class Frontend {
         }
         int size = sizes.of(callee, this);
         return size > Callees.INLINE_LIMIT ? companion.throughCompanion(sizes.counted(callee)) : null;
-    }
-
-    private Callee customOf(ExecutableElement f, List<ExecutableElement> derivatives) {
-        try {
-            return Callees.custom(this, f, derivatives);
-        } catch (CompileError e) {
-            return null;
-        }
     }
 
     /** Remembers where a call not inlined is. */
