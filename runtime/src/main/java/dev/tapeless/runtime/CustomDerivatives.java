@@ -2,7 +2,6 @@ package dev.tapeless.runtime;
 
 import dev.tapeless.runtime.support.Custom;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Locale;
@@ -69,16 +68,7 @@ final class CustomDerivatives {
 
     /** Calls a derivative and checks what it returns (see {@link Custom#adjoint}). */
     static INDArray call(Method derivative, Object[] arguments, INDArray like, INDArray upstream) {
-        Object out;
-        try {
-            out = derivative.invoke(null, arguments);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error r) throw r;
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        Object out = Custom.invoke(derivative, arguments);
         String name = derivative.getDeclaringClass().getSimpleName() + "." + derivative.getName();
         return Custom.adjoint((INDArray) out, name, like, upstream);
     }

@@ -75,7 +75,8 @@ public final class Custom {
         });
     }
 
-    private static Object invoke(Method m, Object[] arguments) {
+    /** Calls the static method {@code m}, rethrowing what it throws as it is (an unchecked one). */
+    public static Object invoke(Method m, Object[] arguments) {
         try {
             return m.invoke(null, arguments);
         } catch (InvocationTargetException e) {
