@@ -18,12 +18,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class CustomDerivatives {
     private CustomDerivatives() {}
 
-    private static final Map<String, Method[]> FOUND = new ConcurrentHashMap<>();
+    /** By class (not by name: two class loaders may each have a class of one name), then function and arity. */
+    private static final ClassValue<Map<String, Method[]>> FOUND = new ClassValue<>() {
+        @Override
+        protected Map<String, Method[]> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
 
     static Method[] of(Class<?> owner, String function, Object[] arguments) {
-        Method[] found = FOUND.computeIfAbsent(owner.getName() + "#" + function + "/" + arguments.length,
+        return FOUND.get(owner).computeIfAbsent(function + "/" + arguments.length,
                 key -> lookUp(owner, function, arguments.length));
-        return found;
     }
 
     private static Method[] lookUp(Class<?> owner, String function, int parameters) {

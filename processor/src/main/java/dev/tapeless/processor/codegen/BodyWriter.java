@@ -395,6 +395,9 @@ final class BodyWriter {
     private void planParts(List<Node> nodes, Collection<Node> pinned) {
         for (Node r : nodes) {
             for (Node in : r.inputs()) share(in, partOf.get(r));
+            // Every version of an array written in place is its first one's variable: a write or a
+            // read in another part than the one that declares it makes that variable the frame's.
+            if (isArrayVersion(r)) share(dev.tapeless.processor.ir.Graph.arrayRoot(r), partOf.get(r));
         }
         for (Block b : new HashSet<>(blockOf.values())) {
             for (Literal l : b.gate.literals()) share(l.condition(), partOf.get(b.members.get(0)));
@@ -409,6 +412,16 @@ final class BodyWriter {
     private void share(Node n, Integer readInPart) {
         Integer part = partOf.get(n); // null for values the body does not compute
         if (part != null && !part.equals(readInPart)) shared.add(n);
+        if (isArrayVersion(n)) {
+            Node root = dev.tapeless.processor.ir.Graph.arrayRoot(n);
+            Integer declared = partOf.get(root);
+            if (declared != null && !declared.equals(readInPart)) shared.add(root);
+        }
+    }
+
+    /** A write of an array element in place: the next version of the array, in its first version's variable. */
+    private static boolean isArrayVersion(Node n) {
+        return (n.op() == Op.STORE || n.op() == Op.ACCUM) && n.kind().isArray();
     }
 
     /** The node whose statement runs {@code r}'s code: its use if it is written into it, the end of its block. */

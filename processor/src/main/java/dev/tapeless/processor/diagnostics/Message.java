@@ -83,7 +83,7 @@ public enum Message {
     DERIVATIVE_RESULT("derivative ''{0}'' returns {1}, but the adjoint of ''{2}'' is {3}; return {3}"),
     DERIVATIVE_MISSING("''{0}'' has a custom derivative, but none with respect to ''{1}''; add a method with @Derivative(of = \"{0}\", wrt = \"{1}\"), or leave ''{1}'' out of its @Differentiable(wrt = ...)"),
     CUSTOM_PARAMETER("''{0}'' has a custom derivative, which Tapeless cannot take with respect to {1} parameter ''{2}''; {3}"),
-    CUSTOM_PRIVATE("''{0}'' has a custom derivative, so generated code calls it; make it not private"),
+    CUSTOM_PRIVATE("''{0}'' has a custom derivative, so generated code calls it; make {1} not private"),
     CUSTOM_BODY("''{0}'' has a custom derivative and works on Variables, so it must return Variable.custom(value, {1}): the runtime tape then uses the same derivative"),
     CALL_ARGUMENTS("call to ''{0}'' with {1,choice,0#no arguments|1#one argument|1<{1} arguments}; it takes {2}"),
     CALL_INTO_ERROR("cannot inline ''{0}'': its body has an error, reported there ({1}); fix that error first"),

@@ -69,7 +69,12 @@ final class Callees {
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
         String name = f.getSimpleName().toString();
-        if (f.getModifiers().contains(Modifier.PRIVATE)) throw new CompileError(tree, unit, Message.CUSTOM_PRIVATE, name);
+        for (Element e = f; e instanceof ExecutableElement || e instanceof TypeElement; e = e.getEnclosingElement()) {
+            if (e.getModifiers().contains(Modifier.PRIVATE)) {
+                throw new CompileError(tree, unit, Message.CUSTOM_PRIVATE, name,
+                        e == f ? "it" : "its class " + e.getSimpleName());
+            }
+        }
         Kind result = Frontend.resultKind(f.getReturnType());
         if (result == null) {
             throw new CompileError(tree.getReturnType(), unit, Message.RESULT_TYPE, name, f.getReturnType());

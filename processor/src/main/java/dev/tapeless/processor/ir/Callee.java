@@ -45,9 +45,15 @@ public record Callee(Way way, String owner, String method, String companion, Kin
         return result == Kind.TENSOR || params.stream().anyMatch(p -> p.kind() == Kind.TENSOR);
     }
 
-    /** The same call, made through the callee's companion. */
+    /**
+     * The same call, made through the callee's companion: each adjoint is the component of its
+     * gradient record, which is named after the parameter (not after a custom derivative method).
+     */
     public Callee throughCompanion(boolean counts) {
-        return new Callee(Way.COMPANION, owner, method, companion, result, params, counts);
+        List<Param> components = params.stream()
+                .map(p -> new Param(p.name(), p.kind(), p.variable(), p.derivative() == null ? null : p.name()))
+                .toList();
+        return new Callee(Way.COMPANION, owner, method, companion, result, components, counts);
     }
 
     /** Whether the callee gives the adjoint of its parameter {@code i}. */
