@@ -1143,9 +1143,11 @@ class CallsAdversarialTest {
                 """);
         Compilation c = compile(classpath(lib), use);
         assertThat(c).failed();
-        // What the companion differentiates decides (its gradient has no component y), not the class's annotation.
-        assertThat(c).hadErrorContaining("Stale.f is differentiated only with respect to 'x'").inFile(use)
-                .onLine(Sources.lineOf(use, "Stale.f(a, a * a)"));
+        // The class differentiates x and y, its companion x only: the companion is stale, and the error says to rebuild.
+        assertThat(c).hadErrorContaining("call to Stale.f: its companion lib.StaleDerivatives does not match it (its FGradient"
+                + " differentiates 'x', the class asks for 'x', 'y': the companion is older than the class); rebuild the library")
+                .inFile(use).onLine(Sources.lineOf(use, "Stale.f(a, a * a)"));
+        assertThat(c).hadErrorCount(1);
     }
 
     // ------------------------------------------------------------------ a large tensor callee of this compilation

@@ -170,6 +170,36 @@ class LibraryCallsTest {
         assertThat(c).hadErrorCount(1);
     }
 
+    /** A companion written by something else (or another version): what it lacks is named at the call. */
+    @Test
+    void aCompanionThatDoesNotMatchIsAnErrorAtTheCall() throws IOException {
+        Path src = dir.resolve("LibDerivatives.java");
+        Files.writeString(src, """
+                package lib;
+
+                public final class LibDerivatives {
+                    public static double cube(double x, double y) { return Lib.cube(x, y); }
+                    public static Object cubeVjp(double x) { return null; }
+                }
+                """);
+        List<File> cp = library(false);
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-proc:none", "-d",
+                dir.resolve("classes").toString(), "-cp", dir.resolve("classes") + File.pathSeparator
+                        + System.getProperty("java.class.path"), src.toString()));
+        JavaFileObject use = consumer("""
+                    @Differentiable
+                    static double f(double a) {
+                        return Lib.cube(a, 2.0);
+                    }
+                """);
+        Compilation c = compile(cp, use);
+        assertThat(c).failed();
+        assertThat(c).hadErrorContaining("call to Lib.cube: its companion lib.LibDerivatives does not match it (no public static "
+                + "cubeVjp(double, double)); rebuild the library with this version of the Tapeless processor")
+                .inFile(use).onLine(Sources.lineOf(use, "Lib.cube(a, 2.0)"));
+        assertThat(c).hadErrorCount(1);
+    }
+
     @Test
     void anArgumentOutsideTheCalleesWrtIsAnErrorAtTheArgument() throws IOException {
         JavaFileObject use = consumer("""

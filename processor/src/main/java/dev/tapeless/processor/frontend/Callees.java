@@ -239,7 +239,7 @@ final class Callees {
         for (VariableElement v : callee.getParameters()) {
             Frontend.ParamType p = Frontend.paramType(v);
             if (p == null || result == null) {
-                throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "entry point for it");
+                throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "no entry point for it");
             }
             types.add(p);
             String t = v.asType().toString();
@@ -249,12 +249,12 @@ final class Callees {
         requireMethod(r, call, shown, companion, name + "Vjp", generated);
         TypeElement gradient = nested(companion, cap + "Gradient");
         if (gradient == null || gradient.getKind() != ElementKind.RECORD) {
-            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "record " + cap + "Gradient");
+            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "no record " + cap + "Gradient");
         }
         List<String> components = new ArrayList<>();
         for (RecordComponentElement c : gradient.getRecordComponents()) components.add(c.getSimpleName().toString());
         if (components.isEmpty() || !components.get(0).equals("value")) {
-            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "record " + cap + "Gradient(value, ...)");
+            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "no record " + cap + "Gradient(value, ...)");
         }
         components = components.subList(1, components.size());
         // Which parameters the components are: by name, which class files keep when compiled with -g or
@@ -263,6 +263,16 @@ final class Callees {
         boolean named = types.stream().map(Frontend.ParamType::name).anyMatch(components::contains);
         if (!named && components.size() != differentiable.size()) {
             throw r.errorAt(call, Message.CALL_PARAMETER_NAMES, shown);
+        }
+        if (named) { // a companion older than its class (rebuilt without the processor) differentiates other parameters
+            Set<String> wrt = Set.of(callee.getAnnotation(dev.tapeless.Differentiable.class).wrt());
+            List<String> expected = types.stream().filter(p -> p.differentiable() && (wrt.isEmpty() || wrt.contains(p.name())))
+                    .map(Frontend.ParamType::name).toList();
+            if (!expected.equals(components)) {
+                throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName,
+                        "its " + cap + "Gradient differentiates " + quoted(components) + ", the class asks for "
+                                + quoted(expected) + ": the companion is older than the class");
+            }
         }
         List<Callee.Param> params = new ArrayList<>();
         int unnamed = 0;
@@ -292,7 +302,7 @@ final class Callees {
             }
         }
         throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companion.getQualifiedName(),
-                "public static " + name + "(" + String.join(", ", parameterTypes.stream().map(Callees::simple).toList()) + ")");
+                "no public static " + name + "(" + String.join(", ", parameterTypes.stream().map(Callees::simple).toList()) + ")");
     }
 
     private static TypeElement nested(TypeElement type, String name) {
