@@ -33,6 +33,10 @@ final class CustomDerivatives {
 
     private static Method[] lookUp(Class<?> owner, String function, int parameters) {
         String where = "Variable.custom in " + owner.getSimpleName() + "." + function;
+        if (function.startsWith("lambda$")) {
+            throw new IllegalStateException(where + ": called from a lambda; call Variable.custom in the "
+                    + "@Differentiable function itself, as its return value");
+        }
         String companionName = owner.getPackageName() + (owner.getPackageName().isEmpty() ? "" : ".")
                 + owner.getName().substring(owner.getPackageName().isEmpty() ? 0 : owner.getPackageName().length() + 1)
                         .replace('$', '_') + "Derivatives";

@@ -51,6 +51,14 @@ class CustomTest {
     }
 
     @Test
+    void aCallFromALambdaIsAClearError() {
+        java.util.function.UnaryOperator<Variable> f = x -> Variable.custom(x.value(), x);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> f.apply(v(1, 2)));
+        assertTrue(e.getMessage().contains(": called from a lambda; call Variable.custom in the @Differentiable function itself"),
+                e.getMessage());
+    }
+
+    @Test
     void argumentsThatAreNotTheParametersAreAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Squares.tooFew(v(1, 2)));
         assertTrue(e.getMessage().contains("1 arguments for 2 parameters; pass the value, then the function's parameters in order"),
