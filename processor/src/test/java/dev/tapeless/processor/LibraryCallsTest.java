@@ -153,6 +153,44 @@ class LibraryCallsTest {
         }
     }
 
+    /** In a loop, each iteration runs the callee's Vjp and pullback once for both of its adjoints. */
+    @Test
+    void aCallInALoopPullsBackOncePerIterationForAllItsParameters() throws IOException {
+        JavaFileObject use = consumer("""
+                    @Differentiable
+                    static double f(double a, double b, int n) {
+                        double acc = 0;
+                        for (int i = 0; i < n; i++) {
+                            acc = acc + Lib.cube(a + i, b);
+                        }
+                        return acc;
+                    }
+                """);
+        Compilation c = compile(library(true), use);
+        assertThat(c).succeeded();
+        String companion = source(c, "use.UseDerivatives");
+        String gradient = companion.substring(companion.indexOf("public static FGradient fGradient"));
+        gradient = gradient.substring(0, gradient.indexOf("\n    }\n"));
+        assertEquals(1, gradient.split("cubeVjp\\(", -1).length - 1, gradient);
+        assertTrue(gradient.contains("cubeGradient.x()") && gradient.contains("cubeGradient.y()"), gradient);
+        ClassLoader loader = new Loaded(c, new java.net.URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()},
+                LibraryCallsTest.class.getClassLoader()));
+        try {
+            Class<?> derivatives = loader.loadClass("use.UseDerivatives");
+            double a = 0.4, b = 1.3;
+            Object g = derivatives.getMethod("fGradient", double.class, double.class, int.class).invoke(null, a, b, 3);
+            double da = 0, db = 0;
+            for (int i = 0; i < 3; i++) {
+                da += 3 * (a + i) * (a + i) * b;
+                db += (a + i) * (a + i) * (a + i);
+            }
+            assertEquals(da, (double) Sources.component(g, "a"), 1e-13);
+            assertEquals(db, (double) Sources.component(g, "b"), 1e-13);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void aLibraryBuiltWithoutTapelessIsAnErrorAtTheCall() throws IOException {
         JavaFileObject use = consumer("""

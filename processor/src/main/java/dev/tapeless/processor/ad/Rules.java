@@ -131,7 +131,8 @@ public final class Rules {
 
     /**
      * The partials of a call of a function that is not inlined ({@link dev.tapeless.processor.ir.Callee}):
-     * the adjoint of parameter k is the callee's own ({@code CALL_ADJOINT}), from the call's arguments
+     * the adjoint of parameter k is the callee's own (its custom derivative, {@code CALL_ADJOINT}; or a
+     * component of its companion's gradient record, {@code CALL_GRADIENT}), from the call's arguments
      * and the adjoint of its value, an array when the value is one. A parameter the callee is not
      * differentiated with respect to has none: its partial throws {@link MissingDerivative}, which
      * the reverse pass asks for only when the argument is active.
@@ -146,8 +147,13 @@ public final class Rules {
                 Node[] in = new Node[y.inputs().size() + 1];
                 for (int i = 0; i < y.inputs().size(); i++) in[i] = y.in(i);
                 in[in.length - 1] = b.asArray(g, y);
-                Node d = b.named(b.op(CALL_ADJOINT, dev.tapeless.processor.ir.Attrs.call(callee, parameter), in),
-                        "d_" + callee.method() + "_" + callee.params().get(parameter).name());
+                dev.tapeless.processor.ir.Attrs attrs = dev.tapeless.processor.ir.Attrs.call(callee, parameter);
+                Node d = callee.way() == dev.tapeless.processor.ir.Callee.Way.CUSTOM
+                        ? b.op(CALL_ADJOINT, attrs, in)
+                        // one gradient record for all the parameters (the optimizer makes it once), read per parameter
+                        : b.op(CALL_COMPONENT, attrs, b.named(b.op(CALL_GRADIENT,
+                                dev.tapeless.processor.ir.Attrs.call(callee, 0), in), callee.method() + "Gradient"));
+                b.named(d, "d_" + callee.method() + "_" + callee.params().get(parameter).name());
                 Broken broke = broken;
                 return broke != null && broke.op == CALL && broke.operand == parameter ? b.mul(d, b.c(broke.factor)) : d;
             };

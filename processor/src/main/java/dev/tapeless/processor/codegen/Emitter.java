@@ -63,6 +63,11 @@ final class Emitter {
                 break;
             case CALL: return call(n);
             case CALL_ADJOINT: return callAdjoint(n);
+            case CALL_GRADIENT: {
+                Callee c = n.attrs().callee();
+                return Emission.call(counted(c, "vjp", "pullback"), "$T.$N($L).pullback($L)", classNamed.apply(c.companion()),
+                        c.method() + "Vjp", arguments(n, n.inputs().size() - 1), r(n.in(n.inputs().size() - 1)));
+            }
             case CALL_VJP: {
                 Callee c = n.attrs().callee();
                 return Emission.call(counted(c, "vjp"), "$T.$N($L)", classNamed.apply(c.companion()), c.method() + "Vjp",
@@ -118,8 +123,8 @@ final class Emitter {
     }
 
     /**
-     * The adjoint of a called function's parameter: its companion's pullback, or its custom
-     * derivative (an array result checked for shape and never an alias of what it was given).
+     * The adjoint of a parameter of a function with custom derivatives: its derivative method (an
+     * array result checked for shape and copied, never an alias of what it was given).
      */
     private Emission callAdjoint(Node n) {
         Callee c = n.attrs().callee();
@@ -128,10 +133,6 @@ final class Emitter {
         CodeBlock args = arguments(n, count);
         Node g = n.in(count);
         Callee.Param p = c.params().get(k);
-        if (c.way() == Callee.Way.COMPANION) {
-            return Emission.call(counted(c, "vjp", "pullback"), "$T.$N($L).pullback($L).$N()",
-                    classNamed.apply(c.companion()), c.method() + "Vjp", args, r(g), p.derivative());
-        }
         CodeBlock derivative = CodeBlock.of("$T.$N($L$L)", classNamed.apply(c.owner()), p.derivative(), args,
                 count == 0 ? CodeBlock.of("$L", r(g)) : CodeBlock.of(", $L", r(g)));
         if (p.kind() == TENSOR) {
@@ -339,6 +340,7 @@ final class Emitter {
     /** The zero of a kind, as a Java literal. */
     static CodeBlock zero(Kind kind) {
         return switch (kind) {
+            case OBJECT -> CodeBlock.of("null");
             case INT -> CodeBlock.of("0");
             case LONG -> CodeBlock.of("0L");
             case BOOL -> CodeBlock.of("false");

@@ -83,7 +83,7 @@ public record Attrs(double number, long integer, List<Integer> ints, boolean kee
             case RESHAPE, EXPAND -> "shape=" + longs;
             case CALL -> callee.shortName();
             case CALL_ADJOINT, CALL_COMPONENT -> callee.shortName() + " d_" + callee.params().get((int) integer).name();
-            case CALL_VJP, CALL_VALUE, CALL_PULLBACK -> callee.shortName();
+            case CALL_VJP, CALL_VALUE, CALL_PULLBACK, CALL_GRADIENT -> callee.shortName();
             default -> "";
         };
     }

@@ -245,7 +245,7 @@ public final class Graph {
             case ZEROS_LIKE -> in[0].kind() == Kind.DOUBLE_ARRAY ? Kind.DOUBLE_ARRAY : Kind.TENSOR;
             case CALL -> attrs.callee().result();
             case CALL_ADJOINT, CALL_COMPONENT -> attrs.callee().params().get((int) attrs.integer()).kind();
-            case CALL_VJP, CALL_PULLBACK -> Kind.OBJECT;
+            case CALL_VJP, CALL_PULLBACK, CALL_GRADIENT -> Kind.OBJECT;
             case CALL_VALUE -> attrs.callee().result();
             case IF, LOOP, RESULT -> throw new IllegalArgumentException(op + " is made by control() and result()");
             case PARAM, CONST, FIELD, SEED, ARG, UNDEF -> throw new IllegalArgumentException("leaf " + op + " has no inputs");

@@ -26,7 +26,8 @@ public enum Kind {
     DOUBLE_MATRIX("double[][]"),
     /**
      * An object of a called function's companion: its Vjp, or the gradient record its pullback
-     * returns ({@link Op#CALL_VJP}, {@link Op#CALL_PULLBACK}); its Java type is the node's callee's.
+     * returns ({@link Op#CALL_VJP}, {@link Op#CALL_PULLBACK}, {@link Op#CALL_GRADIENT}); its Java type
+     * is the node's callee's.
      */
     OBJECT("Object");
 

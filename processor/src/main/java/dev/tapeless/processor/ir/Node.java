@@ -69,7 +69,8 @@ public final class Node {
      */
     public boolean mayThrow() {
         return throwsOnZeroDivisor() || op == Op.LOAD || op == Op.STORE || op == Op.NEW_ARRAY
-                || op == Op.CALL || op == Op.CALL_ADJOINT || op == Op.CALL_VJP || op == Op.CALL_PULLBACK; // code Tapeless has not read
+                || op == Op.CALL || op == Op.CALL_ADJOINT || op == Op.CALL_GRADIENT || op == Op.CALL_VJP
+                || op == Op.CALL_PULLBACK; // code Tapeless has not read
     }
 
     /** An int or long division or remainder by anything but a nonzero constant. */

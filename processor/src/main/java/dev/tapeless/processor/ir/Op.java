@@ -95,21 +95,29 @@ public enum Op {
     /** {@code f(args...)}: the value of a function called through its companion or with a custom derivative. */
     CALL(-1),
     /**
-     * The adjoint of the callee's parameter {@code attrs.integer()}: inputs the call's arguments, then
-     * the adjoint of its value (introduced by the reverse pass).
+     * The adjoint of parameter {@code attrs.integer()} of a function with custom derivatives: its
+     * derivative method, from the call's arguments, then the adjoint of its value (reverse pass).
      */
     CALL_ADJOINT(-1),
     /**
+     * The gradient record of a function called through its companion: {@code companion.fVjp(args)
+     * .pullback(g)}, of kind OBJECT, from the call's arguments, then the adjoint of its value
+     * (reverse pass). Its components are the adjoints of the parameters ({@link #CALL_COMPONENT}).
+     */
+    CALL_GRADIENT(-1),
+    /**
      * A call's forward pass that keeps what its pullback needs: {@code companion.fVjp(args)}, of kind
-     * OBJECT. With the three below, a call and its adjoints share one forward pass of the callee and
-     * one pullback per upstream adjoint ({@code CallSharing}).
+     * OBJECT. In straight-line code a call and its gradients share it ({@code CallSharing}).
      */
     CALL_VJP(-1),
     /** The value of a {@link #CALL_VJP}: {@code vjp.value()}. */
     CALL_VALUE(1),
     /** {@code vjp.pullback(g)}: the callee's gradient record, of kind OBJECT. */
     CALL_PULLBACK(2),
-    /** The adjoint of the callee's parameter {@code attrs.integer()}, from a {@link #CALL_PULLBACK}. */
+    /**
+     * The adjoint of the callee's parameter {@code attrs.integer()}: a component of its gradient
+     * record ({@link #CALL_GRADIENT}, {@link #CALL_PULLBACK}).
+     */
     CALL_COMPONENT(1),
 
     // Introduced by the reverse pass; each names a shape computation done at run time.
