@@ -105,19 +105,19 @@ class LibraryCallsTest {
 
     @Test
     void aCallIntoALibraryGoesThroughItsCompanion() throws IOException {
-        checkLibraryCall(1.0);
+        checkLibraryCall();
     }
 
     /** The rule of CALL broken on purpose: the same check must fail. */
     @Test
     void breakingTheRuleOfCallsIsCaught() throws Exception {
         try (AutoCloseable broken = dev.tapeless.processor.ad.Rules.breakForTesting(dev.tapeless.processor.ir.Op.CALL, 0, 1.25)) {
-            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> checkLibraryCall(1.0));
+            AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> checkLibraryCall());
             assertTrue(e.getMessage().contains("expected"), e.getMessage());
         }
     }
 
-    private void checkLibraryCall(double unused) throws IOException {
+    private void checkLibraryCall() throws IOException {
         JavaFileObject use = consumer("""
                     @Differentiable
                     static double f(double a, double b) {
@@ -136,21 +136,20 @@ class LibraryCallsTest {
         // The forward pass alone calls the forward passes.
         assertTrue(companion.contains("double cube = LibDerivatives.cube(a, b);"), companion);
 
-        ClassLoader loader = new Loaded(c, new java.net.URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()},
+        double a = 0.7, b = -1.3;
+        Object g = withLibrary(c).call("use.UseDerivatives", "fGradient", a, b);
+        double t = Math.tanh(a * b);
+        double da = 3 * a * a * b + Math.cos(a) * 2.0 + (1 - t * t) * b;
+        double db = a * a * a + (1 - t * t) * a;
+        assertEquals(a * a * a * b + Math.sin(a) * 2.0 + t, (double) Sources.component(g, "value"), 1e-15);
+        assertEquals(da, (double) Sources.component(g, "a"), 1e-14);
+        assertEquals(db, (double) Sources.component(g, "b"), 1e-14);
+    }
+
+    /** The classes of {@code c}, loaded with the library's before them. */
+    private Loaded withLibrary(Compilation c) throws IOException {
+        return new Loaded(c, new java.net.URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()},
                 LibraryCallsTest.class.getClassLoader()));
-        try {
-            Class<?> derivatives = loader.loadClass("use.UseDerivatives");
-            double a = 0.7, b = -1.3;
-            Object g = derivatives.getMethod("fGradient", double.class, double.class).invoke(null, a, b);
-            double t = Math.tanh(a * b);
-            double da = 3 * a * a * b + Math.cos(a) * 2.0 + (1 - t * t) * b;
-            double db = a * a * a + (1 - t * t) * a;
-            assertEquals(a * a * a * b + Math.sin(a) * 2.0 + t, (double) Sources.component(g, "value"), 1e-15);
-            assertEquals(da, (double) Sources.component(g, "a"), 1e-14);
-            assertEquals(db, (double) Sources.component(g, "b"), 1e-14);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 
     /** In a loop, each iteration runs the callee's Vjp and pullback once for both of its adjoints. */
@@ -173,22 +172,15 @@ class LibraryCallsTest {
         gradient = gradient.substring(0, gradient.indexOf("\n    }\n"));
         assertEquals(1, gradient.split("cubeVjp\\(", -1).length - 1, gradient);
         assertTrue(gradient.contains("cubeGradient.x()") && gradient.contains("cubeGradient.y()"), gradient);
-        ClassLoader loader = new Loaded(c, new java.net.URLClassLoader(new java.net.URL[] {dir.resolve("classes").toUri().toURL()},
-                LibraryCallsTest.class.getClassLoader()));
-        try {
-            Class<?> derivatives = loader.loadClass("use.UseDerivatives");
-            double a = 0.4, b = 1.3;
-            Object g = derivatives.getMethod("fGradient", double.class, double.class, int.class).invoke(null, a, b, 3);
-            double da = 0, db = 0;
-            for (int i = 0; i < 3; i++) {
-                da += 3 * (a + i) * (a + i) * b;
-                db += (a + i) * (a + i) * (a + i);
-            }
-            assertEquals(da, (double) Sources.component(g, "a"), 1e-13);
-            assertEquals(db, (double) Sources.component(g, "b"), 1e-13);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
+        double a = 0.4, b = 1.3;
+        Object g = withLibrary(c).call("use.UseDerivatives", "fGradient", a, b, 3);
+        double da = 0, db = 0;
+        for (int i = 0; i < 3; i++) {
+            da += 3 * (a + i) * (a + i) * b;
+            db += (a + i) * (a + i) * (a + i);
         }
+        assertEquals(da, (double) Sources.component(g, "a"), 1e-13);
+        assertEquals(db, (double) Sources.component(g, "b"), 1e-13);
     }
 
     @Test
