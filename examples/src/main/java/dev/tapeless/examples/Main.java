@@ -23,26 +23,26 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Main {
     private Main() {}
 
-    static final long SEED = 2024;
-    static final int HIDDEN = 32;
-    static final int EPOCHS = 20;
-    static final int BATCH = 32;
-    static final double LEARNING_RATE = 0.2;
-    static final double HELD_OUT = 0.2;
+    public static final long SEED = 2024;
+    public static final int HIDDEN = 32;
+    public static final int EPOCHS = 20;
+    public static final int BATCH = 32;
+    public static final double LEARNING_RATE = 0.2;
+    public static final double HELD_OUT = 0.2;
     /** Finite differences on this many elements of each parameter array; the tape checks all of them. */
     static final int FD_COORDINATES = 40;
 
     /** The weights and biases of {@link Mlp}, updated in place. */
-    record Model(INDArray w1, INDArray b1, INDArray w2, INDArray b2) {
+    public record Model(INDArray w1, INDArray b1, INDArray w2, INDArray b2) {
         /** He initialization for the relu layer, Glorot-like for the output; zero biases. */
-        static Model initial(Random rng) {
+        public static Model initial(Random rng) {
             return new Model(gaussian(rng, Math.sqrt(2.0 / Digits.PIXELS), Digits.PIXELS, HIDDEN),
                     Nd4j.zeros(DataType.DOUBLE, HIDDEN),
                     gaussian(rng, Math.sqrt(1.0 / HIDDEN), HIDDEN, Digits.CLASSES),
                     Nd4j.zeros(DataType.DOUBLE, Digits.CLASSES));
         }
 
-        MlpDerivatives.LossGradient gradient(INDArray x, INDArray labels) {
+        public MlpDerivatives.LossGradient gradient(INDArray x, INDArray labels) {
             return MlpDerivatives.lossGradient(w1, b1, w2, b2, x, labels);
         }
 
@@ -50,11 +50,11 @@ public final class Main {
          * The gradient written into the arrays of {@code previous}, the last step's (null at first):
          * a training step then allocates no array. The arrays are the caller's until the next call.
          */
-        MlpDerivatives.LossGradient gradient(INDArray x, INDArray labels, MlpDerivatives.LossGradient previous) {
+        public MlpDerivatives.LossGradient gradient(INDArray x, INDArray labels, MlpDerivatives.LossGradient previous) {
             return MlpDerivatives.lossGradient(w1, b1, w2, b2, x, labels, previous);
         }
 
-        void step(MlpDerivatives.LossGradient g, double rate) {
+        public void step(MlpDerivatives.LossGradient g, double rate) {
             axpy(-rate, g.w1(), w1);
             axpy(-rate, g.b1(), b1);
             axpy(-rate, g.w2(), w2);
@@ -67,14 +67,14 @@ public final class Main {
         }
 
         /** The fraction of {@code data} whose largest logit is the right digit. */
-        double accuracy(Digits data) {
+        public double accuracy(Digits data) {
             INDArray predicted = MlpDerivatives.logits(w1, b1, w2, b2, data.images()).argMax(1);
             int right = 0;
             for (int i = 0; i < data.size(); i++) if (predicted.getInt(i) == data.labels()[i]) right++;
             return (double) right / data.size();
         }
 
-        List<INDArray> parameters() {
+        public List<INDArray> parameters() {
             return List.of(w1, b1, w2, b2);
         }
     }
@@ -110,7 +110,7 @@ public final class Main {
      * Minibatch SGD on {@code train}, reshuffled by {@code rng} every epoch; one line per epoch to
      * {@code out}: mean minibatch loss, accuracy on the whole training set, time.
      */
-    static Model train(Model model, Digits train, int epochs, Random rng, PrintStream out) {
+    public static Model train(Model model, Digits train, int epochs, Random rng, PrintStream out) {
         INDArray trainLabels = train.oneHot();
         MlpDerivatives.LossGradient g = null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
