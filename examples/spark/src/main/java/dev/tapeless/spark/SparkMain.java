@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains the digits perceptron of the main example on Spark, data-parallel, with the gradient
- * Tapeless generated ({@link DistributedTraining}). Arguments: the master ({@code local[2]} when
- * none is given and spark-submit set none), then the number of epochs (20).
+ * Tapeless generated ({@link DistributedTraining}). Arguments: the master (none or {@code ""}:
+ * spark-submit's {@code --master}, else {@code local[2]}), then the number of epochs (20).
  */
 public final class SparkMain {
     private SparkMain() {}
@@ -22,7 +22,7 @@ public final class SparkMain {
         long start = System.nanoTime();
         if (System.getenv("OMP_NUM_THREADS") == null) Nd4j.getEnvironment().setMaxThreads(1);
         SparkConf conf = new SparkConf().setAppName("tapeless-digits").set("spark.ui.enabled", "false");
-        if (args.length > 0) conf.setMaster(args[0]);
+        if (args.length > 0 && !args[0].isEmpty()) conf.setMaster(args[0]);
         else if (!conf.contains("spark.master")) conf.setMaster("local[2]");
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : Main.EPOCHS;
 
