@@ -74,14 +74,14 @@ final class Pipeline {
         Optimizer.Optimized vjpGraph = CallSharing.share(Optimizer.optimize(graph.nodes(), roots(result, vjp)));
 
         List<MethodPlan.Param> params = reading.parameters().stream()
-                .map(p -> new MethodPlan.Param(p.name(), p.kind(), p.inWrt()))
+                .map(p -> new MethodPlan.Param(p.name(), p.kind(), p.inWrt(), p.differentiable()))
                 .toList();
         List<String> derivatives = null;
         if (reading.custom() != null && reading.resultKind() == Kind.TENSOR) { // for the tape: Variable.custom
             derivatives = reading.custom().params().stream().map(Callee.Param::derivative).toList();
         }
         return new MethodPlan(f.name(), f.name(), params, reading.resultKind(), forward, gradientGraph, vjpGraph, ir,
-                derivatives);
+                derivatives, reading.callable());
     }
 
     private static List<Node> roots(Node result, ReverseMode.Result r) {

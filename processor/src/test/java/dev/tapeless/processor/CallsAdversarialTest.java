@@ -777,8 +777,8 @@ class CallsAdversarialTest {
         Compilation c = Sources.compile(file);
         assertThat(c).succeeded();
         String companion = source(c, "test.TDerivatives");
-        int callsSome = companion.indexOf("callsSomeGradient(");
-        int callsAll = companion.indexOf("callsAllGradient(");
+        int callsSome = companion.indexOf("Gradient callsSomeGradient(");
+        int callsAll = companion.indexOf("Gradient callsAllGradient(");
         String some = companion.substring(callsSome, companion.indexOf("\n    }", callsSome));
         String all = companion.substring(callsAll, companion.indexOf("\n    }", callsAll));
         assertFalse(some.contains("someVjp("), some);

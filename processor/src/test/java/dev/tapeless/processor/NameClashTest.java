@@ -118,22 +118,38 @@ class NameClashTest {
                 """);
         Compilation c = Sources.compile(source);
         assertThat(c).hadErrorCount(1);
-        assertThat(c).hadErrorContaining("method 'foo_bar' needs the constant 'FOO_BAR_OPS' in the companion, which method 'fooBar'"
+        assertThat(c).hadErrorContaining("method 'foo_bar' needs the constant 'FOO_BAR' in the companion, which method 'fooBar'"
                 + " needs too").inFile(source).onLineContaining("foo_bar(Variable x)");
     }
 
+    /** Method t of class T: its constant would hide the class T in the companion, so it is T_METHOD. */
     @Test
-    void doubleMethodsHaveNoOpCountConstantSoFooBarAndFoo_barCoexist() {
+    void aDescriptorNamedLikeTheSourceClassTakesASuffix() throws Exception {
         Compilation c = Sources.compile(Sources.classT("""
+                @Differentiable
+                static double t(double x) { return x * x; }
+                """));
+        Class<?> d = Sources.load(c, "test.TDerivatives");
+        Object described = d.getField("T_METHOD").get(null);
+        assertEquals("T.t(x) with respect to x", described.toString());
+        assertEquals(0.0, dev.tapeless.runtime.check.GradientCheck.check(
+                (dev.tapeless.runtime.check.DifferentiatedMethod) described, 1.5).assertWithin(1e-8).valueDifference());
+    }
+
+    /** Every method has a constant describing it ({@code FOO_BAR}), so these clash over doubles too. */
+    @Test
+    void doubleMethodsWhoseDescriptorConstantsWouldClashAreAnError() {
+        JavaFileObject source = Sources.classT("""
                 @Differentiable
                 static double fooBar(double x) { return x * x; }
 
                 @Differentiable
                 static double foo_bar(double x) { return x * 3; }
-                """));
-        Class<?> d = Sources.load(c, "test.TDerivatives");
-        assertEquals(4.0, (double) Sources.component(Sources.call(d, "fooBarGradient", 2.0), "x"));
-        assertEquals(3.0, (double) Sources.component(Sources.call(d, "foo_barGradient", 2.0), "x"));
+                """);
+        Compilation c = Sources.compile(source);
+        assertThat(c).hadErrorCount(1);
+        assertThat(c).hadErrorContaining("method 'foo_bar' needs the constant 'FOO_BAR' in the companion, which method 'fooBar'"
+                + " needs too").inFile(source).onLineContaining("foo_bar(double x)");
     }
 
     @Test

@@ -162,11 +162,22 @@ public final class CompanionWriter {
     }
 
     /** The members the companion gets for method {@code method} (the constant only if it uses arrays). */
-    public static List<Member> members(String method, boolean usesArrays) {
+    /**
+     * The name of the constant that describes {@code method} ({@code LOSS}), or, when that is the
+     * simple name of the source class (method {@code t} of class {@code T}), which the constant
+     * would hide in the companion, that name and {@code _METHOD}.
+     */
+    public static String descriptorName(String method, String sourceClass) {
+        String name = upperSnake(method);
+        return name.equals(sourceClass) ? name + "_METHOD" : name;
+    }
+
+    public static List<Member> members(String method, String sourceClass, boolean usesArrays) {
         List<Member> out = new ArrayList<>(List.of(new Member("method", method),
                 new Member("method", method + "Gradient"), new Member("method", method + "Vjp"),
                 new Member("nested class", nestedName(method, "Gradient")),
                 new Member("nested class", nestedName(method, "Vjp"))));
+        out.add(new Member("constant", descriptorName(method, sourceClass)));
         if (usesArrays) {
             out.add(new Member("constant", opsName(method)));
             out.add(new Member("constant", buffersField(method)));
@@ -207,6 +218,7 @@ public final class CompanionWriter {
                 .noneMatch(c -> c.contains(Emission.UNCOUNTED));
         if (usesArrays(m) && !hasLoops(m) && counted) type.addField(opCounts(m, forward, gradient, vjp));
         if (m.customDerivatives() != null) type.addField(customDerivatives(m));
+        type.addField(described(m));
         for (String buffers : List.of(buffersField(m.name()), buffersField(m.name() + "Gradient"))) {
             if (!framesUsed.contains(buffers)) continue;
             TypeName t = ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), MatrixLoops.FRAME);
@@ -742,7 +754,8 @@ public final class CompanionWriter {
      */
     private static Set<String> reservedNames(ClassName source, ClassName companion, List<MethodPlan> methods,
             Function<String, ClassName> classNamed) {
-        List<ClassName> used = new ArrayList<>(List.of(Emitter.KERNELS, Emitter.TRANSFORMS, Emitter.INDARRAY,
+        List<ClassName> used = new ArrayList<>(List.of(DIFFERENTIATED_METHOD, VARIABLE, ClassName.get(List.class),
+                Emitter.KERNELS, Emitter.TRANSFORMS, Emitter.INDARRAY,
                 OP_COUNTS, OP_COUNT, LAYOUT, GENERATED, source, companion, Saving.DOUBLE_STACK, Saving.INT_STACK,
                 Saving.LONG_STACK, Saving.BOOLEAN_STACK, Saving.ARRAY_STACK));
         used.addAll(JAVA_LANG);
@@ -890,6 +903,49 @@ public final class CompanionWriter {
         CodeBlock.Builder b = CodeBlock.builder().add(opCount(fewest, most, fast));
         for (CodeBlock c : called) b.add("\n.plus($L)", c);
         return b.build();
+    }
+
+    static final ClassName DIFFERENTIATED_METHOD = ClassName.get("dev.tapeless.runtime.check", "DifferentiatedMethod");
+    static final ClassName VARIABLE = ClassName.get("dev.tapeless.runtime", "Variable");
+
+    /**
+     * The method and its generated entry points, for checks in a user's tests:
+     * {@code GradientCheck.check(SeedDerivatives.LOSS, a, b)}.
+     */
+    private FieldSpec described(MethodPlan m) {
+        List<CodeBlock> params = new ArrayList<>();
+        List<CodeBlock> sourceArgs = new ArrayList<>();
+        List<CodeBlock> generatedArgs = new ArrayList<>();
+        for (int i = 0; i < m.params().size(); i++) {
+            Param p = m.params().get(i);
+            String kind = p.kind() == Kind.TENSOR && p.differentiable() ? "VARIABLE"
+                    : p.kind() == Kind.SCALAR ? "DOUBLE" : p.kind() == Kind.DOUBLE_ARRAY ? "DOUBLE_ARRAY" : "DATA";
+            params.add(CodeBlock.of("new $T.Parameter($S, $T.Kind.$L, $L)", DIFFERENTIATED_METHOD, p.name(),
+                    DIFFERENTIATED_METHOD, kind, p.differentiated()));
+            TypeName generated = BodyWriter.javaType(p.kind());
+            sourceArgs.add(CodeBlock.of("($T) args[$L]", kind.equals("VARIABLE") ? VARIABLE : generated, i));
+            generatedArgs.add(CodeBlock.of("($T) args[$L]", generated, i));
+        }
+        CodeBlock sArgs = CodeBlock.join(sourceArgs, ", ");
+        CodeBlock gArgs = CodeBlock.join(generatedArgs, ", ");
+        CodeBlock sourceCall = m.callable() ? CodeBlock.of("args -> $T.$N($L)", source, m.name(), sArgs) : CodeBlock.of("null");
+        String constant = descriptorName(m.name(), source.topLevelClassName().simpleName());
+        return FieldSpec.builder(DIFFERENTIATED_METHOD, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("{@link $T#$L} and its generated entry points, for checks: {@code GradientCheck.check($L, ...)}.\n",
+                        source, m.javadocLink(), constant)
+                .initializer(CodeBlock.builder()
+                        .add("new $T($S,\n", DIFFERENTIATED_METHOD, source.simpleName() + "." + m.name())
+                        .indent().indent()
+                        .add("$T.of($L),\n", List.class, CodeBlock.join(params, ",\n"))
+                        .add("$L,\n", m.resultKind() == Kind.TENSOR)
+                        .add("$L,\n", sourceCall)
+                        .add("args -> $N($L),\n", m.name(), gArgs)
+                        .add("args -> $NGradient($L),\n", m.name(), gArgs)
+                        .add("(args, upstream) -> $NVjp($L).pullback(($T) upstream))", m.name(), gArgs,
+                                BodyWriter.javaType(m.resultKind()))
+                        .unindent().unindent()
+                        .build())
+                .build();
     }
 
     /** For {@code Variable.custom}: the derivative method of each parameter, which a class file cannot say by name. */

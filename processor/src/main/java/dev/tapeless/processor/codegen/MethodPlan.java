@@ -19,18 +19,24 @@ public record MethodPlan(
         Optimized gradient,
         Optimized vjp,
         String ir,
-        List<String> customDerivatives) {
+        List<String> customDerivatives,
+        boolean callable) {
 
     /**
      * @param customDerivatives for a function over Variables with custom derivatives, the derivative
      *                          method of each parameter (null where none), which the companion lists
      *                          for the runtime tape; null for any other method
+     * @param callable          whether the companion can call the source method (neither it nor
+     *                          its class is private), for the method's {@code DifferentiatedMethod}
      */
     public MethodPlan {
     }
 
-    /** A parameter of the source method, in declaration order. */
-    public record Param(String name, Kind kind, boolean differentiated) {}
+    /**
+     * A parameter of the source method, in declaration order; {@code differentiable}: a Variable,
+     * double or double[] (for a TENSOR, a Variable rather than an INDArray).
+     */
+    public record Param(String name, Kind kind, boolean differentiated, boolean differentiable) {}
 
     public List<Param> differentiated() {
         return params.stream().filter(Param::differentiated).toList();

@@ -92,7 +92,16 @@ public final class Frontend {
      * for a method with custom derivatives, its call.
      */
     public record Reading(Function function, List<Parameter> parameters, Kind resultKind, Map<Node, CallSite> callSites,
-            Callee custom) {}
+            Callee custom, boolean callable) {}
+
+    /** Whether generated code in the method's package can call it: neither it nor a class around it is private. */
+    private static boolean callable(ExecutableElement method) {
+        for (javax.lang.model.element.Element e = method; e instanceof ExecutableElement || e instanceof TypeElement;
+                e = e.getEnclosingElement()) {
+            if (e.getModifiers().contains(Modifier.PRIVATE)) return false;
+        }
+        return true;
+    }
 
     /** An enclosing operand of {@code c ? a : b} being read: {@code a} when {@code taken}, else {@code b}. */
     record Guard(Node condition, boolean taken) {}
@@ -151,7 +160,7 @@ public final class Frontend {
             Node result = graph.apply(Op.CALL, Attrs.call(custom, 0), params.toArray(Node[]::new));
             graph.name(result, method.getSimpleName().toString());
             Function f = new Function(method.getSimpleName().toString(), params, graph, result, wrtNodes);
-            return new Reading(f, parameters, resultKind, Map.of(), custom);
+            return new Reading(f, parameters, resultKind, Map.of(), custom, callable(method));
         }
         Set<ExecutableElement> inlining = new HashSet<>();
         inlining.add(method);
@@ -161,7 +170,7 @@ public final class Frontend {
             result = body.convert(result, resultKind, tree);
         }
         Function f = new Function(method.getSimpleName().toString(), params, graph, result, wrtNodes);
-        return new Reading(f, parameters, resultKind, Map.copyOf(callSites), null);
+        return new Reading(f, parameters, resultKind, Map.copyOf(callSites), null, callable(method));
     }
 
     /**

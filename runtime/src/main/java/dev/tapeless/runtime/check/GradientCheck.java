@@ -32,8 +32,17 @@ public final class GradientCheck {
     /** Differences for one parameter: generated vs tape, generated vs finite differences. */
     public record Row(String parameter, double vsTape, double vsFiniteDifferences) {}
 
-    /** One row per parameter, plus the difference between the generated value and the tape's. */
-    public record Report(double valueDifference, List<Row> rows) {
+    /**
+     * One row per parameter, plus the difference between the generated value and the reference's.
+     * For a method over {@code double}s ({@code doubles}), the reference is the method itself, whose
+     * value the generated code must compute bit for bit (any other is an infinite difference), and
+     * each row's {@code vsTape} compares the pullback with the gradient instead.
+     */
+    public record Report(double valueDifference, List<Row> rows, boolean doubles) {
+        public Report(double valueDifference, List<Row> rows) {
+            this(valueDifference, rows, false);
+        }
+
         public double worst() {
             double w = valueDifference;
             for (Row r : rows) w = Math.max(w, Math.max(r.vsTape, r.vsFiniteDifferences));
@@ -50,11 +59,148 @@ public final class GradientCheck {
 
         @Override
         public String toString() {
-            StringBuilder s = new StringBuilder(String.format("value: |generated - tape| = %.3g%n", valueDifference));
-            s.append(String.format("%-12s %14s %14s%n", "parameter", "vs tape", "vs fin. diff."));
+            StringBuilder s = new StringBuilder(doubles
+                    ? (valueDifference == 0 ? "value: the same bits as the method's\n"
+                            : "value: NOT the method's (it must be the same bits)\n")
+                    : String.format("value: |generated - tape| = %.3g%n", valueDifference));
+            s.append(String.format("%-12s %14s %14s%n", "parameter", doubles ? "vs pullback" : "vs tape", "vs fin. diff."));
             for (Row r : rows) s.append(String.format("%-12s %14.3g %14.3g%n", r.parameter, r.vsTape, r.vsFiniteDifferences));
             return s.toString();
         }
+    }
+
+    /**
+     * Checks a method against the code generated for it, from the constant its companion describes
+     * it with: {@code GradientCheck.check(SeedDerivatives.LOSS, a, b).assertWithin(1e-8)}. Pass the
+     * arguments as generated code takes them ({@code INDArray} for a {@code Variable}).
+     *
+     * <ul>
+     *   <li>Over {@code Variable}s: the generated value and gradient (on both of its paths) against
+     *       the tape running the method, and against central finite differences, for each
+     *       differentiated {@code Variable} parameter; the method's {@code double} parameters are
+     *       held as they are. A result of more than one element is checked through a pullback
+     *       of a fixed upstream (seeded), against the tape's gradient of their inner product.
+     *   <li>Over {@code double}s: the generated value against the method's (bit for bit), the
+     *       gradient against central finite differences of the method (each element of a
+     *       {@code double[]}), and the pullback of 1.75 against 1.75 times the gradient.
+     * </ul>
+     */
+    public static Report check(DifferentiatedMethod method, Object... arguments) {
+        return method.arrayResult() ? checkArrays(method, arguments) : checkDoubles(method, arguments);
+    }
+
+    private static Report checkArrays(DifferentiatedMethod m, Object[] arguments) {
+        List<DifferentiatedMethod.Parameter> ps = m.parameters();
+        if (arguments.length != ps.size()) m.forward(arguments); // throws, naming the parameters
+        List<Integer> checked = new ArrayList<>();
+        for (int i = 0; i < ps.size(); i++) {
+            if (ps.get(i).kind() == DifferentiatedMethod.Kind.VARIABLE && ps.get(i).differentiated()) checked.add(i);
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            if (ps.get(i).kind() == DifferentiatedMethod.Kind.VARIABLE && !(arguments[i] instanceof INDArray)) {
+                throw new IllegalArgumentException(m.name() + ": pass an INDArray for Variable parameter " + ps.get(i).name()
+                        + ", got " + (arguments[i] == null ? "null" : arguments[i].getClass().getSimpleName()));
+            }
+        }
+        INDArray value = (INDArray) m.forward(copies(arguments));
+        INDArray upstream = value.length() == 1 ? null : seededUpstream(value);
+        List<String> wrt = m.wrt();
+        Function<List<Variable>, Variable> onTape = vars -> {
+            Object[] a = arguments.clone();
+            for (int i = 0; i < ps.size(); i++) {
+                if (ps.get(i).kind() == DifferentiatedMethod.Kind.VARIABLE) a[i] = Variable.constant((INDArray) arguments[i]);
+            }
+            for (int k = 0; k < checked.size(); k++) a[checked.get(k)] = vars.get(k);
+            Variable y = (Variable) m.source(a);
+            return upstream == null ? y : y.mul(Variable.constant(upstream)).sum();
+        };
+        Function<List<INDArray>, List<INDArray>> generated = xs -> {
+            Object[] a = copies(arguments);
+            for (int k = 0; k < checked.size(); k++) a[checked.get(k)] = xs.get(k);
+            List<Object> out = upstream == null ? m.gradient(a) : m.pullback(upstream.dup(), a);
+            List<INDArray> result = new ArrayList<>();
+            INDArray v = (INDArray) out.get(0);
+            result.add(upstream == null ? v : v.mul(upstream).sum());
+            for (int i : checked) result.add((INDArray) out.get(1 + wrt.indexOf(ps.get(i).name())));
+            return result;
+        };
+        List<String> names = checked.stream().map(i -> ps.get(i).name()).toList();
+        List<INDArray> inputs = checked.stream().map(i -> (INDArray) arguments[i]).toList();
+        return of(onTape, generated, names, inputs);
+    }
+
+    /** A fixed upstream for a result of more than one element: uniform in [0.5, 1.5), seeded. */
+    private static INDArray seededUpstream(INDArray like) {
+        java.util.Random r = new java.util.Random(20261129);
+        INDArray u = Nd4j.create(like.dataType(), like.shape());
+        for (long i = 0; i < u.length(); i++) u.putScalar(i, 0.5 + r.nextDouble());
+        return u;
+    }
+
+    /** Arrays the generated code may be given without touching the caller's: copies of INDArrays and double[]s. */
+    private static Object[] copies(Object[] arguments) {
+        Object[] a = arguments.clone();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] instanceof INDArray x) a[i] = x.dup();
+            if (a[i] instanceof double[] x) a[i] = x.clone();
+        }
+        return a;
+    }
+
+    private static Report checkDoubles(DifferentiatedMethod m, Object[] arguments) {
+        List<DifferentiatedMethod.Parameter> ps = m.parameters();
+        double source = (Double) m.source(copies(arguments));
+        double forward = (Double) m.forward(copies(arguments));
+        List<Object> gradient = m.gradient(copies(arguments));
+        List<Object> pulled = m.pullback(1.75, copies(arguments));
+        boolean same = Double.doubleToLongBits(source) == Double.doubleToLongBits(forward)
+                && Double.doubleToLongBits(source) == Double.doubleToLongBits((Double) gradient.get(0));
+        List<String> wrt = m.wrt();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < ps.size(); i++) {
+            DifferentiatedMethod.Parameter p = ps.get(i);
+            if (!p.differentiated()) continue;
+            int c = 1 + wrt.indexOf(p.name());
+            double vsFd = 0;
+            double vsPullback = 0;
+            if (p.kind() == DifferentiatedMethod.Kind.DOUBLE) {
+                double g = (Double) gradient.get(c);
+                vsFd = relative(g, centralDifference(m, arguments, i, -1));
+                vsPullback = relative((Double) pulled.get(c), 1.75 * g);
+            } else {
+                double[] g = (double[]) gradient.get(c);
+                double[] pb = (double[]) pulled.get(c);
+                for (int j = 0; j < g.length; j++) {
+                    vsFd = Math.max(vsFd, relative(g[j], centralDifference(m, arguments, i, j)));
+                    vsPullback = Math.max(vsPullback, relative(pb[j], 1.75 * g[j]));
+                }
+            }
+            rows.add(new Row(p.name(), vsPullback, vsFd));
+        }
+        return new Report(same ? 0 : Double.POSITIVE_INFINITY, rows, true);
+    }
+
+    /** {@code |a - b| / max(1, |b|)}, as {@link FiniteDifferences#maxRelDiff}. */
+    private static double relative(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b)) return Double.NaN;
+        if (a == b) return 0;
+        return Math.abs(a - b) / Math.max(1.0, Math.abs(b));
+    }
+
+    /** The central difference of the method in argument {@code i} (element {@code j} of an array, else -1). */
+    private static double centralDifference(DifferentiatedMethod m, Object[] arguments, int i, int j) {
+        double x = j < 0 ? (Double) arguments[i] : ((double[]) arguments[i])[j];
+        double h = 1e-6 * Math.max(1.0, Math.abs(x));
+        Object[] plus = copies(arguments);
+        Object[] minus = copies(arguments);
+        if (j < 0) {
+            plus[i] = x + h;
+            minus[i] = x - h;
+        } else {
+            ((double[]) plus[i])[j] = x + h;
+            ((double[]) minus[i])[j] = x - h;
+        }
+        return ((Double) m.source(plus) - (Double) m.source(minus)) / (2 * h);
     }
 
     /**
