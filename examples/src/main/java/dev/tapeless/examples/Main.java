@@ -101,16 +101,31 @@ public final class Main {
         countOps(model, train.select(range(BATCH)));
 
         Digits heldOut = split.heldOut();
-        double accuracy = train(model, train, EPOCHS, rng, System.out).accuracy(heldOut);
+        List<Epoch> history = new java.util.ArrayList<>();
+        double accuracy = train(model, train, heldOut, EPOCHS, rng, System.out, history).accuracy(heldOut);
         System.out.printf("held-out accuracy: %.1f%% (%d of %d images)   total time %.1f s%n", 100 * accuracy,
                 Math.round(accuracy * heldOut.size()), heldOut.size(), (System.nanoTime() - start) / 1e9);
+        java.nio.file.Path curve = TrainingCurve.write(history, java.nio.file.Path.of("target", "training-curve.png"));
+        System.out.printf("training curve (loss and held-out accuracy per epoch): %s%n", curve.toAbsolutePath().normalize());
     }
 
     /**
      * Minibatch SGD on {@code train}, reshuffled by {@code rng} every epoch; one line per epoch to
      * {@code out}: mean minibatch loss, accuracy on the whole training set, time.
      */
+    /** One epoch of training: its mean minibatch loss and the held-out accuracy after it. */
+    public record Epoch(int epoch, double loss, double heldOutAccuracy) {}
+
     public static Model train(Model model, Digits train, int epochs, Random rng, PrintStream out) {
+        return train(model, train, null, epochs, rng, out, null);
+    }
+
+    /**
+     * As {@link #train(Model, Digits, int, Random, PrintStream)}, also recording each epoch into
+     * {@code history} (when not null), with the accuracy on {@code heldOut} after it.
+     */
+    public static Model train(Model model, Digits train, Digits heldOut, int epochs, Random rng, PrintStream out,
+            List<Epoch> history) {
         INDArray trainLabels = train.oneHot();
         MlpDerivatives.LossGradient g = null;
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -130,6 +145,7 @@ public final class Main {
             double seconds = (System.nanoTime() - t0) / 1e9;
             out.printf("  epoch %2d  loss %.4f  train accuracy %5.1f%%  %.2f s%n",
                     epoch, lossSum / batches, 100 * model.accuracy(train), seconds);
+            if (history != null) history.add(new Epoch(epoch, lossSum / batches, model.accuracy(heldOut)));
         }
         return model;
     }

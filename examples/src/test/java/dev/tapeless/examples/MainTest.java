@@ -44,9 +44,27 @@ class MainTest {
         Digits.Split split = Digits.load().split(Main.HELD_OUT, rng);
         Main.Model model = Main.Model.initial(rng);
         double before = model.accuracy(split.heldOut());
-        Main.train(model, split.training(), Main.EPOCHS, rng, new PrintStream(OutputStream.nullOutputStream()));
+        java.util.List<Main.Epoch> history = new java.util.ArrayList<>();
+        Main.train(model, split.training(), split.heldOut(), Main.EPOCHS, rng, new PrintStream(OutputStream.nullOutputStream()),
+                history);
         double after = model.accuracy(split.heldOut());
         assertTrue(before < 0.3, "untrained: " + before);
         assertTrue(after > 0.95, "trained: " + after);
+        assertEquals(Main.EPOCHS, history.size());
+        assertEquals(after, history.get(Main.EPOCHS - 1).heldOutAccuracy());
+        assertTrue(history.get(Main.EPOCHS - 1).loss() < history.get(0).loss() / 5, history.toString());
+    }
+
+    @Test
+    void theTrainingCurveIsAPngOfTheEpochs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.util.List<Main.Epoch> history = java.util.List.of(new Main.Epoch(1, 1.5, 0.84), new Main.Epoch(2, 0.6, 0.91),
+                new Main.Epoch(3, 0.4, 0.93));
+        java.nio.file.Path png = TrainingCurve.write(history, dir.resolve("curves").resolve("curve.png"));
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(TrainingCurve.WIDTH, image.getWidth());
+        assertEquals(TrainingCurve.HEIGHT, image.getHeight());
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int x = 0; x < image.getWidth(); x += 3) for (int y = 0; y < image.getHeight(); y += 3) colours.add(image.getRGB(x, y));
+        assertTrue(colours.size() > 10, "a drawing, not a blank image: " + colours.size() + " colours");
     }
 }

@@ -13,6 +13,7 @@ import dev.tapeless.processor.diagnostics.Message;
 import dev.tapeless.processor.diagnostics.Reporter;
 import dev.tapeless.processor.frontend.Frontend;
 import dev.tapeless.processor.frontend.HiddenMethods;
+import dev.tapeless.processor.ir.Dot;
 import dev.tapeless.processor.ir.Printer;
 
 import java.io.IOException;
@@ -48,6 +49,8 @@ public final class TapelessProcessor extends AbstractProcessor {
     static final String ANNOTATION = "dev.tapeless.Differentiable";
     /** {@code -Atapeless.printIr}: print each method's IR (as read, and its optimized gradient) as a note. */
     static final String PRINT_IR = "tapeless.printIr";
+    /** {@code -Atapeless.graph=DIR}: write each method's gradient as a Graphviz graph, {@code DIR/Class.method.dot}. */
+    static final String GRAPH = "tapeless.graph";
 
     private Trees trees;
     private String treesProblem;
@@ -69,7 +72,7 @@ public final class TapelessProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedOptions() {
-        return Set.of(PRINT_IR);
+        return Set.of(PRINT_IR, GRAPH);
     }
 
     @Override
@@ -205,6 +208,8 @@ public final class TapelessProcessor extends AbstractProcessor {
             try {
                 MethodPlan plan = Pipeline.plan(frontend.read(m), processingEnv.getOptions().containsKey(PRINT_IR));
                 plans.add(plan);
+                String graphs = processingEnv.getOptions().get(GRAPH);
+                if (graphs != null) writeGraph(graphs, type, m, plan, reporter);
                 if (processingEnv.getOptions().containsKey(PRINT_IR)) {
                     processingEnv.getMessager().printMessage(Diagnostic.Kind.NOTE, "Tapeless IR of " + m.getSimpleName()
                             + ":\n" + plan.ir() + "gradient, optimized:\n" + Printer.print(plan.gradient().nodes(),
@@ -235,6 +240,18 @@ public final class TapelessProcessor extends AbstractProcessor {
             file.writeTo(processingEnv.getFiler());
         } catch (IOException | RuntimeException e) {
             reporter.error(type, Message.WRITE_FAILED, CompanionWriter.companionOf(source), e.getMessage());
+        }
+    }
+
+    /** {@code DIR/p.C.f.dot}: the gradient of {@code f} as a Graphviz graph ({@link Dot}). */
+    private void writeGraph(String dir, TypeElement type, ExecutableElement m, MethodPlan plan, Reporter reporter) {
+        String title = type.getSimpleName() + "." + m.getSimpleName();
+        java.nio.file.Path file = java.nio.file.Path.of(dir, type.getQualifiedName() + "." + m.getSimpleName() + ".dot");
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, Dot.of(title, plan.gradient().nodes(), plan.gradient().roots()));
+        } catch (IOException | RuntimeException e) {
+            reporter.error(m, Message.GRAPH_WRITE_FAILED, file, e.getMessage());
         }
     }
 

@@ -99,6 +99,7 @@ public enum Message {
     // Internal failures, reported instead of thrown.
     INTERNAL("Tapeless failed on ''{0}'' (a bug in Tapeless; please report it with this method): {1}"),
     NO_TREES("Tapeless needs javac''s tree API (com.sun.source) to read method bodies, and this compiler does not provide it ({0}); build with javac"),
+    GRAPH_WRITE_FAILED("could not write the graph {0}: {1}; check that -Atapeless.graph names a directory Tapeless can write to"),
     WRITE_FAILED("could not write {0}: {1}; check that the generated-sources directory is writable and that nothing else writes that class");
 
     private final String pattern;
