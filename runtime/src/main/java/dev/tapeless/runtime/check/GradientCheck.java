@@ -78,7 +78,7 @@ public final class GradientCheck {
      *   <li>Over {@code Variable}s: the generated value and gradient (on both of its paths) against
      *       the tape running the method, and against central finite differences, for each
      *       differentiated {@code Variable} parameter; the method's {@code double} parameters are
-     *       held as they are. A result of more than one element is checked through a pullback
+     *       held as they are. Finite differences step by 1e-6, or 1e-2 for FLOAT arrays. A result of more than one element is checked through a pullback
      *       of a fixed upstream (seeded), against the tape's gradient of their inner product.
      *   <li>Over {@code double}s: the generated value against the method's (bit for bit), the
      *       gradient against central finite differences of the method (each element of a
@@ -126,7 +126,9 @@ public final class GradientCheck {
         };
         List<String> names = checked.stream().map(i -> ps.get(i).name()).toList();
         List<INDArray> inputs = checked.stream().map(i -> (INDArray) arguments[i]).toList();
-        return of(onTape, generated, names, inputs);
+        // A FLOAT input resolves differences of 1e-6 to nothing: a step it can see.
+        boolean single = inputs.stream().anyMatch(x -> x.dataType() != org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        return of(onTape, generated, names, inputs, single ? 1e-2 : 1e-6);
     }
 
     /** A fixed upstream for a result of more than one element: uniform in [0.5, 1.5), seeded. */

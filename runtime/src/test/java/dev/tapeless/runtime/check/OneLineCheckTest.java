@@ -86,6 +86,13 @@ class OneLineCheckTest {
     }
 
     @Test
+    void floatArraysAreCheckedWithAStepTheyCanSee() {
+        INDArray a = RandomInputs.seeded(4).array(2, 3).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        GradientCheck.Report r = GradientCheck.check(arrays(1), a);
+        assertTrue(r.rows().get(0).vsFiniteDifferences() < 1e-3, r.toString());
+    }
+
+    @Test
     void dynamicTestsOnePerPointAndParameterFailWithTheTable() throws Throwable {
         List<DynamicTest> tests = GradientTests.within(1e-6)
                 .check(doubles(1, 0), 1.5, -0.5)
