@@ -63,7 +63,9 @@ class OneLineChecksTest {
                 () -> GradientCheck.check(SeedDerivatives.LOSS, Nd4j.ones(3)));
         assertEquals("Seed.loss takes 2 arguments [a, b], got 1", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GradientCheck.check(SeedDerivatives.LOSS, Nd4j.ones(3), 2.0));
-        assertEquals("Seed.loss: pass an INDArray for Variable parameter b, got Double", e.getMessage());
+        assertEquals("Seed.loss: pass an INDArray for parameter b, got Double", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GradientCheck.check(BlackScholesDerivatives.NORMAL_CDF, 1));
+        assertEquals("BlackScholes.normalCdf: pass a double (write 1.0, not 1) for parameter x, got Integer", e.getMessage());
     }
 
     @Test

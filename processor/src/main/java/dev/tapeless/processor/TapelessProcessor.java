@@ -264,10 +264,7 @@ public final class TapelessProcessor extends AbstractProcessor {
      * case: their class files would clash on macOS's and Windows' file systems.
      */
     private boolean membersAreFree(ExecutableElement m, Map<String, Claim> members, Reporter reporter) {
-        javax.lang.model.element.Element top = m.getEnclosingElement();
-        while (top.getEnclosingElement() instanceof TypeElement outer) top = outer;
-        List<CompanionWriter.Member> needed = CompanionWriter.members(m.getSimpleName().toString(),
-                top.getSimpleName().toString(), usesArrays(m));
+        List<CompanionWriter.Member> needed = CompanionWriter.members(m.getSimpleName().toString(), usesArrays(m));
         for (CompanionWriter.Member n : needed) {
             Claim other = members.get(n.key());
             if (other == null) continue;

@@ -30,14 +30,18 @@ class GradientCheckAdversarialTest {
                 """, "F");
         var e1 = assertThrows(IllegalArgumentException.class, () -> GradientCheck.check(f, 1.0));
         assertEquals("T.f takes 2 arguments [x, ys], got 1", e1.getMessage());
-        assertThrows(RuntimeException.class, () -> GradientCheck.check(f, 1, new double[] {2}));
-        assertThrows(RuntimeException.class, () -> GradientCheck.check(f, 1.0, new float[] {2}));
-        assertThrows(RuntimeException.class, () -> GradientCheck.check(f, null, new double[] {2}));
+        // Each wrong type names its parameter and what to pass (they were bare ClassCastExceptions and NPEs).
+        assertEquals("T.f: pass a double (write 1.0, not 1) for parameter x, got Integer", assertThrows(
+                IllegalArgumentException.class, () -> GradientCheck.check(f, 1, new double[] {2})).getMessage());
+        assertEquals("T.f: pass a double[] for parameter ys, got float[]", assertThrows(
+                IllegalArgumentException.class, () -> GradientCheck.check(f, 1.0, new float[] {2})).getMessage());
+        assertEquals("T.f: pass a double (write 1.0, not 1) for parameter x, got null", assertThrows(
+                IllegalArgumentException.class, () -> GradientCheck.check(f, null, new double[] {2})).getMessage());
         DifferentiatedMethod g = m("""
                 @Differentiable static Variable g(Variable x, double s) { return x.mul(s).sum(); }
                 """, "G");
         Throwable e5 = assertThrows(RuntimeException.class, () -> GradientCheck.check(g, new double[] {1, 2}, 2.0));
-        assertEquals("T.g: pass an INDArray for Variable parameter x, got double[]", e5.getMessage());
+        assertEquals("T.g: pass an INDArray for parameter x, got double[]", e5.getMessage());
         assertThrows(RuntimeException.class, () -> GradientCheck.check(g, Nd4j.createFromArray(1.0, 2.0), 2));
         Throwable e7 = assertThrows(RuntimeException.class, () -> GradientCheck.check(g, Nd4j.createFromArray(1.0, 2.0)));
         assertEquals("T.g takes 2 arguments [x, s], got 1", e7.getMessage());

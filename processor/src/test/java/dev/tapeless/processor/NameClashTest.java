@@ -136,6 +136,39 @@ class NameClashTest {
                 (dev.tapeless.runtime.check.DifferentiatedMethod) described, 1.5).assertWithin(1e-8).valueDifference());
     }
 
+    /** A static field of class K read by method k: the constant K would hide K, so it is K_METHOD. */
+    @Test
+    void aDescriptorNamedLikeAClassTheCompanionReadsTakesASuffix() throws Exception {
+        Compilation c = Sources.compile(JavaFileObjects.forSourceString("test.K", "package test; public class K { static double s = 2; }"),
+                Sources.classT("""
+                        @Differentiable
+                        static double k(double x) { return K.s * x; }
+                        """));
+        Class<?> d = Sources.load(c, "test.TDerivatives");
+        assertEquals(0.0, dev.tapeless.runtime.check.GradientCheck.check(
+                (dev.tapeless.runtime.check.DifferentiatedMethod) d.getField("K_METHOD").get(null), 1.5)
+                .assertWithin(1e-8).valueDifference());
+    }
+
+    /** Classes of the user's package named like java.lang's that companions use: the companion qualifies those. */
+    @Test
+    void classesNamedStringThreadLocalAndObjectInTheUsersPackage() {
+        Compilation c = Sources.compile(JavaFileObjects.forSourceString("test.String", "package test; public class String {}"),
+                JavaFileObjects.forSourceString("test.ThreadLocal", "package test; public class ThreadLocal {}"),
+                JavaFileObjects.forSourceString("test.Object", "package test; public class Object {}"),
+                Sources.classT("""
+                        @Differentiable
+                        static Variable g(Variable x, Variable w) { return x.mmul(w).sum(); }
+
+                        @Differentiable
+                        static Variable c(Variable x) { return Variable.custom(x.value().mul(2), x); }
+
+                        @dev.tapeless.Derivative(of = "c")
+                        static INDArray cPrime(INDArray x, INDArray upstream) { return upstream.mul(2); }
+                        """));
+        assertThat(c).succeeded();
+    }
+
     /** Every method has a constant describing it ({@code FOO_BAR}), so these clash over doubles too. */
     @Test
     void doubleMethodsWhoseDescriptorConstantsWouldClashAreAnError() {

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,8 +55,18 @@ public final class DistributedTraining {
         return sc.parallelize(examples, partitions);
     }
 
-    /** One {@link Shard} per partition (empty partitions too), cached: built once, reused every step. */
+    /**
+     * One {@link Shard} per partition (empty partitions too), cached: built once, reused every step.
+     *
+     * @throws IllegalArgumentException if two examples have one index (in one partition or two):
+     *                                  a minibatch would count one of them twice
+     */
     public static JavaRDD<Shard> shards(JavaRDD<Example> examples) {
+        List<Integer> twice = examples.mapToPair(e -> new Tuple2<>(e.index(), 1)).reduceByKey(Integer::sum)
+                .filter(t -> t._2() > 1).keys().take(1);
+        if (!twice.isEmpty()) {
+            throw new IllegalArgumentException("example " + twice.get(0) + " appears twice; give each example its own index");
+        }
         return examples.mapPartitions(it -> List.of(Shard.of(it)).iterator()).cache();
     }
 

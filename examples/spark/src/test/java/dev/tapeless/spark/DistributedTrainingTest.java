@@ -133,6 +133,16 @@ class DistributedTrainingTest {
         assertTrue(e.getMessage().contains("IllegalArgumentException: example 1 has label -1; labels are 0 to 9"), e.getMessage());
     }
 
+    /** Found by review: an index in two partitions and one in none cancelled out in the count check. */
+    @Test
+    void anExampleInTwoPartitionsIsAClearError() {
+        double[] pixels = new double[Digits.PIXELS];
+        JavaRDD<Example> a = sc.parallelize(List.of(new Example(0, pixels, 1), new Example(1, pixels, 2)), 1);
+        JavaRDD<Example> b = sc.parallelize(List.of(new Example(0, pixels, 1), new Example(2, pixels, 3)), 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DistributedTraining.shards(a.union(b)));
+        assertEquals("example 0 appears twice; give each example its own index", e.getMessage());
+    }
+
     @Test
     void minibatchesThatCannotBeAreClearErrors() {
         Digits few = split.training().select(new int[] {0, 1, 2});

@@ -47,7 +47,8 @@ public final class CompanionWriter {
     private static final String UPSTREAM = "upstream";
 
     /** The java.lang classes generated code names: a same-package class of the same name would hide them. */
-    private static final List<ClassName> JAVA_LANG = List.of(Emitter.MATH, Emitter.STRICT_MATH, Emitter.DOUBLE);
+    private static final List<ClassName> JAVA_LANG = List.of(Emitter.MATH, Emitter.STRICT_MATH, Emitter.DOUBLE,
+            ClassName.get(String.class), ClassName.get(ThreadLocal.class), ClassName.get(Object.class));
 
     private final ClassName source;
     private final ClassName companion;
@@ -82,7 +83,7 @@ public final class CompanionWriter {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addAnnotation(AnnotationSpec.builder(GENERATED)
                         .addMember("value", "$S", processorName)
-                        .addMember("comments", "$S", "from " + source.simpleName() + ".java")
+                        .addMember("comments", "$S", "from " + source.topLevelClassName().simpleName() + ".java")
                         .build())
                 .addJavadoc("Derivatives of the {@code @Differentiable} methods of {@link $T}, written at compile\n"
                         + "time by Tapeless: straight-line forward and reverse passes, no tape.\n", source)
@@ -164,20 +165,24 @@ public final class CompanionWriter {
     /** The members the companion gets for method {@code method} (the constant only if it uses arrays). */
     /**
      * The name of the constant that describes {@code method} ({@code LOSS}), or, when that is the
-     * simple name of the source class (method {@code t} of class {@code T}), which the constant
-     * would hide in the companion, that name and {@code _METHOD}.
+     * simple name of a class the companion names (method {@code t} of class {@code T}, or a static
+     * field of class {@code K} read by method {@code k}), which the constant would hide, that name
+     * and {@code _METHOD}. A method claims both names ({@link #members}), so that no two constants
+     * can ever share one.
      */
-    public static String descriptorName(String method, String sourceClass) {
+    public static String descriptorName(String method, Set<String> classNames) {
         String name = upperSnake(method);
-        return name.equals(sourceClass) ? name + "_METHOD" : name;
+        return classNames.contains(name) ? name + "_METHOD" : name;
     }
 
-    public static List<Member> members(String method, String sourceClass, boolean usesArrays) {
+    public static List<Member> members(String method, boolean usesArrays) {
         List<Member> out = new ArrayList<>(List.of(new Member("method", method),
                 new Member("method", method + "Gradient"), new Member("method", method + "Vjp"),
                 new Member("nested class", nestedName(method, "Gradient")),
                 new Member("nested class", nestedName(method, "Vjp"))));
-        out.add(new Member("constant", descriptorName(method, sourceClass)));
+        out.add(new Member("constant", upperSnake(method)));
+        out.add(new Member("constant", upperSnake(method) + "_METHOD"));
+        out.add(new Member("constant", upperSnake(method) + "_DERIVATIVES"));
         if (usesArrays) {
             out.add(new Member("constant", opsName(method)));
             out.add(new Member("constant", buffersField(method)));
@@ -381,11 +386,11 @@ public final class CompanionWriter {
         for (Param p : tensorParams) {
             code.addStatement("$T.requireArgument($N, $S)", Emitter.KERNELS, parameters.get(p.name()), p.name());
         }
-        code.addStatement("$T.requireOwn($S, new $T[] {$L}, new String[] {$L}, new $T[] {$L}, new String[] {$L})",
-                FusedLoops.DENSE, method, Emitter.INDARRAY, CodeBlock.join(arrays, ", "),
+        code.addStatement("$T.requireOwn($S, new $T[] {$L}, new $T[] {$L}, new $T[] {$L}, new $T[] {$L})",
+                FusedLoops.DENSE, method, Emitter.INDARRAY, CodeBlock.join(arrays, ", "), String.class,
                 String.join(", ", arrayNames.stream().map(n -> "\"" + n + "\"").toList()), Emitter.INDARRAY,
                 CodeBlock.join(tensorParams.stream().map(p -> CodeBlock.of("$N", parameters.get(p.name()))).toList(), ", "),
-                String.join(", ", tensorParams.stream().map(p -> "\"" + p.name() + "\"").toList()));
+                String.class, String.join(", ", tensorParams.stream().map(p -> "\"" + p.name() + "\"").toList()));
 
         // Where the earlier arrays fit the fused or matrix loops: written there, element by element.
         List<CodeBlock> fit = new ArrayList<>();
@@ -929,7 +934,7 @@ public final class CompanionWriter {
         CodeBlock sArgs = CodeBlock.join(sourceArgs, ", ");
         CodeBlock gArgs = CodeBlock.join(generatedArgs, ", ");
         CodeBlock sourceCall = m.callable() ? CodeBlock.of("args -> $T.$N($L)", source, m.name(), sArgs) : CodeBlock.of("null");
-        String constant = descriptorName(m.name(), source.topLevelClassName().simpleName());
+        String constant = descriptorName(m.name(), reserved);
         return FieldSpec.builder(DIFFERENTIATED_METHOD, constant, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("{@link $T#$L} and its generated entry points, for checks: {@code GradientCheck.check($L, ...)}.\n",
                         source, m.javadocLink(), constant)

@@ -102,28 +102,44 @@ public final class DifferentiatedMethod {
             throw new IllegalStateException(name + " is private (or in a private class), so its companion cannot run it;"
                     + " make it package-private to check it against the tape");
         }
-        return source.apply(check(arguments));
+        return source.apply(check(arguments, true));
     }
 
     /** The generated forward pass. */
     public Object forward(Object... arguments) {
-        return forward.apply(check(arguments));
+        return forward.apply(check(arguments, false));
     }
 
     /** The generated gradient: the value, then one component per differentiated parameter. */
     public List<Object> gradient(Object... arguments) {
-        return components(gradient.apply(check(arguments)));
+        return components(gradient.apply(check(arguments, false)));
     }
 
     /** The generated pullback of {@code upstream}: the value, then one component per differentiated parameter. */
     public List<Object> pullback(Object upstream, Object... arguments) {
-        return components(pullback.apply(check(arguments), upstream));
+        return components(pullback.apply(check(arguments, false), upstream));
     }
 
-    private Object[] check(Object[] arguments) {
+    /** The arguments, checked: for the method itself a {@code Variable} where it takes one, else an {@code INDArray}. */
+    private Object[] check(Object[] arguments, boolean forSource) {
         if (arguments.length != parameters.size()) {
             throw new IllegalArgumentException(name + " takes " + parameters.size() + " arguments " + names() + ", got "
                     + arguments.length);
+        }
+        for (int i = 0; i < arguments.length; i++) {
+            Parameter p = parameters.get(i);
+            Object a = arguments[i];
+            String wanted = switch (p.kind()) {
+                case VARIABLE -> forSource ? (a instanceof dev.tapeless.runtime.Variable ? null : "a Variable")
+                        : a instanceof org.nd4j.linalg.api.ndarray.INDArray ? null : "an INDArray";
+                case DOUBLE -> a instanceof Double ? null : "a double (write 1.0, not 1)";
+                case DOUBLE_ARRAY -> a instanceof double[] ? null : "a double[]";
+                case DATA -> null;
+            };
+            if (wanted != null) {
+                throw new IllegalArgumentException(name + ": pass " + wanted + " for parameter " + p.name() + ", got "
+                        + (a == null ? "null" : a.getClass().getSimpleName()));
+            }
         }
         return arguments;
     }

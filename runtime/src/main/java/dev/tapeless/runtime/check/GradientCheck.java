@@ -91,16 +91,10 @@ public final class GradientCheck {
 
     private static Report checkArrays(DifferentiatedMethod m, Object[] arguments) {
         List<DifferentiatedMethod.Parameter> ps = m.parameters();
-        if (arguments.length != ps.size()) m.forward(arguments); // throws, naming the parameters
+        m.forward(copies(arguments)); // throws for arguments that do not fit, naming the parameter
         List<Integer> checked = new ArrayList<>();
         for (int i = 0; i < ps.size(); i++) {
             if (ps.get(i).kind() == DifferentiatedMethod.Kind.VARIABLE && ps.get(i).differentiated()) checked.add(i);
-        }
-        for (int i = 0; i < ps.size(); i++) {
-            if (ps.get(i).kind() == DifferentiatedMethod.Kind.VARIABLE && !(arguments[i] instanceof INDArray)) {
-                throw new IllegalArgumentException(m.name() + ": pass an INDArray for Variable parameter " + ps.get(i).name()
-                        + ", got " + (arguments[i] == null ? "null" : arguments[i].getClass().getSimpleName()));
-            }
         }
         INDArray value = (INDArray) m.forward(copies(arguments));
         INDArray upstream = value.length() == 1 ? null : seededUpstream(value);

@@ -44,13 +44,20 @@ public final class GradientTests {
         return this;
     }
 
-    /** One dynamic test per method, point and differentiated parameter, in the order added. */
+    /**
+     * One dynamic test per method, point and differentiated parameter, in the order added (one for
+     * the value where nothing is differentiated).
+     */
     public Stream<DynamicTest> stream() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Point p : points) {
             for (String parameter : p.parameters()) {
                 tests.add(DynamicTest.dynamicTest(p.method.name() + " at " + p.describe() + ": " + parameter,
                         () -> p.assertParameter(parameter, tolerance)));
+            }
+            if (p.parameters().isEmpty()) { // nothing differentiated: its value is still checked
+                tests.add(DynamicTest.dynamicTest(p.method.name() + " at " + p.describe() + ": value",
+                        () -> p.assertValue(tolerance)));
             }
         }
         return tests.stream();
@@ -88,6 +95,14 @@ public final class GradientTests {
         synchronized GradientCheck.Report report() {
             if (report == null) report = GradientCheck.check(method, arguments);
             return report;
+        }
+
+        void assertValue(double tolerance) {
+            GradientCheck.Report r = report();
+            if (!(r.valueDifference() <= tolerance)) {
+                throw new AssertionError(method.name() + ", its value: difference " + r.valueDifference() + " exceeds "
+                        + tolerance + "\n" + r);
+            }
         }
 
         void assertParameter(String parameter, double tolerance) {
