@@ -3,7 +3,6 @@ package dev.tapeless.runtime;
 import dev.tapeless.runtime.support.Custom;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,13 +59,7 @@ final class CustomDerivatives {
         Method[] out = new Method[parameters];
         for (int i = 0; i < parameters; i++) {
             if (names[i] == null) continue;
-            for (Method m : owner.getDeclaredMethods()) {
-                if (m.getName().equals(names[i]) && m.getParameterCount() == parameters + 1
-                        && Modifier.isStatic(m.getModifiers())) {
-                    m.setAccessible(true);
-                    out[i] = m;
-                }
-            }
+            out[i] = Custom.staticMethod(owner, names[i], parameters + 1);
             if (out[i] == null) {
                 throw new IllegalStateException(where + ": no static method " + names[i] + " with " + (parameters + 1)
                         + " parameters; recompile " + owner.getSimpleName() + " and its companion together");

@@ -977,8 +977,8 @@ final class BodyWriter {
     static TypeName javaType(Node n, Function<String, ClassName> classNamed) {
         if (n.kind() != Kind.OBJECT) return javaType(n.kind());
         dev.tapeless.processor.ir.Callee c = n.attrs().callee();
-        String cap = Character.toUpperCase(c.method().charAt(0)) + c.method().substring(1);
-        return classNamed.apply(c.companion()).nestedClass(cap + (n.op() == Op.CALL_VJP ? "Vjp" : "Gradient"));
+        return classNamed.apply(c.companion()).nestedClass(
+                dev.tapeless.processor.ir.CompanionNames.nested(c.method(), n.op() == Op.CALL_VJP ? "Vjp" : "Gradient"));
     }
 
     private TypeName typeOf(Node n) {

@@ -12,6 +12,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.tapeless.processor.codegen.MethodPlan.Param;
 import dev.tapeless.processor.diagnostics.Message;
+import dev.tapeless.processor.ir.CompanionNames;
 import dev.tapeless.processor.ir.Kind;
 import dev.tapeless.processor.ir.Node;
 import dev.tapeless.processor.ir.Op;
@@ -151,7 +152,7 @@ public final class CompanionWriter {
 
     /** {@code CDerivatives} for {@code C}; {@code Outer_InnerDerivatives} for a nested class. */
     public static ClassName companionOf(ClassName source) {
-        return ClassName.get(source.packageName(), String.join("_", source.simpleNames()) + "Derivatives");
+        return ClassName.get(source.packageName(), CompanionNames.companion(source.simpleNames()));
     }
 
     /** A member of the companion: its kind ("method", "nested class", "constant") and name. */
@@ -192,11 +193,11 @@ public final class CompanionWriter {
     }
 
     private static String nestedName(String method, String suffix) {
-        return Character.toUpperCase(method.charAt(0)) + method.substring(1) + suffix;
+        return CompanionNames.nested(method, suffix);
     }
 
     static String opsName(String method) {
-        return upperSnake(method) + "_OPS";
+        return CompanionNames.ops(method);
     }
 
     private void add(TypeSpec.Builder type, MethodPlan m) {
@@ -979,6 +980,6 @@ public final class CompanionWriter {
     }
 
     static String upperSnake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        return CompanionNames.upperSnake(camel);
     }
 }

@@ -12,6 +12,7 @@ import dev.tapeless.Derivative;
 import dev.tapeless.processor.diagnostics.CompileError;
 import dev.tapeless.processor.diagnostics.Message;
 import dev.tapeless.processor.ir.Callee;
+import dev.tapeless.processor.ir.CompanionNames;
 import dev.tapeless.processor.ir.Kind;
 
 import java.util.ArrayList;
@@ -69,11 +70,10 @@ final class Callees {
         MethodTree tree = (MethodTree) path.getLeaf();
         CompilationUnitTree unit = path.getCompilationUnit();
         String name = f.getSimpleName().toString();
-        for (Element e = f; e instanceof ExecutableElement || e instanceof TypeElement; e = e.getEnclosingElement()) {
-            if (e.getModifiers().contains(Modifier.PRIVATE)) {
-                throw new CompileError(tree, unit, Message.CUSTOM_PRIVATE, name,
-                        e == f ? "it" : "its class " + e.getSimpleName());
-            }
+        Element hidden = Frontend.privateAround(f);
+        if (hidden != null) {
+            throw new CompileError(tree, unit, Message.CUSTOM_PRIVATE, name,
+                    hidden == f ? "it" : "its class " + hidden.getSimpleName());
         }
         Kind result = Frontend.resultKind(f.getReturnType());
         if (result == null) {
@@ -196,7 +196,7 @@ final class Callees {
             e = t.getEnclosingElement();
         }
         String pkg = e instanceof PackageElement p ? p.getQualifiedName().toString() : "";
-        return (pkg.isEmpty() ? "" : pkg + ".") + String.join("_", names) + "Derivatives";
+        return (pkg.isEmpty() ? "" : pkg + ".") + CompanionNames.companion(names);
     }
 
     /**
@@ -232,7 +232,7 @@ final class Callees {
         TypeElement companion = elements.getTypeElement(companionName);
         if (companion == null) throw r.errorAt(call, Message.CALL_NO_COMPANION, shown, companionName);
         String name = callee.getSimpleName().toString();
-        String cap = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        String gradientName = CompanionNames.nested(name, "Gradient");
         Kind result = Frontend.resultKind(callee.getReturnType());
         List<Frontend.ParamType> types = new ArrayList<>();
         List<String> generated = new ArrayList<>();
@@ -247,14 +247,14 @@ final class Callees {
         }
         requireMethod(r, call, shown, companion, name, generated);
         requireMethod(r, call, shown, companion, name + "Vjp", generated);
-        TypeElement gradient = nested(companion, cap + "Gradient");
+        TypeElement gradient = nested(companion, gradientName);
         if (gradient == null || gradient.getKind() != ElementKind.RECORD) {
-            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "no record " + cap + "Gradient");
+            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "no record " + gradientName);
         }
         List<String> components = new ArrayList<>();
         for (RecordComponentElement c : gradient.getRecordComponents()) components.add(c.getSimpleName().toString());
         if (components.isEmpty() || !components.get(0).equals("value")) {
-            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "no record " + cap + "Gradient(value, ...)");
+            throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName, "no record " + gradientName + "(value, ...)");
         }
         components = components.subList(1, components.size());
         // Which parameters the components are: by name, which class files keep when compiled with -g or
@@ -270,7 +270,7 @@ final class Callees {
                     .map(Frontend.ParamType::name).toList();
             if (!expected.equals(components)) {
                 throw r.errorAt(call, Message.CALL_COMPANION_MISMATCH, shown, companionName,
-                        "its " + cap + "Gradient differentiates " + quoted(components) + ", the class asks for "
+                        "its " + gradientName + " differentiates " + quoted(components) + ", the class asks for "
                                 + quoted(expected) + ": the companion is older than the class");
             }
         }
@@ -283,7 +283,7 @@ final class Callees {
             if (p.kind() == Kind.DOUBLE_ARRAY) component = null; // its adjoint is not taken through a call
             params.add(new Callee.Param(p.name(), p.kind(), p.kind() == Kind.TENSOR && p.differentiable(), component));
         }
-        String ops = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT) + "_OPS";
+        String ops = CompanionNames.ops(name);
         boolean counted = companion.getEnclosedElements().stream()
                 .anyMatch(e -> e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(ops));
         return new Callee(Callee.Way.COMPANION, owner.getQualifiedName().toString(), name, companionName, result, params,

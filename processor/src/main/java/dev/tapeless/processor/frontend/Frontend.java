@@ -96,11 +96,16 @@ public final class Frontend {
 
     /** Whether generated code in the method's package can call it: neither it nor a class around it is private. */
     private static boolean callable(ExecutableElement method) {
+        return privateAround(method) == null;
+    }
+
+    /** The method itself or the innermost class around it that is private, or null when none is. */
+    static javax.lang.model.element.Element privateAround(ExecutableElement method) {
         for (javax.lang.model.element.Element e = method; e instanceof ExecutableElement || e instanceof TypeElement;
                 e = e.getEnclosingElement()) {
-            if (e.getModifiers().contains(Modifier.PRIVATE)) return false;
+            if (e.getModifiers().contains(Modifier.PRIVATE)) return e;
         }
-        return true;
+        return null;
     }
 
     /** An enclosing operand of {@code c ? a : b} being read: {@code a} when {@code taken}, else {@code b}. */
@@ -182,7 +187,7 @@ public final class Frontend {
 
     private static void checkComponentName(ExecutableElement method, Tree at, CompilationUnitTree unit, String name) {
         String m = method.getSimpleName().toString();
-        String record = Character.toUpperCase(m.charAt(0)) + m.substring(1) + "Gradient";
+        String record = dev.tapeless.processor.ir.CompanionNames.nested(m, "Gradient");
         if (name.equals("value")) throw new CompileError(at, unit, Message.PARAMETER_NAME_CLASH, name, record);
         if (OBJECT_METHODS.contains(name)) throw new CompileError(at, unit, Message.PARAMETER_NAME_RESERVED, name, record);
     }

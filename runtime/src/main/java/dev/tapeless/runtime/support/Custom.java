@@ -63,16 +63,25 @@ public final class Custom {
 
     private static Method method(Class<?> owner, String function, int parameters) {
         return METHODS.get(owner).computeIfAbsent(function + "/" + parameters, key -> {
-            for (Method m : owner.getDeclaredMethods()) {
-                if (m.getName().equals(function) && m.getParameterCount() == parameters
-                        && Modifier.isStatic(m.getModifiers())) {
-                    m.setAccessible(true);
-                    return m;
-                }
-            }
+            Method m = staticMethod(owner, function, parameters);
+            if (m != null) return m;
             throw new IllegalStateException("no static method " + owner.getName() + "." + function + " with "
                     + parameters + " parameters: recompile " + owner.getSimpleName() + " and its companion together");
         });
+    }
+
+    /**
+     * The static method {@code name} of {@code owner} with {@code parameters} parameters, made
+     * accessible (a function or derivative may be package-private), or null when there is none.
+     */
+    public static Method staticMethod(Class<?> owner, String name, int parameters) {
+        for (Method m : owner.getDeclaredMethods()) {
+            if (m.getName().equals(name) && m.getParameterCount() == parameters && Modifier.isStatic(m.getModifiers())) {
+                m.setAccessible(true);
+                return m;
+            }
+        }
+        return null;
     }
 
     /** Calls the static method {@code m}, rethrowing what it throws as it is (an unchecked one). */
